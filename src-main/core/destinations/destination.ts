@@ -1,0 +1,78 @@
+import type { DestinationKind } from '../../../src-shared/settings.ts';
+import type { Sidecar } from '../recording.ts';
+
+export type HashName = 'sha256' | 'md5' | 'quickXorHash';
+/** Hashes as the destination spells them: hex for sha256/md5, base64 for quickXorHash. */
+export type HashSet = Partial<Record<HashName, string>>;
+
+/** What a destination needs to know of the recording it uploads. */
+export interface UploadItem {
+  jobId: number;
+  path: string;
+  fileName: string;
+  sizeBytes: number;
+  mtimeMs: number;
+  /** The recording's own id, stable across retries: the sidecar's session_id, else the file's base name. */
+  recordingId: string;
+  sidecar: Sidecar | null;
+}
+
+/**
+ * A remote upload session as the store persists it (JSON). `state` is the destination's own
+ * (URLs, ids); the chunk loop reads only the fields outside it.
+ */
+export interface RemoteSession {
+  /** chunked: sent in ordered pieces, resumable. single: one streamed request, restarts whole. */
+  mode: 'chunked' | 'single';
+  /** Every chunk but the last is a multiple of this. */
+  chunkMultiple: number;
+  /** Largest chunk the remote accepts in one request, if it has a limit. */
+  maxChunkBytes: number | null;
+  /** Epoch ms after which the remote forgets the session; null if unknown. */
+  expiresAt: number | null;
+  state: Record<string, string | number | boolean | null>;
+}
+
+/** What the remote holds of a session. */
+export type RemoteOffset = { complete: false; confirmed: number } | { complete: true };
+
+export interface RemoteFile {
+  id: string;
+  url: string | null;
+  /** The remote's own hashes of what it stored, where it reports them. */
+  hashes: HashSet;
+}
+
+export interface Chunk {
+  start: number;
+  bytes: Uint8Array;
+  total: number;
+}
+
+/**
+ * One destination's protocol, and nothing else: no retry loops, no reading files, no state.
+ * Every method throws TransferFault (see faults.ts) classified by the destination.
+ */
+export interface Destination {
+  readonly kind: DestinationKind;
+  /** The hashes the chunk loop computes while reading, which finish() verifies against. */
+  readonly hashes: readonly HashName[];
+  /** Is the destination reachable and are its credentials accepted? */
+  testConnection(signal: AbortSignal): Promise<void>;
+  /** Before a new session for a job that had one: does the remote already hold the complete file? */
+  findExisting(item: UploadItem, signal: AbortSignal): Promise<RemoteFile | null>;
+  startSession(item: UploadItem, signal: AbortSignal): Promise<RemoteSession>;
+  /** After a restart or an error: what does the remote hold? Throws session-gone when it forgot. */
+  probe(session: RemoteSession, item: UploadItem, signal: AbortSignal): Promise<RemoteOffset>;
+  /** chunked mode: send one chunk; the answer says what the remote now holds. */
+  putChunk(session: RemoteSession, chunk: Chunk, signal: AbortSignal): Promise<RemoteOffset>;
+  /** single mode: stream the whole file in one request. */
+  sendWhole(
+    session: RemoteSession,
+    item: UploadItem,
+    body: ReadableStream<Uint8Array>,
+    signal: AbortSignal,
+  ): Promise<void>;
+  /** The remote holds every byte: upload the sidecar, commit, and report what was stored. */
+  finish(session: RemoteSession, item: UploadItem, local: HashSet, signal: AbortSignal): Promise<RemoteFile>;
+}

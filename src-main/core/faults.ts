@@ -1,0 +1,48 @@
+/**
+ * What went wrong, as the retry policy sees it. Destinations only classify (like rclone's
+ * shouldRetry); the engine alone decides what each kind means for the job.
+ *
+ * - network: the connection itself failed (refused, reset, DNS, unreachable). Never uses up
+ *   attempts: the job waits and resumes.
+ * - retriable: time-out, 408, 429, 5xx. Backoff, honouring retryAfterMs; counts an attempt.
+ * - auth: 401/403. Every job of the destination waits in needs-auth for new credentials.
+ * - session-gone: 404/410 on a session URL, or the session expired. Start a new session.
+ * - rejected: any other 4xx, or a malformed server answer. The job fails with the message.
+ * - hash-mismatch: the remote's hash differs. Upload again once, then fail.
+ * - local: the recording cannot be read (a corrupt input: set aside, reported, never retried).
+ * - changed: the recording changed or vanished mid-upload; it starts over once it settles again.
+ * - cancelled: the operator or a shutdown stopped the transfer; not an error of the job.
+ */
+export type FaultKind =
+  | 'network'
+  | 'retriable'
+  | 'auth'
+  | 'session-gone'
+  | 'rejected'
+  | 'hash-mismatch'
+  | 'local'
+  | 'changed'
+  | 'cancelled';
+
+export interface FaultOptions {
+  status?: number;
+  retryAfterMs?: number;
+  cause?: unknown;
+}
+
+export class TransferFault extends Error {
+  readonly kind: FaultKind;
+  readonly status: number | undefined;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(kind: FaultKind, message: string, options: FaultOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'TransferFault';
+    this.kind = kind;
+    this.status = options.status;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+export const isFault = (error: unknown, kind?: FaultKind): error is TransferFault =>
+  error instanceof TransferFault && (kind === undefined || error.kind === kind);

@@ -1,0 +1,18 @@
+import type { SecretStore } from './auth/secret-store.ts';
+import type { Logger } from './logging/logger.ts';
+
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** What a host (Electron shell, headless CLI, a test) hands the core: it never reaches for these itself. */
+export interface HostServices {
+  fetch: typeof fetch;
+  openBrowser(url: string): Promise<void>;
+  secrets: SecretStore;
+  dataDir: string;
+  clock: Clock;
+  logger: Logger;
+}

@@ -1,0 +1,17 @@
+/** A finished recording as the watcher reports it: a file identity plus its sidecar, if any. */
+export interface FileIdentity {
+  path: string;
+  sizeBytes: number;
+  mtimeMs: number;
+}
+
+export interface Sidecar {
+  path: string;
+  /** The parsed JSON, or null when the file is not valid JSON (see `problem`). */
+  json: Record<string, unknown> | null;
+  problem: string | null;
+}
+
+export interface Recording extends FileIdentity {
+  sidecarPath: string | null;
+}

@@ -1,0 +1,74 @@
+import type { JobFilter } from '../../../src-shared/bridge-contract.ts';
+import type { JobState, QueueTotals } from '../../../src-shared/job.ts';
+import type { DestinationKind } from '../../../src-shared/settings.ts';
+import type { RemoteSession } from '../destinations/destination.ts';
+import type { Recording } from '../recording.ts';
+
+/** A job as the store keeps it: one recording for one destination. */
+export interface JobRecord {
+  id: number;
+  destination: DestinationKind;
+  path: string;
+  fileName: string;
+  sizeBytes: number;
+  mtimeMs: number;
+  sidecarPath: string | null;
+  state: JobState;
+  session: RemoteSession | null;
+  confirmedBytes: number;
+  /** Consecutive failed attempts without progress; reset when a chunk is acknowledged. */
+  attempts: number;
+  /** How often the remote's hash did not match ours. */
+  verifyFailures: number;
+  nextAttemptAt: number | null;
+  lastError: string | null;
+  warning: string | null;
+  remoteId: string | null;
+  remoteUrl: string | null;
+  createdAt: number;
+  updatedAt: number;
+  completedAt: number | null;
+  localDeletedAt: number | null;
+}
+
+/**
+ * The job queue's store, injected into the engine so tests drive it directly.
+ * Every method is one transaction. Engine-facing transitions return false (and change nothing)
+ * when the job is no longer in a state that allows them, e.g. the operator paused it meanwhile.
+ * Operator actions (pause, resume, cancel, retry) throw an Error naming the job and its state.
+ */
+export interface JobRepository {
+  /** Queues a recording once per destination + file identity; null when it is already known. */
+  enqueue(recording: Recording, destination: DestinationKind): JobRecord | null;
+  get(id: number): JobRecord | undefined;
+  /** The oldest queued job, or waiting job whose time has come, of the given destinations → uploading. */
+  claimNext(destinations: readonly DestinationKind[]): JobRecord | undefined;
+  /** The earliest nextAttemptAt of waiting jobs of these destinations, or null. */
+  nextDueAt(destinations: readonly DestinationKind[]): number | null;
+  saveSession(id: number, session: RemoteSession | null): void;
+  /** The remote confirmed this many bytes; a confirmed advance resets attempts. */
+  saveProgress(id: number, confirmedBytes: number): void;
+  setSidecar(id: number, sidecarPath: string | null): void;
+  setWarning(id: number, warning: string | null): void;
+  markVerifying(id: number): boolean;
+  markDone(id: number, remote: { id: string; url: string | null }): boolean;
+  markWaiting(id: number, reason: string, nextAttemptAt: number, countAttempt: boolean): boolean;
+  markFailed(id: number, reason: string): boolean;
+  /** Back to queued with no session and nothing confirmed (a hash mismatch: counts verifyFailures). */
+  restartFromScratch(id: number, reason: string, countVerifyFailure: boolean): boolean;
+  markLocalDeleted(id: number): void;
+  /** Every queued, waiting or uploading job of the destination → needs-auth. Returns how many. */
+  holdForAuth(destination: DestinationKind, reason: string): number;
+  /** Every needs-auth job of the destination → queued. Returns how many. */
+  releaseAuth(destination: DestinationKind): number;
+  /** At start-up: jobs left uploading or verifying by a crash → queued. Returns how many. */
+  recoverInterrupted(): number;
+  pause(id: number): JobRecord;
+  resume(id: number): JobRecord;
+  cancel(id: number): JobRecord;
+  retry(id: number): JobRecord;
+  list(filter: JobFilter, offset: number, limit: number): JobRecord[];
+  totals(): QueueTotals;
+  /** Has this identity been uploaded to this destination already (any job, done)? */
+  isDone(path: string, sizeBytes: number, mtimeMs: number, destination: DestinationKind): boolean;
+}

@@ -1,0 +1,66 @@
+import type { JobProgress, JobState, JobView, QueueTotals } from './job.ts';
+import type { DestinationKind, Settings } from './settings.ts';
+
+export type ConnectionState = 'not-configured' | 'connected' | 'needs-auth' | 'error';
+
+export interface ConnectionView {
+  destination: DestinationKind;
+  state: ConnectionState;
+  /** Who or where: an account name, or the storage API's URL. */
+  label: string | null;
+  detail: string | null;
+}
+
+export interface Snapshot {
+  settings: Settings;
+  totals: QueueTotals;
+  jobs: JobView[];
+  connections: ConnectionView[];
+  paused: boolean;
+}
+
+export type JobFilter = 'all' | 'active' | 'waiting' | 'failed' | 'done';
+
+/** Every command the UI (or any host) may send the core: method → params and result. */
+export interface BridgeCommands {
+  getSnapshot: { params: { jobLimit?: number }; result: Snapshot };
+  listJobs: { params: { filter: JobFilter; offset: number; limit: number }; result: JobView[] };
+  updateSettings: { params: Partial<Settings>; result: Settings };
+  setStorageApiToken: { params: { token: string }; result: ConnectionView };
+  testConnection: { params: { destination: DestinationKind }; result: ConnectionView };
+  retry: { params: { jobId: number }; result: JobView };
+  pauseJob: { params: { jobId: number }; result: JobView };
+  resumeJob: { params: { jobId: number }; result: JobView };
+  cancelJob: { params: { jobId: number }; result: JobView };
+  pauseAll: { params: { until: number | null }; result: Snapshot };
+  resumeAll: { params: Record<string, never>; result: Snapshot };
+}
+
+/** Every event the core pushes: name → payload. */
+export interface BridgeEvents {
+  snapshot: Snapshot;
+  'job-updated': JobView;
+  progress: JobProgress;
+  'connection-changed': ConnectionView;
+  'totals-changed': QueueTotals;
+}
+
+export type CommandName = keyof BridgeCommands;
+export type EventName = keyof BridgeEvents;
+
+export interface BridgeRequest<M extends CommandName = CommandName> {
+  id: number;
+  method: M;
+  params: BridgeCommands[M]['params'];
+}
+
+export type BridgeResponse =
+  | { id: number; result: unknown }
+  | { id: number; error: { message: string; code: string } };
+
+export interface BridgeEvent<E extends EventName = EventName> {
+  event: E;
+  payload: BridgeEvents[E];
+}
+
+export type { JobState };

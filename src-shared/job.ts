@@ -1,0 +1,51 @@
+import type { DestinationKind } from './settings.ts';
+
+/**
+ * A job's life (DESIGN.md): queued → uploading → verifying → done, with waiting (retriable),
+ * needs-auth (credentials rejected), failed (not retriable), paused and cancelled (the operator).
+ */
+export const JOB_STATES = [
+  'queued',
+  'uploading',
+  'verifying',
+  'done',
+  'waiting',
+  'needs-auth',
+  'failed',
+  'paused',
+  'cancelled',
+] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+export const ACTIVE_STATES: readonly JobState[] = ['uploading', 'verifying'];
+export const FINAL_STATES: readonly JobState[] = ['done', 'cancelled'];
+
+/** What the UI and `status` see of a job. */
+export interface JobView {
+  id: number;
+  destination: DestinationKind;
+  path: string;
+  fileName: string;
+  sizeBytes: number;
+  state: JobState;
+  confirmedBytes: number;
+  attempts: number;
+  lastError: string | null;
+  /** A problem that did not stop the upload, e.g. a sidecar that is not valid JSON. */
+  warning: string | null;
+  remoteId: string | null;
+  remoteUrl: string | null;
+  createdAt: number;
+  updatedAt: number;
+  completedAt: number | null;
+  nextAttemptAt: number | null;
+}
+
+export interface JobProgress {
+  jobId: number;
+  confirmedBytes: number;
+  sizeBytes: number;
+  bytesPerSecond: number;
+}
+
+export type QueueTotals = Record<JobState, number> & { doneToday: number };

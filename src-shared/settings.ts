@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+export const DESTINATION_KINDS = ['storage-api', 'onedrive', 'gdrive'] as const;
+export type DestinationKind = (typeof DESTINATION_KINDS)[number];
+
+const MiB = 1024 * 1024;
+
+/**
+ * Every setting the core reads, with its default. Flat on purpose: the headless host takes
+ * overrides by these exact names, and an unknown name is an error rather than a silent no-op.
+ */
+export const settingsSchema = z
+  .object({
+    recordingsFolder: z.string().default(''),
+    videoExtensions: z
+      .array(z.string().regex(/^[a-z0-9]+$/i, 'an extension is letters and digits, without the dot'))
+      .min(1)
+      .default(['mp4', 'mkv', 'webm', 'avi', 'mov']),
+    settleSeconds: z.number().int().min(1).max(3600).default(30),
+    maxConcurrentUploads: z.number().int().min(1).max(16).default(2),
+    chunkSizeBytes: z
+      .number()
+      .int()
+      .min(256 * 1024)
+      .max(60 * MiB)
+      .default(10 * MiB),
+    maxRetries: z.number().int().min(0).max(100).default(3),
+    deleteAfterUpload: z.boolean().default(false),
+    uploadOlderRecordings: z.boolean().default(true),
+    maxFileAgeDays: z.number().int().min(1).max(3650).default(7),
+    requestTimeoutSeconds: z.number().int().min(5).max(86_400).default(300),
+    uploadsPaused: z.boolean().default(false),
+    /** Epoch milliseconds; uploads resume by themselves then. Null: paused until resumed. */
+    pausedUntil: z.number().int().nullable().default(null),
+    activeDestination: z.enum(DESTINATION_KINDS).default('storage-api'),
+    storageApiBaseUrl: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).default(''),
+    remoteSubfolderTemplate: z.string().max(400).default(''),
+  })
+  .strict();
+
+export type Settings = z.infer<typeof settingsSchema>;
+export type SettingName = keyof Settings;
+export const SETTING_NAMES = Object.keys(settingsSchema.shape) as SettingName[];
+
+export const defaultSettings = (): Settings => settingsSchema.parse({});
+
+export type SettingsResult = { ok: true; settings: Settings } | { ok: false; problems: string[] };
+
+/** Merges overrides onto a base and validates the result, naming each setting at fault. */
+export function applySettings(base: Partial<Settings>, overrides: unknown): SettingsResult {
+  if (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides)) {
+    return { ok: false, problems: ['settings must be a JSON object of setting names to values'] };
+  }
+  const parsed = settingsSchema.safeParse({ ...base, ...overrides });
+  if (parsed.success) return { ok: true, settings: parsed.data };
+  return { ok: false, problems: parsed.error.issues.map(describeIssue) };
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') {
+    return `unknown setting ${issue.keys.map((k) => `"${k}"`).join(', ')} (known: ${SETTING_NAMES.join(', ')})`;
+  }
+  const name = issue.path.join('.') || 'settings';
+  return `setting "${name}": ${issue.message}`;
+}
