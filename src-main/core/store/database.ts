@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+
+export type Database = BetterSqlite3.Database;
+export type Statement = BetterSqlite3.Statement;
+export type Migration = (db: Database) => void;
+
+/**
+ * The schema, one step per released change, in order: step N brings user_version from N-1 to N.
+ * A released step is never edited (databases in the field already ran it); a change is a new step.
+ */
+export const MIGRATIONS: readonly Migration[] = [createInitialSchema];
+
+/**
+ * Opens (creating if needed) the uploader's database and brings its schema up to date.
+ * Throws, naming the file, when the file is not a usable database or was written by a newer version.
+ */
+export function openDatabase(file: string): Database {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  let db: Database;
+  try {
+    db = new BetterSqlite3(file);
+  } catch (error) {
+    throw new Error(`cannot open the database ${file}: ${messageOf(error)}`, { cause: error });
+  }
+  try {
+    configure(db);
+    migrate(db, file, MIGRATIONS);
+    return db;
+  } catch (error) {
+    db.close();
+    if (error instanceof SchemaTooNewError) throw error;
+    throw new Error(`cannot use the database ${file}: ${messageOf(error)}`, { cause: error });
+  }
+}
+
+function configure(db: Database): void {
+  // WAL lets a status reader run beside the uploader; NORMAL is durable across a process crash
+  // (only a power cut can lose the last commits, never corrupt the file).
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+}
+
+export class SchemaTooNewError extends Error {
+  constructor(file: string, found: number, known: number) {
+    super(
+      `the database ${file} has schema version ${found}, but this version of Recording Uploader ` +
+        `knows only up to version ${known}: it was written by a newer version. ` +
+        'Install that version again, or move the file away to start with an empty queue.',
+    );
+    this.name = 'SchemaTooNewError';
+  }
+}
+
+/** Runs each pending step in its own transaction, so a failed step leaves the previous version intact. */
+export function migrate(db: Database, file: string, migrations: readonly Migration[]): void {
+  const current = schemaVersion(db);
+  if (current > migrations.length) throw new SchemaTooNewError(file, current, migrations.length);
+  for (let version = current + 1; version <= migrations.length; version++) {
+    const step = migrations[version - 1];
+    if (step === undefined) continue;
+    db.transaction(() => {
+      step(db);
+      db.pragma(`user_version = ${version}`);
+    }).immediate();
+  }
+}
+
+export function schemaVersion(db: Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+function createInitialSchema(db: Database): void {
+  db.exec(`
+    CREATE TABLE jobs (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      destination TEXT NOT NULL,
+      path TEXT NOT NULL,
+      file_name TEXT NOT NULL,
+      size_bytes INTEGER NOT NULL,
+      mtime_ms REAL NOT NULL,
+      sidecar_path TEXT,
+      state TEXT NOT NULL CHECK (state IN
+        ('queued', 'uploading', 'verifying', 'done', 'waiting', 'needs-auth', 'failed', 'paused', 'cancelled')),
+      session TEXT,
+      confirmed_bytes INTEGER NOT NULL DEFAULT 0,
+      attempts INTEGER NOT NULL DEFAULT 0,
+      verify_failures INTEGER NOT NULL DEFAULT 0,
+      next_attempt_at INTEGER,
+      last_error TEXT,
+      warning TEXT,
+      remote_id TEXT,
+      remote_url TEXT,
+      created_at INTEGER NOT NULL,
+      updated_at INTEGER NOT NULL,
+      completed_at INTEGER,
+      local_deleted_at INTEGER,
+      UNIQUE (destination, path, size_bytes, mtime_ms)
+    );
+    -- claimNext (queued, oldest first) and the state-filtered lists, newest first.
+    CREATE INDEX jobs_by_state ON jobs (state, id);
+    -- claimNext and nextDueAt for waiting jobs whose time has come.
+    CREATE INDEX jobs_by_due_time ON jobs (state, next_attempt_at);
+    -- holdForAuth / releaseAuth touch one destination's jobs.
+    CREATE INDEX jobs_by_destination ON jobs (destination, state);
+    -- totals().doneToday
+    CREATE INDEX jobs_by_completion ON jobs (completed_at) WHERE completed_at IS NOT NULL;
+
+    CREATE TABLE settings (
+      name TEXT PRIMARY KEY,
+      value TEXT NOT NULL
+    );
+
+    CREATE TABLE meta (
+      key TEXT PRIMARY KEY,
+      value TEXT NOT NULL
+    );
+  `);
+  db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('install_id', randomUUID());
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

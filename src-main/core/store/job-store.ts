@@ -1,0 +1,450 @@
+import { basename } from 'node:path';
+import { z } from 'zod';
+import type { JobFilter } from '../../../src-shared/bridge-contract.ts';
+import { JOB_STATES, type JobState, type JobView, type QueueTotals } from '../../../src-shared/job.ts';
+import { DESTINATION_KINDS, type DestinationKind } from '../../../src-shared/settings.ts';
+import type { RemoteSession } from '../destinations/destination.ts';
+import type { Clock } from '../host-services.ts';
+import type { Recording } from '../recording.ts';
+import type { Database, Statement } from './database.ts';
+import type { JobRecord, JobRepository } from './job-record.ts';
+import { canTransition, OPERATOR_ACTIONS, type OperatorAction, statesLeadingTo } from './job-transitions.ts';
+
+interface JobRow {
+  id: number;
+  destination: DestinationKind;
+  path: string;
+  file_name: string;
+  size_bytes: number;
+  mtime_ms: number;
+  sidecar_path: string | null;
+  state: JobState;
+  session: string | null;
+  confirmed_bytes: number;
+  attempts: number;
+  verify_failures: number;
+  next_attempt_at: number | null;
+  last_error: string | null;
+  warning: string | null;
+  remote_id: string | null;
+  remote_url: string | null;
+  created_at: number;
+  updated_at: number;
+  completed_at: number | null;
+  local_deleted_at: number | null;
+}
+
+/** Which states each list shows. Needs-auth is in both 'active' and 'waiting': it is both. */
+const FILTER_STATES: Readonly<Record<JobFilter, readonly JobState[]>> = {
+  all: JOB_STATES,
+  active: ['queued', 'uploading', 'verifying', 'paused', 'needs-auth'],
+  waiting: ['waiting', 'needs-auth'],
+  failed: ['failed'],
+  done: ['done'],
+};
+
+const sessionSchema = z.object({
+  mode: z.enum(['chunked', 'single']),
+  chunkMultiple: z.number().int().positive(),
+  maxChunkBytes: z.number().int().positive().nullable(),
+  expiresAt: z.number().nullable(),
+  state: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+});
+
+/** Columns an update may set, by JobRecord name; anything else is a programming error. */
+const COLUMNS = {
+  state: 'state',
+  session: 'session',
+  confirmedBytes: 'confirmed_bytes',
+  attempts: 'attempts',
+  verifyFailures: 'verify_failures',
+  nextAttemptAt: 'next_attempt_at',
+  lastError: 'last_error',
+  warning: 'warning',
+  sidecarPath: 'sidecar_path',
+  remoteId: 'remote_id',
+  remoteUrl: 'remote_url',
+  completedAt: 'completed_at',
+  localDeletedAt: 'local_deleted_at',
+} as const;
+type Changes = Partial<Record<keyof typeof COLUMNS, string | number | null>>;
+type ChangesOf = (job: JobRecord, now: number) => Changes;
+
+/** The job queue in SQLite. Every public method is one transaction; see JobRepository. */
+export class SqliteJobStore implements JobRepository {
+  readonly #db: Database;
+  readonly #clock: Clock;
+  readonly #statements = new Map<string, Statement>();
+
+  constructor(db: Database, clock: Clock) {
+    this.#db = db;
+    this.#clock = clock;
+  }
+
+  enqueue(recording: Recording, destination: DestinationKind): JobRecord | null {
+    checkQueueable(recording, destination);
+    return this.#immediate(() => {
+      const now = this.#clock.now();
+      const result = this.#sql(
+        `INSERT INTO jobs (destination, path, file_name, size_bytes, mtime_ms, sidecar_path, state,
+             created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)
+           ON CONFLICT (destination, path, size_bytes, mtime_ms) DO NOTHING`,
+      ).run(
+        destination,
+        recording.path,
+        basename(recording.path),
+        recording.sizeBytes,
+        recording.mtimeMs,
+        recording.sidecarPath,
+        now,
+        now,
+      );
+      return result.changes === 0 ? null : this.#require(Number(result.lastInsertRowid));
+    });
+  }
+
+  get(id: number): JobRecord | undefined {
+    const row = this.#sql('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
+    return row === undefined ? undefined : toRecord(row);
+  }
+
+  claimNext(destinations: readonly DestinationKind[]): JobRecord | undefined {
+    if (destinations.length === 0) return undefined;
+    return this.#immediate(() => {
+      const now = this.#clock.now();
+      const among = placeholders(destinations);
+      // Two index-backed lookups rather than one OR, so finished jobs piling up never slow a claim.
+      const queued = this.#value(
+        `SELECT id FROM jobs WHERE state = 'queued' AND destination IN ${among} ORDER BY id LIMIT 1`,
+      ).get(...destinations) as number | undefined;
+      const due = this.#value(
+        `SELECT id FROM jobs WHERE state = 'waiting' AND next_attempt_at <= ? AND destination IN ${among}
+           ORDER BY id LIMIT 1`,
+      ).get(now, ...destinations) as number | undefined;
+      const id = queued === undefined ? due : due === undefined ? queued : Math.min(queued, due);
+      if (id === undefined) return undefined;
+      this.#write(id, { state: 'uploading', nextAttemptAt: null }, now);
+      return this.#require(id);
+    });
+  }
+
+  nextDueAt(destinations: readonly DestinationKind[]): number | null {
+    if (destinations.length === 0) return null;
+    const due = this.#value(
+      `SELECT MIN(next_attempt_at) FROM jobs WHERE state = 'waiting' AND destination IN ${placeholders(destinations)}`,
+    ).get(...destinations) as number | null;
+    return due ?? null;
+  }
+
+  saveSession(id: number, session: RemoteSession | null): void {
+    this.#update(id, () => ({ session: session === null ? null : JSON.stringify(session) }));
+  }
+
+  saveProgress(id: number, confirmedBytes: number): void {
+    if (!Number.isSafeInteger(confirmedBytes) || confirmedBytes < 0) {
+      throw new Error(`job ${id}: confirmed bytes must be a whole number of bytes, not ${confirmedBytes}`);
+    }
+    this.#update(id, (job) =>
+      confirmedBytes > job.confirmedBytes ? { confirmedBytes, attempts: 0 } : { confirmedBytes },
+    );
+  }
+
+  setSidecar(id: number, sidecarPath: string | null): void {
+    this.#update(id, () => ({ sidecarPath }));
+  }
+
+  setWarning(id: number, warning: string | null): void {
+    this.#update(id, () => ({ warning }));
+  }
+
+  markVerifying(id: number): boolean {
+    return this.#transition(id, 'verifying', () => ({}));
+  }
+
+  markDone(id: number, remote: { id: string; url: string | null }): boolean {
+    return this.#transition(id, 'done', (_job, now) => ({
+      remoteId: remote.id,
+      remoteUrl: remote.url,
+      completedAt: now,
+      lastError: null,
+      nextAttemptAt: null,
+    }));
+  }
+
+  markWaiting(id: number, reason: string, nextAttemptAt: number, countAttempt: boolean): boolean {
+    return this.#transition(id, 'waiting', (job) => ({
+      lastError: reason,
+      nextAttemptAt,
+      attempts: countAttempt ? job.attempts + 1 : job.attempts,
+    }));
+  }
+
+  markFailed(id: number, reason: string): boolean {
+    return this.#transition(id, 'failed', () => ({ lastError: reason, nextAttemptAt: null }));
+  }
+
+  restartFromScratch(id: number, reason: string, countVerifyFailure: boolean): boolean {
+    return this.#transition(id, 'queued', (job) => ({
+      session: null,
+      confirmedBytes: 0,
+      lastError: reason,
+      nextAttemptAt: null,
+      verifyFailures: countVerifyFailure ? job.verifyFailures + 1 : job.verifyFailures,
+    }));
+  }
+
+  markLocalDeleted(id: number): void {
+    this.#update(id, (_job, now) => ({ localDeletedAt: now }));
+  }
+
+  holdForAuth(destination: DestinationKind, reason: string): number {
+    const from = statesLeadingTo('needs-auth');
+    return this.#immediate(
+      () =>
+        this.#sql(
+          `UPDATE jobs SET state = 'needs-auth', last_error = ?, next_attempt_at = NULL, updated_at = ?
+             WHERE destination = ? AND state IN ${placeholders(from)}`,
+        ).run(reason, this.#clock.now(), destination, ...from).changes,
+    );
+  }
+
+  releaseAuth(destination: DestinationKind): number {
+    return this.#immediate(
+      () =>
+        this.#sql(
+          `UPDATE jobs SET state = 'queued', last_error = NULL, updated_at = ?
+             WHERE destination = ? AND state = 'needs-auth'`,
+        ).run(this.#clock.now(), destination).changes,
+    );
+  }
+
+  recoverInterrupted(): number {
+    // The session and confirmed offset stay: the engine asks the remote where to go on from.
+    return this.#immediate(
+      () =>
+        this.#sql(
+          `UPDATE jobs SET state = 'queued', updated_at = ? WHERE state IN ('uploading', 'verifying')`,
+        ).run(this.#clock.now()).changes,
+    );
+  }
+
+  pause(id: number): JobRecord {
+    return this.#operate(id, 'pause', () => ({}));
+  }
+
+  resume(id: number): JobRecord {
+    return this.#operate(id, 'resume', () => ({}));
+  }
+
+  cancel(id: number): JobRecord {
+    return this.#operate(id, 'cancel', () => ({ nextAttemptAt: null }));
+  }
+
+  retry(id: number): JobRecord {
+    return this.#operate(id, 'retry', () => ({
+      attempts: 0,
+      verifyFailures: 0,
+      lastError: null,
+      nextAttemptAt: null,
+    }));
+  }
+
+  list(filter: JobFilter, offset: number, limit: number): JobRecord[] {
+    const states = FILTER_STATES[filter];
+    if (states === undefined) {
+      throw new Error(`unknown job filter "${filter}" (known: ${Object.keys(FILTER_STATES).join(', ')})`);
+    }
+    if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(limit) || limit < 0) {
+      throw new Error(`a job list needs a whole offset and limit of 0 or more, not ${offset} and ${limit}`);
+    }
+    const where = filter === 'all' ? '' : `WHERE state IN ${placeholders(states)}`;
+    const rows = this.#sql(`SELECT * FROM jobs ${where} ORDER BY id DESC LIMIT ? OFFSET ?`).all(
+      ...(filter === 'all' ? [] : states),
+      limit,
+      offset,
+    ) as JobRow[];
+    return rows.map(toRecord);
+  }
+
+  totals(): QueueTotals {
+    const midnight = new Date(this.#clock.now());
+    midnight.setHours(0, 0, 0, 0);
+    return this.#db.transaction(() => {
+      const counts = Object.fromEntries(JOB_STATES.map((state) => [state, 0])) as Record<JobState, number>;
+      const rows = this.#sql('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state').all() as {
+        state: JobState;
+        n: number;
+      }[];
+      for (const row of rows) counts[row.state] = row.n;
+      const doneToday = this.#value(
+        `SELECT COUNT(*) FROM jobs WHERE completed_at >= ? AND state = 'done'`,
+      ).get(midnight.getTime()) as number;
+      return { ...counts, doneToday };
+    })();
+  }
+
+  isDone(path: string, sizeBytes: number, mtimeMs: number, destination: DestinationKind): boolean {
+    const found = this.#value(
+      `SELECT 1 FROM jobs WHERE destination = ? AND path = ? AND size_bytes = ? AND mtime_ms = ?
+         AND state = 'done'`,
+    ).get(destination, path, sizeBytes, mtimeMs);
+    return found !== undefined;
+  }
+
+  /** An engine-facing move: false, and nothing written, when the table does not allow it now. */
+  #transition(id: number, to: JobState, changes: ChangesOf): boolean {
+    return this.#immediate(() => {
+      const job = this.#require(id);
+      if (!canTransition(job.state, to)) return false;
+      const now = this.#clock.now();
+      this.#write(id, { ...changes(job, now), state: to }, now);
+      return true;
+    });
+  }
+
+  /** An operator's move: refused with a message naming the job, as the UI shows it. */
+  #operate(id: number, action: OperatorAction, changes: ChangesOf): JobRecord {
+    const rule = OPERATOR_ACTIONS[action];
+    return this.#immediate(() => {
+      const job = this.#require(id);
+      if (!rule.from.includes(job.state)) {
+        throw new Error(`job ${id} (${job.fileName}) is ${job.state}: it cannot be ${rule.verb}`);
+      }
+      const now = this.#clock.now();
+      this.#write(id, { ...changes(job, now), state: rule.to }, now);
+      return this.#require(id);
+    });
+  }
+
+  /** A change that is not a move between states (progress, session, notes). */
+  #update(id: number, changes: ChangesOf): void {
+    this.#immediate(() => {
+      const now = this.#clock.now();
+      this.#write(id, changes(this.#require(id), now), now);
+    });
+  }
+
+  #write(id: number, changes: Changes, now: number): void {
+    const names = Object.keys(changes) as (keyof Changes)[];
+    const sets = names.map((name) => `${COLUMNS[name]} = ?`);
+    this.#sql(`UPDATE jobs SET ${[...sets, 'updated_at = ?'].join(', ')} WHERE id = ?`).run(
+      ...names.map((name) => changes[name] ?? null),
+      now,
+      id,
+    );
+  }
+
+  /** Statements are prepared once and kept: the queue runs the same few queries thousands of times. */
+  #sql(sql: string): Statement {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** A query of one column, answering with that value rather than a row object. */
+  #value(sql: string): Statement {
+    const key = `value:${sql}`;
+    let statement = this.#statements.get(key);
+    if (statement === undefined) {
+      statement = this.#db.prepare(sql).pluck();
+      this.#statements.set(key, statement);
+    }
+    return statement;
+  }
+
+  #require(id: number): JobRecord {
+    const job = this.get(id);
+    if (job === undefined) throw new Error(`job ${id} does not exist`);
+    return job;
+  }
+
+  /** BEGIN IMMEDIATE: the state read and the write it decides belong to the same writer lock. */
+  #immediate<T>(body: () => T): T {
+    return this.#db.transaction(body).immediate();
+  }
+}
+
+function checkQueueable(recording: Recording, destination: DestinationKind): void {
+  const problem = queueProblem(recording, destination);
+  if (problem !== null) throw new Error(`cannot queue the recording "${recording.path}": ${problem}`);
+}
+
+function queueProblem(recording: Recording, destination: DestinationKind): string | null {
+  if (recording.path === '') return 'the path is empty';
+  if (!DESTINATION_KINDS.includes(destination)) return `unknown destination "${destination}"`;
+  if (!Number.isSafeInteger(recording.sizeBytes) || recording.sizeBytes < 0) {
+    return `the size ${recording.sizeBytes} is not a whole number of bytes`;
+  }
+  if (!Number.isFinite(recording.mtimeMs)) return `the modification time ${recording.mtimeMs} is not a time`;
+  return null;
+}
+
+function placeholders(values: readonly unknown[]): string {
+  return `(${values.map(() => '?').join(', ')})`;
+}
+
+function toRecord(row: JobRow): JobRecord {
+  return {
+    id: row.id,
+    destination: row.destination,
+    path: row.path,
+    fileName: row.file_name,
+    sizeBytes: row.size_bytes,
+    mtimeMs: row.mtime_ms,
+    sidecarPath: row.sidecar_path,
+    state: row.state,
+    session: parseSession(row.session),
+    confirmedBytes: row.confirmed_bytes,
+    attempts: row.attempts,
+    verifyFailures: row.verify_failures,
+    nextAttemptAt: row.next_attempt_at,
+    lastError: row.last_error,
+    warning: row.warning,
+    remoteId: row.remote_id,
+    remoteUrl: row.remote_url,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    completedAt: row.completed_at,
+    localDeletedAt: row.local_deleted_at,
+  };
+}
+
+/**
+ * A session that does not read back as one is treated as none: the engine then checks whether the
+ * remote already holds the file before opening a new session, so nothing is uploaded twice.
+ */
+function parseSession(text: string | null): RemoteSession | null {
+  if (text === null) return null;
+  try {
+    const parsed = sessionSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** What the bridge shows of a job: no local session details, no sidecar path. */
+export function toJobView(record: JobRecord): JobView {
+  return {
+    id: record.id,
+    destination: record.destination,
+    path: record.path,
+    fileName: record.fileName,
+    sizeBytes: record.sizeBytes,
+    state: record.state,
+    confirmedBytes: record.confirmedBytes,
+    attempts: record.attempts,
+    lastError: record.lastError,
+    warning: record.warning,
+    remoteId: record.remoteId,
+    remoteUrl: record.remoteUrl,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    completedAt: record.completedAt,
+    nextAttemptAt: record.nextAttemptAt,
+  };
+}

@@ -1,0 +1,48 @@
+import type { JobState } from '../../../src-shared/job.ts';
+
+/**
+ * Every move a job may make, and no other. The store checks each change against this table inside
+ * the same transaction that writes it, so a late answer from the engine can never undo what the
+ * operator did meanwhile (a chunk finishing after a pause leaves the job paused).
+ */
+export const ALLOWED_TRANSITIONS: Readonly<Record<JobState, readonly JobState[]>> = {
+  queued: ['uploading', 'paused', 'cancelled', 'needs-auth'],
+  uploading: ['verifying', 'waiting', 'failed', 'needs-auth', 'queued', 'paused', 'cancelled', 'done'],
+  verifying: ['done', 'failed', 'waiting', 'needs-auth', 'queued', 'paused', 'cancelled'],
+  waiting: ['uploading', 'queued', 'paused', 'cancelled', 'needs-auth'],
+  'needs-auth': ['queued', 'paused', 'cancelled'],
+  failed: ['queued', 'cancelled'],
+  paused: ['queued', 'cancelled'],
+  cancelled: ['queued'],
+  done: [],
+};
+
+export function canTransition(from: JobState, to: JobState): boolean {
+  return ALLOWED_TRANSITIONS[from].includes(to);
+}
+
+/** The states from which a job may move to `to`. */
+export function statesLeadingTo(to: JobState): JobState[] {
+  return (Object.keys(ALLOWED_TRANSITIONS) as JobState[]).filter((from) => canTransition(from, to));
+}
+
+export type OperatorAction = 'pause' | 'resume' | 'cancel' | 'retry';
+
+interface ActionRule {
+  to: JobState;
+  from: readonly JobState[];
+  /** As the refusal reads: "job 12 (a.mp4) is done: it cannot be <verb>". */
+  verb: string;
+}
+
+/**
+ * What the operator's buttons do. Resume and retry both lead to queued, but from different states:
+ * resume only undoes a pause, retry gives a failed, cancelled or waiting job a fresh start now
+ * (for a waiting job: skipping the rest of its backoff).
+ */
+export const OPERATOR_ACTIONS: Readonly<Record<OperatorAction, ActionRule>> = {
+  pause: { to: 'paused', from: statesLeadingTo('paused'), verb: 'paused' },
+  resume: { to: 'queued', from: ['paused'], verb: 'resumed' },
+  cancel: { to: 'cancelled', from: statesLeadingTo('cancelled'), verb: 'cancelled' },
+  retry: { to: 'queued', from: ['failed', 'cancelled', 'waiting'], verb: 'retried' },
+};

@@ -1,0 +1,88 @@
+import {
+  applySettings,
+  defaultSettings,
+  SETTING_NAMES,
+  type SettingName,
+  type Settings,
+} from '../../../src-shared/settings.ts';
+import { type Logger, silentLogger } from '../logging/logger.ts';
+import type { Database } from './database.ts';
+
+/**
+ * The operator's settings, one row per setting that differs from what was once saved. Reading
+ * never fails: a stored value the current version no longer accepts gives way to its default.
+ */
+export class SettingsStore {
+  readonly #db: Database;
+  readonly #logger: Logger;
+
+  constructor(db: Database, logger: Logger = silentLogger) {
+    this.#db = db;
+    this.#logger = logger;
+  }
+
+  load(): Settings {
+    const rows = this.#db.prepare('SELECT name, value FROM settings ORDER BY name').all() as {
+      name: string;
+      value: string;
+    }[];
+    let settings = defaultSettings();
+    for (const row of rows) settings = this.#applyStored(settings, row.name, row.value);
+    return settings;
+  }
+
+  /** Validates the whole result before writing anything; writes only the settings that changed. */
+  save(patch: Partial<Settings>): Settings {
+    return this.#db
+      .transaction(() => {
+        const current = this.load();
+        const result = applySettings(current, withoutUndefined(patch));
+        if (!result.ok) throw new Error(`settings not saved: ${result.problems.join('; ')}`);
+        const upsert = this.#db.prepare(
+          'INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
+        );
+        for (const name of changedNames(current, result.settings)) {
+          upsert.run(name, JSON.stringify(result.settings[name]));
+        }
+        return result.settings;
+      })
+      .immediate();
+  }
+
+  /** One setting at a time, so one bad value costs only itself and the report names it. */
+  #applyStored(settings: Settings, name: string, text: string): Settings {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      this.#logger.warn('stored setting is not JSON: using its default', { setting: name });
+      return settings;
+    }
+    const result = applySettings(settings, { [name]: value });
+    if (result.ok) return result.settings;
+    this.#logger.warn('stored setting no longer valid: using its default', {
+      setting: name,
+      problem: result.problems.join('; '),
+    });
+    return settings;
+  }
+}
+
+function changedNames(before: Settings, after: Settings): SettingName[] {
+  return SETTING_NAMES.filter((name) => JSON.stringify(before[name]) !== JSON.stringify(after[name]));
+}
+
+/** A name sent as undefined (it survives structured cloning) means "leave as is", not "reset". */
+function withoutUndefined(patch: Partial<Settings>): Partial<Settings> {
+  return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+}
+
+/** This installation's random id, made when the database was first created. */
+export function readInstallId(db: Database): string {
+  const id = db.prepare("SELECT value FROM meta WHERE key = 'install_id'").pluck().get() as
+    | string
+    | undefined;
+  if (id === undefined)
+    throw new Error('the database has no install_id: it was not opened with openDatabase');
+  return id;
+}
