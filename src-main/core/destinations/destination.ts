@@ -33,8 +33,13 @@ export interface RemoteSession {
   state: Record<string, string | number | boolean | null>;
 }
 
-/** What the remote holds of a session. */
-export type RemoteOffset = { complete: false; confirmed: number } | { complete: true };
+/**
+ * What the remote holds of a session. Complete with a file: already committed (nothing left to
+ * do but verify); complete without one: every byte is there, finish() still commits it.
+ */
+export type RemoteOffset =
+  | { complete: false; confirmed: number }
+  | { complete: true; file: RemoteFile | null };
 
 export interface RemoteFile {
   id: string;

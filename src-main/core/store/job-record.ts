@@ -54,6 +54,8 @@ export interface JobRepository {
   markDone(id: number, remote: { id: string; url: string | null }): boolean;
   markWaiting(id: number, reason: string, nextAttemptAt: number, countAttempt: boolean): boolean;
   markFailed(id: number, reason: string): boolean;
+  /** uploading/verifying → queued, keeping session and offset: a stop or pause interrupted it. */
+  markQueued(id: number): boolean;
   /** Back to queued with no session and nothing confirmed (a hash mismatch: counts verifyFailures). */
   restartFromScratch(id: number, reason: string, countVerifyFailure: boolean): boolean;
   markLocalDeleted(id: number): void;

@@ -1,0 +1,352 @@
+import { readFile } from 'node:fs/promises';
+import { TransferFault } from '../../faults.ts';
+import type {
+  Chunk,
+  Destination,
+  HashSet,
+  RemoteFile,
+  RemoteOffset,
+  RemoteSession,
+  UploadItem,
+} from '../destination.ts';
+import type { HttpClient, HttpRequest } from '../http-client.ts';
+import { faultFromResponse } from '../http-fault.ts';
+import { multipartBody, streamOf } from '../multipart-body.ts';
+import {
+  createSessionAnswer,
+  finalizeAnswer,
+  recordingsAnswer,
+  statusAnswer,
+} from './storage-api-schemas.ts';
+
+export const STORAGE_API_TOKEN = 'storage-api.token';
+
+export interface StorageApiOptions {
+  baseUrl: () => string;
+  token: () => Promise<string | null>;
+  http: HttpClient;
+  now?: () => number;
+}
+
+/** The company storage API (docs/storage-api.md): resumable when the server offers chunk_size. */
+export class StorageApiDestination implements Destination {
+  readonly kind = 'storage-api' as const;
+  readonly hashes = ['sha256'] as const;
+  readonly #options: StorageApiOptions;
+
+  constructor(options: StorageApiOptions) {
+    this.#options = options;
+  }
+
+  async testConnection(signal: AbortSignal): Promise<void> {
+    const response = await this.#request(
+      { method: 'GET', url: this.#url('/health'), what: 'GET /health' },
+      signal,
+    );
+    if (!response.ok) throw await this.#fault(response, 'GET /health');
+    await response.body?.cancel();
+  }
+
+  async findExisting(item: UploadItem, signal: AbortSignal): Promise<RemoteFile | null> {
+    const what = 'GET /recordings';
+    const response = await this.#request({ method: 'GET', url: this.#url('/recordings'), what }, signal);
+    // The listing is optional for a server: without it there is nothing to find.
+    if (response.status === 404 || response.status === 405 || response.status === 501) {
+      await response.body?.cancel();
+      return null;
+    }
+    if (!response.ok) throw await this.#fault(response, what);
+    const recordings = await this.#options.http.json(response, recordingsAnswer, this.#what(what));
+    const match = recordings.find((r) => r.file_name === item.fileName && r.file_size === item.sizeBytes);
+    if (match === undefined) return null;
+    return {
+      id: match.file_id,
+      url: match.url ?? null,
+      hashes: match.sha256 ? { sha256: match.sha256 } : {},
+    };
+  }
+
+  async startSession(item: UploadItem, signal: AbortSignal): Promise<RemoteSession> {
+    const what = 'POST /uploads/create-session';
+    const sidecar = item.sidecar?.json ?? null;
+    const connectionInfo = sidecar?.connection_info;
+    const response = await this.#request(
+      {
+        method: 'POST',
+        url: this.#url('/uploads/create-session'),
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          session_id: item.recordingId,
+          file_name: item.fileName,
+          file_size: item.sizeBytes,
+          connection_info:
+            typeof connectionInfo === 'object' && connectionInfo !== null ? connectionInfo : null,
+          metadata: sidecar,
+        }),
+        what,
+      },
+      signal,
+    );
+    if (response.status !== 200 && response.status !== 201) throw await this.#fault(response, what);
+    const answer = await this.#options.http.json(response, createSessionAnswer, this.#what(what));
+    const expiresAt = answer.expires_at ? Date.parse(answer.expires_at) : Number.NaN;
+    const chunkSize = answer.chunk_size ?? null;
+    return {
+      mode: chunkSize === null ? 'single' : 'chunked',
+      chunkMultiple: chunkSize ?? 1,
+      maxChunkBytes: null,
+      expiresAt: Number.isNaN(expiresAt) ? null : expiresAt,
+      state: {
+        sid: answer.session_id,
+        videoUrl: answer.video_upload_url ?? null,
+        metadataUrl: answer.metadata_upload_url ?? null,
+      },
+    };
+  }
+
+  async probe(session: RemoteSession, item: UploadItem, signal: AbortSignal): Promise<RemoteOffset> {
+    const status = await this.#status(session, signal);
+    if (status.status === 'expired') {
+      throw new TransferFault('session-gone', `storage API session ${sid(session)} has expired`);
+    }
+    if (status.status === 'completed') {
+      const fileId = status.file_id ?? null;
+      // Committed already (a crash after finalize): nothing is sent again.
+      return fileId === null
+        ? { complete: true, file: null }
+        : { complete: true, file: { id: fileId, url: null, hashes: {} } };
+    }
+    if (session.mode === 'single') {
+      return { complete: false, confirmed: status.received_bytes === item.sizeBytes ? item.sizeBytes : 0 };
+    }
+    return this.#putRange(
+      session,
+      `bytes */${item.sizeBytes}`,
+      new Uint8Array(0),
+      'PUT video (probe)',
+      signal,
+    );
+  }
+
+  putChunk(session: RemoteSession, chunk: Chunk, signal: AbortSignal): Promise<RemoteOffset> {
+    const end = chunk.start + chunk.bytes.byteLength - 1;
+    const range =
+      chunk.bytes.byteLength === 0 ? `bytes */${chunk.total}` : `bytes ${chunk.start}-${end}/${chunk.total}`;
+    return this.#putRange(session, range, chunk.bytes, 'PUT video chunk', signal);
+  }
+
+  async sendWhole(
+    session: RemoteSession,
+    item: UploadItem,
+    body: ReadableStream<Uint8Array>,
+    signal: AbortSignal,
+  ): Promise<void> {
+    await this.#postFile(
+      session,
+      'video',
+      item.fileName,
+      'application/octet-stream',
+      body,
+      item.sizeBytes,
+      signal,
+    );
+  }
+
+  async finish(
+    session: RemoteSession,
+    item: UploadItem,
+    local: HashSet,
+    signal: AbortSignal,
+  ): Promise<RemoteFile> {
+    await this.#sendSidecar(session, item, signal);
+    const what = 'POST /uploads/{id}/finalize';
+    const response = await this.#request(
+      {
+        method: 'POST',
+        url: this.#url(`/uploads/${encodeURIComponent(sid(session))}/finalize`),
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ file_size: item.sizeBytes, sha256: local.sha256 }),
+        what,
+      },
+      signal,
+    );
+    if (!response.ok) {
+      const fault = await this.#fault(response, what, true);
+      // A server that refuses the commit because the bytes it holds hash differently says so
+      // in words; that is the hash mismatch of the protocol, not a rejected request.
+      if (fault.kind === 'rejected' && /sha-?256|hash|checksum/i.test(fault.message)) {
+        throw new TransferFault('hash-mismatch', fault.message, { status: response.status });
+      }
+      throw fault;
+    }
+    const answer = await this.#options.http.json(response, finalizeAnswer, this.#what(what));
+    return {
+      id: answer.file_id,
+      url: answer.url ?? null,
+      hashes: answer.sha256 ? { sha256: answer.sha256 } : {},
+    };
+  }
+
+  async #sendSidecar(session: RemoteSession, item: UploadItem, signal: AbortSignal): Promise<void> {
+    const sidecar = item.sidecar;
+    // A sidecar that is not valid JSON is reported on the job and not sent: the server expects JSON.
+    if (sidecar === null || sidecar.json === null) return;
+    const bytes = await sidecarBytes(sidecar.path, sidecar.json);
+    const metadataUrl = session.state.metadataUrl;
+    if (typeof metadataUrl === 'string') {
+      const what = 'PUT metadata';
+      const response = await this.#request(
+        {
+          method: 'PUT',
+          url: metadataUrl,
+          headers: { 'content-type': 'application/json' },
+          body: bytes,
+          what,
+        },
+        signal,
+      );
+      if (!response.ok) throw await this.#fault(response, what, true);
+      await response.body?.cancel();
+      return;
+    }
+    const name = sidecar.path.split(/[\\/]/).pop() ?? 'metadata.json';
+    await this.#postFile(
+      session,
+      'metadata',
+      name,
+      'application/json',
+      streamOf(bytes),
+      bytes.byteLength,
+      signal,
+    );
+  }
+
+  async #postFile(
+    session: RemoteSession,
+    fileType: 'video' | 'metadata',
+    fileName: string,
+    contentType: string,
+    stream: ReadableStream<Uint8Array>,
+    sizeBytes: number,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const what = `POST /uploads/{id}/file (${fileType})`;
+    const form = multipartBody([{ name: 'file_type', value: fileType }], {
+      name: 'file',
+      fileName,
+      contentType,
+      body: stream,
+      sizeBytes,
+    });
+    const response = await this.#request(
+      {
+        method: 'POST',
+        url: this.#url(`/uploads/${encodeURIComponent(sid(session))}/file`),
+        headers: { 'content-type': form.contentType, 'content-length': String(form.contentLength) },
+        body: form.body,
+        what,
+      },
+      signal,
+    );
+    if (!response.ok) throw await this.#fault(response, what, true);
+    await response.body?.cancel();
+  }
+
+  async #putRange(
+    session: RemoteSession,
+    contentRange: string,
+    bytes: Uint8Array,
+    what: string,
+    signal: AbortSignal,
+  ): Promise<RemoteOffset> {
+    const response = await this.#request(
+      {
+        method: 'PUT',
+        url: this.#videoUrl(session),
+        headers: { 'content-range': contentRange, 'content-type': 'application/octet-stream' },
+        body: bytes,
+        what,
+      },
+      signal,
+    );
+    if (response.status === 308) {
+      await response.body?.cancel();
+      return { complete: false, confirmed: rangeEnd(response.headers.get('range'), what) };
+    }
+    if (response.status === 200 || response.status === 201) {
+      await response.body?.cancel();
+      return { complete: true, file: null };
+    }
+    throw await this.#fault(response, what, true);
+  }
+
+  async #status(session: RemoteSession, signal: AbortSignal) {
+    const what = 'GET /uploads/{id}/status';
+    const url = this.#url(`/uploads/${encodeURIComponent(sid(session))}/status`);
+    const response = await this.#request({ method: 'GET', url, what }, signal);
+    if (!response.ok) throw await this.#fault(response, what, true);
+    return this.#options.http.json(response, statusAnswer, this.#what(what));
+  }
+
+  async #request(request: HttpRequest, signal: AbortSignal): Promise<Response> {
+    const token = await this.#options.token();
+    if (token === null || token === '') {
+      throw new TransferFault('auth', 'no API token is set for the storage API');
+    }
+    const headers = { ...request.headers, authorization: `Bearer ${token}` };
+    return this.#options.http.send({ ...request, headers, what: this.#what(request.what) }, signal);
+  }
+
+  #fault(response: Response, what: string, sessionUrl = false): Promise<TransferFault> {
+    const context = {
+      what: this.#what(what),
+      sessionUrl,
+      ...(this.#options.now ? { now: this.#options.now() } : {}),
+    };
+    return faultFromResponse(response, context);
+  }
+
+  #what(what: string): string {
+    return what.startsWith('storage API') ? what : `storage API ${what}`;
+  }
+
+  #url(path: string): string {
+    const base = this.#options.baseUrl().replace(/\/+$/, '');
+    if (base === '')
+      throw new TransferFault('rejected', 'no storage API URL is set (setting storageApiBaseUrl)');
+    return `${base}${path}`;
+  }
+
+  #videoUrl(session: RemoteSession): string {
+    const url = session.state.videoUrl;
+    return typeof url === 'string' ? url : this.#url(`/uploads/${encodeURIComponent(sid(session))}/file`);
+  }
+}
+
+function sid(session: RemoteSession): string {
+  const value = session.state.sid;
+  if (typeof value !== 'string') throw new TransferFault('rejected', 'storage API session has no id');
+  return value;
+}
+
+/** `Range: bytes=0-LAST` → LAST + 1 bytes held; no header → nothing held. */
+export function rangeEnd(header: string | null, what: string): number {
+  if (header === null || header.trim() === '') return 0;
+  const match = /^bytes=0-(\d+)$/.exec(header.trim());
+  if (match?.[1] === undefined) {
+    throw new TransferFault(
+      'rejected',
+      `storage API ${what} answered 308 with an unreadable Range header "${header}"`,
+    );
+  }
+  return Number(match[1]) + 1;
+}
+
+/** The sidecar as it is on disk; if it vanished since it was read, the JSON that was read then. */
+async function sidecarBytes(path: string, json: Record<string, unknown>): Promise<Uint8Array> {
+  try {
+    return await readFile(path);
+  } catch {
+    return Buffer.from(JSON.stringify(json));
+  }
+}

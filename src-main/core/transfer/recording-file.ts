@@ -1,0 +1,85 @@
+import { type FileHandle, open } from 'node:fs/promises';
+import { TransferFault } from '../faults.ts';
+import type { FileIdentity } from '../recording.ts';
+
+/**
+ * An open recording, checked against the identity it was queued with. Every read re-checks that
+ * identity, so a file that grows, shrinks or is replaced mid-upload stops the job instead of
+ * sending a mix of two versions.
+ */
+export class RecordingFile {
+  readonly #handle: FileHandle;
+  readonly identity: FileIdentity;
+
+  private constructor(handle: FileHandle, identity: FileIdentity) {
+    this.#handle = handle;
+    this.identity = identity;
+  }
+
+  static async open(identity: FileIdentity): Promise<RecordingFile> {
+    let handle: FileHandle;
+    try {
+      handle = await open(identity.path, 'r');
+    } catch (error) {
+      throw localFault(error, identity.path);
+    }
+    const file = new RecordingFile(handle, identity);
+    try {
+      await file.assertUnchanged();
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+    return file;
+  }
+
+  async assertUnchanged(): Promise<void> {
+    const { path, sizeBytes, mtimeMs } = this.identity;
+    let stat: { size: number; mtimeMs: number };
+    try {
+      stat = await this.#handle.stat();
+    } catch (error) {
+      throw localFault(error, path);
+    }
+    if (stat.size !== sizeBytes || Math.trunc(stat.mtimeMs) !== Math.trunc(mtimeMs)) {
+      throw new TransferFault(
+        'changed',
+        `${path} changed while it was being uploaded (was ${sizeBytes} bytes, now ${stat.size}); it will be uploaded again once it stops changing`,
+      );
+    }
+  }
+
+  /** Reads exactly [start, start + length) into `into` (reused between chunks to keep memory flat). */
+  async read(start: number, length: number, into?: Buffer): Promise<Buffer> {
+    const buffer =
+      into !== undefined && into.byteLength >= length ? into.subarray(0, length) : Buffer.alloc(length);
+    let filled = 0;
+    try {
+      while (filled < length) {
+        const { bytesRead } = await this.#handle.read(buffer, filled, length - filled, start + filled);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+      }
+    } catch (error) {
+      throw localFault(error, this.identity.path);
+    }
+    if (filled < length) {
+      throw new TransferFault('changed', `${this.identity.path} became shorter while it was being uploaded`);
+    }
+    return buffer;
+  }
+
+  async close(): Promise<void> {
+    await this.#handle.close().catch(() => {});
+  }
+}
+
+/** A vanished file is a change (it may come back); anything else unreadable is a local fault. */
+export function localFault(error: unknown, path: string): TransferFault {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ENOENT') {
+    return new TransferFault('changed', `${path} disappeared before its upload finished`, { cause: error });
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  return new TransferFault('local', `${path} cannot be read: ${reason}`, { cause: error });
+}

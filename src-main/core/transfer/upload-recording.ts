@@ -1,0 +1,246 @@
+import type {
+  Destination,
+  HashSet,
+  RemoteFile,
+  RemoteOffset,
+  RemoteSession,
+  UploadItem,
+} from '../destinations/destination.ts';
+import { isFault, TransferFault } from '../faults.ts';
+import { hashesEqual, MultiHash } from './hashers.ts';
+import { RecordingFile } from './recording-file.ts';
+
+/** Where the loop checkpoints: after every acknowledged chunk, before the next byte is sent. */
+export interface TransferCheckpoint {
+  saveSession(session: RemoteSession | null): void;
+  saveProgress(confirmedBytes: number): void;
+}
+
+export interface TransferInput {
+  item: UploadItem;
+  destination: Destination;
+  /** The session persisted by an earlier attempt, if any. */
+  session: RemoteSession | null;
+  chunkSizeBytes: number;
+  signal: AbortSignal;
+  checkpoint: TransferCheckpoint;
+  onProgress(confirmedBytes: number): void;
+  onVerifying(): void;
+  now(): number;
+}
+
+/**
+ * The one resumable chunk loop every destination uses (rclone's multipart driver, Teleport's
+ * checkpoint-per-part): find out what the remote holds, send the rest in order while hashing,
+ * checkpoint after every acknowledged chunk, then let the destination commit and compare hashes.
+ * Throws TransferFault; the engine decides what each kind means for the job.
+ */
+export async function uploadRecording(input: TransferInput): Promise<RemoteFile> {
+  const file = await RecordingFile.open(input.item);
+  try {
+    return await transfer(input, file);
+  } finally {
+    await file.close();
+  }
+}
+
+async function transfer(input: TransferInput, file: RecordingFile): Promise<RemoteFile> {
+  const { item, destination, signal } = input;
+  let position = await resume(input);
+  if (position === null) {
+    const existing = input.session === null ? null : await destination.findExisting(item, signal);
+    if (existing !== null) return verified(input, existing, await hashWhole(input, file));
+    position = await startNew(input);
+  }
+  let { session, offset } = position;
+  if (offset.complete && offset.file !== null)
+    return verified(input, offset.file, await hashWhole(input, file));
+  let hash: MultiHash;
+  try {
+    hash = await send(input, file, session, offset);
+  } catch (error) {
+    if (!isFault(error, 'session-gone')) throw error;
+    // The remote forgot the session mid-file (expiry): one fresh session, from byte 0.
+    ({ session, offset } = await startNew(input));
+    hash = await send(input, file, session, offset);
+  }
+  await file.assertUnchanged();
+  input.onVerifying();
+  const local = hash.digest();
+  const remote = await destination.finish(session, item, local, signal);
+  return verified(input, remote, local);
+}
+
+interface Position {
+  session: RemoteSession;
+  offset: RemoteOffset;
+}
+
+/** Asks the remote what it holds of a persisted session before a byte is sent. */
+async function resume(input: TransferInput): Promise<Position | null> {
+  const { session } = input;
+  if (session === null) return null;
+  if (session.expiresAt !== null && session.expiresAt <= input.now()) return forget(input);
+  try {
+    const offset = await input.destination.probe(session, input.item, input.signal);
+    if (!offset.complete) input.checkpoint.saveProgress(offset.confirmed);
+    return { session, offset };
+  } catch (error) {
+    if (isFault(error, 'session-gone')) return forget(input);
+    throw error;
+  }
+}
+
+function forget(input: TransferInput): null {
+  input.checkpoint.saveSession(null);
+  input.checkpoint.saveProgress(0);
+  return null;
+}
+
+async function startNew(input: TransferInput): Promise<Position> {
+  const session = await input.destination.startSession(input.item, input.signal);
+  // Persisted before the first chunk, so a crash after this point resumes the same session.
+  input.checkpoint.saveSession(session);
+  input.checkpoint.saveProgress(0);
+  return { session, offset: { complete: false, confirmed: 0 } };
+}
+
+async function send(
+  input: TransferInput,
+  file: RecordingFile,
+  session: RemoteSession,
+  offset: RemoteOffset,
+): Promise<MultiHash> {
+  if (offset.complete) return hashWhole(input, file);
+  if (session.mode === 'chunked') return sendChunks(input, file, session, offset.confirmed);
+  // single mode cannot resume part-way; it only skips a body the remote already holds whole.
+  const held = input.item.sizeBytes > 0 && offset.confirmed >= input.item.sizeBytes;
+  return held ? hashWhole(input, file) : sendWhole(input, file, session);
+}
+
+export function chunkLength(session: RemoteSession, wanted: number): number {
+  const multiple = Math.max(1, session.chunkMultiple);
+  const capped = session.maxChunkBytes === null ? wanted : Math.min(wanted, session.maxChunkBytes);
+  return Math.max(multiple, Math.floor(capped / multiple) * multiple);
+}
+
+async function sendChunks(
+  input: TransferInput,
+  file: RecordingFile,
+  session: RemoteSession,
+  startAt: number,
+): Promise<MultiHash> {
+  const { item, destination, signal } = input;
+  const total = item.sizeBytes;
+  const size = chunkLength(session, input.chunkSizeBytes);
+  // The hash always covers exactly the bytes the remote confirmed: [0, confirmed).
+  let hash = await hashPrefix(input, file, startAt, size);
+  let confirmed = startAt;
+  const buffer = Buffer.allocUnsafe(Math.min(size, Math.max(total, 1)));
+  if (total === 0) {
+    const answer = await destination.putChunk(session, { start: 0, bytes: new Uint8Array(0), total }, signal);
+    if (!answer.complete) throw incomplete(input, answer.confirmed);
+    return hash;
+  }
+  while (confirmed < total) {
+    if (signal.aborted) throw new TransferFault('cancelled', `upload of ${item.path} was stopped`);
+    await file.assertUnchanged();
+    const length = Math.min(size, total - confirmed);
+    const bytes = await file.read(confirmed, length, buffer);
+    const answer = await destination.putChunk(session, { start: confirmed, bytes, total }, signal);
+    const now = answer.complete ? total : answer.confirmed;
+    if (now > confirmed + length || now > total) {
+      throw new TransferFault(
+        'rejected',
+        `${destination.kind} confirmed ${now} bytes of ${item.fileName}, more than was sent`,
+      );
+    }
+    if (now >= confirmed) {
+      hash.update(bytes.subarray(0, now - confirmed));
+    } else {
+      // The remote lost bytes it had confirmed: the hash must be rebuilt to match.
+      hash = await hashPrefix(input, file, now, size);
+    }
+    if (now !== confirmed) input.checkpoint.saveProgress(now);
+    confirmed = now;
+    input.onProgress(confirmed);
+  }
+  return hash;
+}
+
+function incomplete(input: TransferInput, confirmed: number): TransferFault {
+  return new TransferFault(
+    'retriable',
+    `${input.destination.kind} holds ${confirmed} of ${input.item.sizeBytes} bytes of ${input.item.fileName} after the last chunk`,
+  );
+}
+
+/** single mode: one streamed request, hashed as it is read; an interruption restarts it whole. */
+async function sendWhole(
+  input: TransferInput,
+  file: RecordingFile,
+  session: RemoteSession,
+): Promise<MultiHash> {
+  const hash = new MultiHash(input.destination.hashes);
+  const total = input.item.sizeBytes;
+  const pieceSize = Math.min(input.chunkSizeBytes, 1024 * 1024);
+  let position = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull: async (controller) => {
+      if (position >= total) {
+        controller.close();
+        return;
+      }
+      const length = Math.min(pieceSize, total - position);
+      // A fresh buffer per piece: fetch may still hold the previous one while it writes.
+      const bytes = await file.read(position, length);
+      hash.update(bytes);
+      position += length;
+      input.onProgress(position);
+      controller.enqueue(bytes);
+    },
+  });
+  await input.destination.sendWhole(session, input.item, body, input.signal);
+  if (position !== total) throw incomplete(input, position);
+  input.checkpoint.saveProgress(total);
+  return hash;
+}
+
+/** After a restart the remote already holds [0, upTo): those bytes are hashed again, not re-sent. */
+async function hashPrefix(
+  input: TransferInput,
+  file: RecordingFile,
+  upTo: number,
+  size: number,
+): Promise<MultiHash> {
+  const hash = new MultiHash(input.destination.hashes);
+  const buffer = Buffer.allocUnsafe(Math.max(1, Math.min(size, upTo)));
+  for (let position = 0; position < upTo; ) {
+    if (input.signal.aborted)
+      throw new TransferFault('cancelled', `upload of ${input.item.path} was stopped`);
+    const length = Math.min(buffer.byteLength, upTo - position);
+    hash.update(await file.read(position, length, buffer));
+    position += length;
+  }
+  return hash;
+}
+
+function hashWhole(input: TransferInput, file: RecordingFile): Promise<MultiHash> {
+  return hashPrefix(input, file, input.item.sizeBytes, input.chunkSizeBytes);
+}
+
+function verified(input: TransferInput, remote: RemoteFile, local: HashSet | MultiHash): RemoteFile {
+  const ours = local instanceof MultiHash ? local.digest() : local;
+  for (const name of input.destination.hashes) {
+    const theirs = remote.hashes[name];
+    const mine = ours[name];
+    if (theirs === undefined || mine === undefined) continue;
+    if (!hashesEqual(name, theirs, mine)) {
+      throw new TransferFault(
+        'hash-mismatch',
+        `${input.destination.kind} stored ${input.item.fileName} with ${name} ${theirs}, but the local file's is ${mine}`,
+      );
+    }
+  }
+  return remote;
+}
