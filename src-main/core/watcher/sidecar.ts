@@ -1,0 +1,170 @@
+import type { Dirent } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Sidecar } from '../recording.ts';
+import { describeFsError } from './fs-problem.ts';
+import { isSidecarCandidateName, stemOf } from './recording-files.ts';
+
+/**
+ * A recording's metadata sidecar: which JSON file belongs to which video, and what it says.
+ *
+ * Pairing order for a video `NAME.ext`:
+ *   1. `NAME_metadata.json` next to it,
+ *   2. `NAME.json` next to it,
+ *   3. any other `.json` in the same folder whose `session_id` equals NAME, or whose `video_file`
+ *      names the video (its file name, its name without extension, or a path ending in its file
+ *      name). The first match in file-name order wins, so the answer never depends on the order
+ *      the operating system lists the folder in.
+ */
+
+/** Sidecars are a few kilobytes; anything this large is not one and is never read whole. */
+export const MAX_SIDECAR_BYTES = 4 * 1024 * 1024;
+
+/** Windows compares file names without regard to case; the other systems do not. */
+const FOLD_CASE = process.platform === 'win32';
+
+export async function findSidecar(videoPath: string): Promise<string | null> {
+  const folder = path.dirname(videoPath);
+  const fileName = path.basename(videoPath);
+  const name = stemOf(fileName);
+  for (const candidate of [`${name}_metadata.json`, `${name}.json`]) {
+    const candidatePath = path.join(folder, candidate);
+    if (await isFile(candidatePath)) return candidatePath;
+  }
+  return findSidecarByContent(folder, fileName, name);
+}
+
+export async function readSidecar(sidecarPath: string): Promise<Sidecar> {
+  const problem = (reason: string): Sidecar => ({
+    path: sidecarPath,
+    json: null,
+    problem: `metadata file "${sidecarPath}" ${reason}`,
+  });
+  let text: string;
+  try {
+    const info = await stat(sidecarPath);
+    if (!info.isFile()) return problem('is not a file');
+    if (info.size > MAX_SIDECAR_BYTES) {
+      return problem(
+        `is ${info.size} bytes, larger than the ${MAX_SIDECAR_BYTES} bytes a metadata file may be`,
+      );
+    }
+    text = await readFile(sidecarPath, 'utf8');
+  } catch (error) {
+    return problem(`cannot be read: ${describeFsError(error)}`);
+  }
+  const parsed = parseJsonObject(text);
+  if (typeof parsed === 'string') return problem(parsed);
+  return { path: sidecarPath, json: parsed, problem: null };
+}
+
+/** The recording's own id, stable across retries: the sidecar's `session_id`, else the video's name. */
+export function recordingIdOf(videoPath: string, sidecar: Sidecar | null): string {
+  const sessionId = sidecar?.json?.session_id;
+  if (typeof sessionId === 'string' && sessionId.trim() !== '') return sessionId;
+  return stemOf(path.basename(videoPath));
+}
+
+/** The parsed object, or the reason it is not one. */
+function parseJsonObject(text: string): Record<string, unknown> | string {
+  let value: unknown;
+  try {
+    // Windows tools often write a byte-order mark, which JSON.parse rejects.
+    value = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    return `is not valid JSON: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return `is not a JSON object (it holds ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`})`;
+  }
+  return value as Record<string, unknown>;
+}
+
+async function isFile(candidatePath: string): Promise<boolean> {
+  try {
+    return (await stat(candidatePath)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+async function findSidecarByContent(folder: string, fileName: string, name: string): Promise<string | null> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(folder, { withFileTypes: true });
+  } catch {
+    return null;
+  }
+  const candidates = entries
+    .filter((entry) => !entry.isDirectory() && isSidecarCandidateName(entry.name))
+    .map((entry) => entry.name)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const candidate of candidates) {
+    const candidatePath = path.join(folder, candidate);
+    const keys = await pairingKeysOf(candidatePath);
+    if (keys !== null && namesVideo(keys, fileName, name)) return candidatePath;
+  }
+  return null;
+}
+
+interface PairingKeys {
+  sessionId: string | null;
+  videoFile: string | null;
+}
+
+function namesVideo(keys: PairingKeys, fileName: string, name: string): boolean {
+  if (keys.sessionId !== null && sameName(keys.sessionId, name)) return true;
+  if (keys.videoFile === null) return false;
+  const lastSegment = keys.videoFile.split(/[\\/]/).pop() ?? '';
+  return (
+    sameName(keys.videoFile, fileName) || sameName(keys.videoFile, name) || sameName(lastSegment, fileName)
+  );
+}
+
+/** Non-ASCII names may reach us composed or decomposed (macOS writes NFD); compare them as NFC. */
+function sameName(a: string, b: string): boolean {
+  const left = a.normalize('NFC');
+  const right = b.normalize('NFC');
+  return FOLD_CASE ? left.toLowerCase() === right.toLowerCase() : left === right;
+}
+
+/**
+ * Pairing by content reads every JSON in the folder for each unpaired video; remembering each
+ * file's keys by size and mtime keeps a scan of a large folder from reading them all again.
+ */
+const keysCache = new Map<string, { sizeBytes: number; mtimeMs: number; keys: PairingKeys | null }>();
+const KEYS_CACHE_LIMIT = 10_000;
+
+async function pairingKeysOf(candidatePath: string): Promise<PairingKeys | null> {
+  try {
+    const info = await stat(candidatePath);
+    if (!info.isFile() || info.size > MAX_SIDECAR_BYTES) return null;
+    const cached = keysCache.get(candidatePath);
+    if (cached && cached.sizeBytes === info.size && cached.mtimeMs === info.mtimeMs) return cached.keys;
+    const parsed = parseJsonObject(await readFile(candidatePath, 'utf8'));
+    const keys =
+      typeof parsed === 'string'
+        ? null
+        : { sessionId: stringOrNull(parsed.session_id), videoFile: stringOrNull(parsed.video_file) };
+    remember(candidatePath, { sizeBytes: info.size, mtimeMs: info.mtimeMs, keys });
+    return keys;
+  } catch {
+    return null;
+  }
+}
+
+function remember(
+  candidatePath: string,
+  entry: { sizeBytes: number; mtimeMs: number; keys: PairingKeys | null },
+) {
+  keysCache.delete(candidatePath);
+  keysCache.set(candidatePath, entry);
+  if (keysCache.size > KEYS_CACHE_LIMIT) {
+    const oldest = keysCache.keys().next();
+    if (!oldest.done) keysCache.delete(oldest.value);
+  }
+}
+
+function stringOrNull(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
+}

@@ -1,0 +1,92 @@
+import { appendFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  identityOf,
+  makeTempFolder,
+  removeFolder,
+  sleep,
+  startWatcher,
+  type WatcherRun,
+  waitFor,
+} from '../support/watcher-harness.ts';
+
+const SETTLE_MS = 300;
+const CHUNK = Buffer.alloc(64 * 1024, 7);
+
+describe('a recording written in several appends', () => {
+  let folder = '';
+  let run: WatcherRun | undefined;
+
+  afterEach(async () => {
+    await run?.watcher.stop();
+    run = undefined;
+    await removeFolder(folder);
+  });
+
+  /** Writes five chunks 250 ms apart (about a second) and returns when the last one landed. */
+  async function recordSlowly(videoPath: string): Promise<number> {
+    await writeFile(videoPath, CHUNK);
+    for (let i = 1; i < 5; i += 1) {
+      await sleep(250);
+      await appendFile(videoPath, CHUNK);
+    }
+    return Date.now();
+  }
+
+  it('is reported once, only after it stops growing, with its final size', async () => {
+    folder = await makeTempFolder();
+    run = await startWatcher(folder, { settleMs: SETTLE_MS });
+    const videoPath = path.join(folder, 'session_123_Server_20241026_150000.mp4');
+
+    const lastWriteAt = await recordSlowly(videoPath);
+    expect(run.ready).toHaveLength(0);
+
+    await waitFor(() => run?.ready.length === 1, 'the recording to be reported');
+    const final = await identityOf(videoPath);
+    expect(run.ready[0]).toEqual({ path: videoPath, ...final, sidecarPath: null });
+    expect(final.sizeBytes).toBe(5 * CHUNK.length);
+    expect(run.readyAt[0]).toBeGreaterThanOrEqual(lastWriteAt + SETTLE_MS - 20);
+
+    await sleep(3 * SETTLE_MS);
+    expect(run.ready).toHaveLength(1);
+  });
+
+  it('carries the sidecar that sits next to it when it is ready', async () => {
+    folder = await makeTempFolder();
+    run = await startWatcher(folder, { settleMs: SETTLE_MS });
+    const videoPath = path.join(folder, 'rdp_42.mkv');
+    const sidecarPath = path.join(folder, 'rdp_42_metadata.json');
+
+    await writeFile(videoPath, CHUNK);
+    await writeFile(sidecarPath, JSON.stringify({ session_id: 'rdp_42' }));
+
+    await waitFor(() => run?.ready.length === 1, 'the recording to be reported');
+    expect(run.ready[0]?.sidecarPath).toBe(sidecarPath);
+  });
+
+  it('still settles first when the exclusive-open check is on', async () => {
+    folder = await makeTempFolder();
+    run = await startWatcher(folder, { settleMs: SETTLE_MS, isWindows: true });
+    const videoPath = path.join(folder, 'recording.webm');
+
+    const lastWriteAt = await recordSlowly(videoPath);
+    await waitFor(() => run?.ready.length === 1, 'the recording to be reported');
+    expect(run.ready[0]?.sizeBytes).toBe(5 * CHUNK.length);
+    expect(run.readyAt[0]).toBeGreaterThanOrEqual(lastWriteAt + SETTLE_MS - 20);
+  });
+
+  it('is never reported while it stays empty', async () => {
+    folder = await makeTempFolder();
+    run = await startWatcher(folder, { settleMs: SETTLE_MS });
+    const videoPath = path.join(folder, 'waiting-for-first-frame.mp4');
+
+    await writeFile(videoPath, '');
+    await sleep(4 * SETTLE_MS);
+    expect(run.ready).toHaveLength(0);
+
+    await appendFile(videoPath, CHUNK);
+    await waitFor(() => run?.ready.length === 1, 'the recording to be reported once it has content');
+    expect(run.ready[0]?.sizeBytes).toBe(CHUNK.length);
+  });
+});
