@@ -1,0 +1,123 @@
+/** What a request does, as the fault plan sees it. */
+export type RequestKind =
+  | 'health'
+  | 'create'
+  | 'chunk'
+  | 'probe'
+  | 'multipart'
+  | 'metadata'
+  | 'finalize'
+  | 'status'
+  | 'recordings'
+  | 'delete';
+
+export type FaultName = 'server-error' | 'throttle' | 'reset' | 'expire' | 'wrong-sha256' | 'partial-ack';
+
+interface StatusFault {
+  remaining: number;
+  status: number;
+  retryAfterSeconds: number | null;
+  kinds: readonly RequestKind[] | null;
+}
+
+/**
+ * Faults armed by a test, each used up as it fires. Status faults fire in the order they were
+ * armed; the others fire on the first request of the kind they apply to.
+ */
+export class StorageFaults {
+  private readonly statusFaults: StatusFault[] = [];
+  private resets = 0;
+  private wrongHashes = 0;
+  private partialAcks = 0;
+  private expiries = 0;
+  private readonly expireNow: (sessionId: string) => void;
+
+  constructor(expireNow: (sessionId: string) => void) {
+    this.expireNow = expireNow;
+  }
+
+  /** The next `count` requests carrying video bytes (chunk PUT or multipart POST) lose their connection halfway through the body. */
+  resetMidChunk(count = 1): void {
+    this.resets += count;
+  }
+
+  /** The next `count` requests (of `kinds`, default any) are answered `status` without being acted on. */
+  serverErrors(count: number, status = 500, kinds?: readonly RequestKind[]): void {
+    this.statusFaults.push({ remaining: count, status, retryAfterSeconds: null, kinds: kinds ?? null });
+  }
+
+  /** The next `count` requests (of `kinds`, default any) are answered 429 with `Retry-After`. */
+  throttle(count: number, retryAfterSeconds: number, kinds?: readonly RequestKind[]): void {
+    this.statusFaults.push({ remaining: count, status: 429, retryAfterSeconds, kinds: kinds ?? null });
+  }
+
+  /**
+   * With an id: that upload session is gone now. Without: the next request naming an unfinished
+   * session finds it gone.
+   */
+  expireSession(sessionId?: string): void {
+    if (sessionId === undefined) this.expiries += 1;
+    else this.expireNow(sessionId);
+  }
+
+  /** The next `count` successful finalizes announce a sha256 that is not that of the stored bytes. */
+  wrongSha256(count = 1): void {
+    this.wrongHashes += count;
+  }
+
+  /** The next `count` chunks are acknowledged (308) for a chunk_size-aligned prefix shorter than what was sent. */
+  partialAck(count = 1): void {
+    this.partialAcks += count;
+  }
+
+  /** Disarms every fault. */
+  clear(): void {
+    this.statusFaults.length = 0;
+    this.resets = 0;
+    this.wrongHashes = 0;
+    this.partialAcks = 0;
+    this.expiries = 0;
+  }
+
+  /** How many of each fault are still armed. */
+  pending(): { status: number; resets: number; wrongSha256: number; partialAcks: number; expiries: number } {
+    return {
+      status: this.statusFaults.reduce((sum, fault) => sum + fault.remaining, 0),
+      resets: this.resets,
+      wrongSha256: this.wrongHashes,
+      partialAcks: this.partialAcks,
+      expiries: this.expiries,
+    };
+  }
+
+  takeStatusFault(kind: RequestKind): { status: number; retryAfterSeconds: number | null } | null {
+    const index = this.statusFaults.findIndex((fault) => fault.kinds === null || fault.kinds.includes(kind));
+    const fault = this.statusFaults[index];
+    if (!fault) return null;
+    fault.remaining -= 1;
+    if (fault.remaining <= 0) this.statusFaults.splice(index, 1);
+    return { status: fault.status, retryAfterSeconds: fault.retryAfterSeconds };
+  }
+
+  takeReset(): boolean {
+    return this.take('resets');
+  }
+
+  takeWrongSha256(): boolean {
+    return this.take('wrongHashes');
+  }
+
+  takePartialAck(): boolean {
+    return this.take('partialAcks');
+  }
+
+  takeExpiry(): boolean {
+    return this.take('expiries');
+  }
+
+  private take(counter: 'resets' | 'wrongHashes' | 'partialAcks' | 'expiries'): boolean {
+    if (this[counter] <= 0) return false;
+    this[counter] -= 1;
+    return true;
+  }
+}
