@@ -8,7 +8,13 @@ import type { Clock } from '../host-services.ts';
 import type { Recording } from '../recording.ts';
 import type { Database, Statement } from './database.ts';
 import type { JobRecord, JobRepository } from './job-record.ts';
-import { canTransition, OPERATOR_ACTIONS, type OperatorAction, statesLeadingTo } from './job-transitions.ts';
+import {
+  ENGINE_MOVES,
+  type EngineMove,
+  type Move,
+  OPERATOR_ACTIONS,
+  type OperatorAction,
+} from './job-transitions.ts';
 
 interface JobRow {
   id: number;
@@ -159,11 +165,11 @@ export class SqliteJobStore implements JobRepository {
   }
 
   markVerifying(id: number): boolean {
-    return this.#transition(id, 'verifying', () => ({}));
+    return this.#transition(id, 'verify', () => ({}));
   }
 
   markDone(id: number, remote: { id: string; url: string | null }): boolean {
-    return this.#transition(id, 'done', (_job, now) => ({
+    return this.#transition(id, 'finish', (_job, now) => ({
       remoteId: remote.id,
       remoteUrl: remote.url,
       completedAt: now,
@@ -173,7 +179,7 @@ export class SqliteJobStore implements JobRepository {
   }
 
   markWaiting(id: number, reason: string, nextAttemptAt: number, countAttempt: boolean): boolean {
-    return this.#transition(id, 'waiting', (job) => ({
+    return this.#transition(id, 'wait', (job) => ({
       lastError: reason,
       nextAttemptAt,
       attempts: countAttempt ? job.attempts + 1 : job.attempts,
@@ -181,11 +187,16 @@ export class SqliteJobStore implements JobRepository {
   }
 
   markFailed(id: number, reason: string): boolean {
-    return this.#transition(id, 'failed', () => ({ lastError: reason, nextAttemptAt: null }));
+    return this.#transition(id, 'fail', () => ({ lastError: reason, nextAttemptAt: null }));
+  }
+
+  markQueued(id: number): boolean {
+    // The session and confirmed offset stay: the next claim resumes where the remote left off.
+    return this.#transition(id, 'requeue', () => ({}));
   }
 
   restartFromScratch(id: number, reason: string, countVerifyFailure: boolean): boolean {
-    return this.#transition(id, 'queued', (job) => ({
+    return this.#transition(id, 'restart', (job) => ({
       session: null,
       confirmedBytes: 0,
       lastError: reason,
@@ -199,34 +210,16 @@ export class SqliteJobStore implements JobRepository {
   }
 
   holdForAuth(destination: DestinationKind, reason: string): number {
-    const from = statesLeadingTo('needs-auth');
-    return this.#immediate(
-      () =>
-        this.#sql(
-          `UPDATE jobs SET state = 'needs-auth', last_error = ?, next_attempt_at = NULL, updated_at = ?
-             WHERE destination = ? AND state IN ${placeholders(from)}`,
-        ).run(reason, this.#clock.now(), destination, ...from).changes,
-    );
+    return this.#moveAll('holdForAuth', destination, { lastError: reason, nextAttemptAt: null });
   }
 
   releaseAuth(destination: DestinationKind): number {
-    return this.#immediate(
-      () =>
-        this.#sql(
-          `UPDATE jobs SET state = 'queued', last_error = NULL, updated_at = ?
-             WHERE destination = ? AND state = 'needs-auth'`,
-        ).run(this.#clock.now(), destination).changes,
-    );
+    return this.#moveAll('releaseAuth', destination, { lastError: null });
   }
 
   recoverInterrupted(): number {
     // The session and confirmed offset stay: the engine asks the remote where to go on from.
-    return this.#immediate(
-      () =>
-        this.#sql(
-          `UPDATE jobs SET state = 'queued', updated_at = ? WHERE state IN ('uploading', 'verifying')`,
-        ).run(this.#clock.now()).changes,
-    );
+    return this.#moveAll('recoverInterrupted', null, {});
   }
 
   pause(id: number): JobRecord {
@@ -293,14 +286,36 @@ export class SqliteJobStore implements JobRepository {
   }
 
   /** An engine-facing move: false, and nothing written, when the table does not allow it now. */
-  #transition(id: number, to: JobState, changes: ChangesOf): boolean {
+  #transition(id: number, move: EngineMove, changes: ChangesOf): boolean {
+    const rule: Move = ENGINE_MOVES[move];
     return this.#immediate(() => {
       const job = this.#require(id);
-      if (!canTransition(job.state, to)) return false;
+      if (!rule.from.includes(job.state)) return false;
       const now = this.#clock.now();
-      this.#write(id, { ...changes(job, now), state: to }, now);
+      this.#write(id, { ...changes(job, now), state: rule.to }, now);
       return true;
     });
+  }
+
+  /** Moves every job in the move's starting states (of one destination, or all) in one statement. */
+  #moveAll(move: EngineMove, destination: DestinationKind | null, changes: Changes): number {
+    const rule: Move = ENGINE_MOVES[move];
+    const names = Object.keys(changes) as (keyof Changes)[];
+    const sets = [...names.map((name) => `${COLUMNS[name]} = ?`), 'state = ?', 'updated_at = ?'];
+    const where = [
+      `state IN ${placeholders(rule.from)}`,
+      ...(destination === null ? [] : ['destination = ?']),
+    ];
+    return this.#immediate(
+      () =>
+        this.#sql(`UPDATE jobs SET ${sets.join(', ')} WHERE ${where.join(' AND ')}`).run(
+          ...names.map((name) => changes[name] ?? null),
+          rule.to,
+          this.#clock.now(),
+          ...rule.from,
+          ...(destination === null ? [] : [destination]),
+        ).changes,
+    );
   }
 
   /** An operator's move: refused with a message naming the job, as the UI shows it. */

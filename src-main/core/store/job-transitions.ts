@@ -26,21 +26,43 @@ export function statesLeadingTo(to: JobState): JobState[] {
   return (Object.keys(ALLOWED_TRANSITIONS) as JobState[]).filter((from) => canTransition(from, to));
 }
 
-export type OperatorAction = 'pause' | 'resume' | 'cancel' | 'retry';
-
-interface ActionRule {
+export interface Move {
   to: JobState;
   from: readonly JobState[];
+}
+
+/**
+ * Each thing that moves a job, with the states it starts from: always a part of what the table
+ * allows, often a smaller part. The engine's moves start only from states the engine itself put the
+ * job in, so a late answer from an upload never lifts a pause, a cancel or a wait for new credentials.
+ */
+export const ENGINE_MOVES = {
+  claim: { to: 'uploading', from: ['queued', 'waiting'] },
+  verify: { to: 'verifying', from: ['uploading'] },
+  finish: { to: 'done', from: ['uploading', 'verifying'] },
+  wait: { to: 'waiting', from: ['uploading', 'verifying'] },
+  fail: { to: 'failed', from: ['uploading', 'verifying'] },
+  requeue: { to: 'queued', from: ['uploading', 'verifying'] },
+  restart: { to: 'queued', from: ['uploading', 'verifying', 'waiting'] },
+  holdForAuth: { to: 'needs-auth', from: statesLeadingTo('needs-auth') },
+  releaseAuth: { to: 'queued', from: ['needs-auth'] },
+  recoverInterrupted: { to: 'queued', from: ['uploading', 'verifying'] },
+} as const satisfies Record<string, Move>;
+
+export type EngineMove = keyof typeof ENGINE_MOVES;
+export type OperatorAction = 'pause' | 'resume' | 'cancel' | 'retry';
+
+interface OperatorMove extends Move {
   /** As the refusal reads: "job 12 (a.mp4) is done: it cannot be <verb>". */
   verb: string;
 }
 
 /**
  * What the operator's buttons do. Resume and retry both lead to queued, but from different states:
- * resume only undoes a pause, retry gives a failed, cancelled or waiting job a fresh start now
+ * resume only undoes a pause; retry gives a failed, cancelled or waiting job a fresh start now
  * (for a waiting job: skipping the rest of its backoff).
  */
-export const OPERATOR_ACTIONS: Readonly<Record<OperatorAction, ActionRule>> = {
+export const OPERATOR_ACTIONS: Readonly<Record<OperatorAction, OperatorMove>> = {
   pause: { to: 'paused', from: statesLeadingTo('paused'), verb: 'paused' },
   resume: { to: 'queued', from: ['paused'], verb: 'resumed' },
   cancel: { to: 'cancelled', from: statesLeadingTo('cancelled'), verb: 'cancelled' },
