@@ -1,0 +1,52 @@
+/**
+ * The last line of defence: callers never log secrets on purpose, but a server's error body, a
+ * request URL or a header dump can carry one. Each rule keeps the name of what was removed, so
+ * the line still says what happened.
+ */
+export const REDACTED = '[redacted]';
+
+// Names under which credentials travel in query strings, form bodies, JSON and token caches.
+const CREDENTIAL_NAMES = [
+  '(?:access|refresh|id|api)[_-]?token',
+  'token',
+  'api[_-]?key',
+  'client[_-]?secret',
+  'code[_-]?verifier',
+  'password',
+  'secret',
+  // A OneDrive upload URL's tempauth and a Drive session's upload_id each let anyone upload.
+  'tempauth',
+  'upload_id',
+].join('|');
+
+const COMPOUND_NAMES = '(?:access|refresh|id|api)_token|api_key|client_secret|code_verifier';
+
+const RULES: Array<[RegExp, string]> = [
+  // "Bearer x" anywhere: headers, curl lines, error messages. RFC 6750 token characters.
+  [/\b(Bearer)\s+[A-Za-z0-9\-._~+/]+=*/gi, `$1 ${REDACTED}`],
+  // Other authorization schemes (Basic, Digest, raw keys); Bearer is kept by the rule above.
+  [/\b(authorization["']?\s*[:=]\s*["']?)(?!\s*bearer\s)[^"'\r\n]+/gi, `$1${REDACTED}`],
+  // JSON, plain and escaped inside another JSON string.
+  [new RegExp(`("(?:${CREDENTIAL_NAMES})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'gi'), `$1"${REDACTED}"`],
+  [new RegExp(`(\\\\"(?:${CREDENTIAL_NAMES})\\\\"\\s*:\\s*)\\\\".*?\\\\"`, 'gi'), `$1\\"${REDACTED}\\"`],
+  // Query strings and form bodies.
+  [new RegExp(`\\b((?:${CREDENTIAL_NAMES})=)[^&\\s"'<>,;]+`, 'gi'), `$1${REDACTED}`],
+  // "refresh_token: x" in free text; bare "token:" is too common in prose to treat this way.
+  [new RegExp(`\\b((?:${COMPOUND_NAMES})\\s*:\\s*)[^\\s"',;]+`, 'gi'), `$1${REDACTED}`],
+  // Tokens recognisable by their shape wherever they appear: JWTs, Google access and refresh tokens, API keys.
+  [/\beyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, REDACTED],
+  [/\bya29\.[A-Za-z0-9_-]{10,}/g, REDACTED],
+  [/\b1\/\/0[A-Za-z0-9_-]{20,}/g, REDACTED],
+  [/\bAIza[0-9A-Za-z_-]{35}\b/g, REDACTED],
+];
+
+const CREDENTIAL_FIELD = new RegExp(`^(?:${CREDENTIAL_NAMES}|authorization)$`, 'i');
+
+export function redactSecrets(text: string): string {
+  let result = text;
+  for (const [pattern, replacement] of RULES) result = result.replace(pattern, replacement);
+  return result;
+}
+
+/** True for a log field whose name alone says its value is a credential. */
+export const isCredentialName = (name: string): boolean => CREDENTIAL_FIELD.test(name);
