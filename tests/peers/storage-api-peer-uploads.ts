@@ -242,6 +242,9 @@ const parseMultipart = (ctx: UploadContext): Promise<Answer> => {
         stream.resume();
         return;
       }
+      // The part may be cut before its reader attaches (it awaits opening the file first): its
+      // error then surfaces through that reader, never as an unhandled 'error' event.
+      stream.on('error', () => undefined);
       current = stream;
       part = (
         fileType === 'video' ? receiveWholeVideo(ctx, stream) : receiveMetadataPart(session, stream)
