@@ -22,12 +22,8 @@ export class SettingsStore {
   }
 
   load(): Settings {
-    const rows = this.#db.prepare('SELECT name, value FROM settings ORDER BY name').all() as {
-      name: string;
-      value: string;
-    }[];
     let settings = defaultSettings();
-    for (const row of rows) settings = this.#applyStored(settings, row.name, row.value);
+    for (const [name, text] of this.#stored()) settings = this.#applyStored(settings, name, text);
     return settings;
   }
 
@@ -41,12 +37,18 @@ export class SettingsStore {
         const upsert = this.#db.prepare(
           'INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
         );
-        for (const name of changedNames(current, result.settings)) {
-          upsert.run(name, JSON.stringify(result.settings[name]));
-        }
+        for (const [name, text] of toWrite(current, result.settings, this.#stored())) upsert.run(name, text);
         return result.settings;
       })
       .immediate();
+  }
+
+  #stored(): Map<string, string> {
+    const rows = this.#db.prepare('SELECT name, value FROM settings ORDER BY name').all() as {
+      name: string;
+      value: string;
+    }[];
+    return new Map(rows.map((row) => [row.name, row.value]));
   }
 
   /** One setting at a time, so one bad value costs only itself and the report names it. */
@@ -68,8 +70,17 @@ export class SettingsStore {
   }
 }
 
-function changedNames(before: Settings, after: Settings): SettingName[] {
-  return SETTING_NAMES.filter((name) => JSON.stringify(before[name]) !== JSON.stringify(after[name]));
+/**
+ * The settings whose value changed, and those whose stored row differs from the value now in force
+ * (a stored value that no longer validated is replaced once the operator saves that setting).
+ */
+function toWrite(before: Settings, after: Settings, stored: Map<string, string>): [SettingName, string][] {
+  return SETTING_NAMES.flatMap((name): [SettingName, string][] => {
+    const text = JSON.stringify(after[name]);
+    const changed = text !== JSON.stringify(before[name]);
+    const staleRow = stored.has(name) && stored.get(name) !== text;
+    return changed || staleRow ? [[name, text]] : [];
+  });
 }
 
 /** A name sent as undefined (it survives structured cloning) means "leave as is", not "reset". */

@@ -1,0 +1,93 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  type Database,
+  MIGRATIONS,
+  migrate,
+  openDatabase,
+  SchemaTooNewError,
+  schemaVersion,
+} from '../../src-main/core/store/database.ts';
+import { readInstallId } from '../../src-main/core/store/settings-store.ts';
+import { TempDatabase } from '../support/store-fixtures.ts';
+
+const tableNames = (db: Database): string[] =>
+  db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[];
+
+describe('schema migrations', () => {
+  let temp: TempDatabase;
+
+  beforeEach(() => {
+    temp = new TempDatabase();
+  });
+  afterEach(() => temp.remove());
+
+  it('brings a fresh database to the newest version with every table', () => {
+    const db = temp.open();
+
+    expect(schemaVersion(db)).toBe(MIGRATIONS.length);
+    expect(tableNames(db)).toEqual(expect.arrayContaining(['jobs', 'meta', 'settings']));
+  });
+
+  it('makes a random install id once, and keeps it', () => {
+    const first = readInstallId(temp.open());
+    const again = readInstallId(temp.restart());
+    const other = new TempDatabase();
+    try {
+      expect(first).toMatch(/^[0-9a-f-]{36}$/);
+      expect(again).toBe(first);
+      expect(readInstallId(other.open())).not.toBe(first);
+    } finally {
+      other.remove();
+    }
+  });
+
+  it('does not run a step twice when opened again', () => {
+    temp.open().prepare("INSERT INTO settings (name, value) VALUES ('settleSeconds', '5')").run();
+
+    const db = temp.restart();
+
+    expect(schemaVersion(db)).toBe(MIGRATIONS.length);
+    expect(db.prepare("SELECT value FROM settings WHERE name = 'settleSeconds'").pluck().get()).toBe('5');
+  });
+
+  it('refuses a database from a newer version, naming the file and both versions', () => {
+    temp.open().pragma(`user_version = ${MIGRATIONS.length + 3}`);
+    temp.closeAll();
+
+    let thrown: unknown;
+    try {
+      openDatabase(temp.file);
+    } catch (error) {
+      thrown = error;
+    }
+
+    expect(thrown).toBeInstanceOf(SchemaTooNewError);
+    const message = (thrown as Error).message;
+    expect(message).toContain(temp.file);
+    expect(message).toContain(`schema version ${MIGRATIONS.length + 3}`);
+    expect(message).toContain(`only up to version ${MIGRATIONS.length}`);
+    // The refused file is left as it was, for the newer version to open again.
+    const raw = new BetterSqlite3(temp.file);
+    expect(schemaVersion(raw)).toBe(MIGRATIONS.length + 3);
+    raw.close();
+  });
+
+  it('leaves the previous version intact when a step fails halfway', () => {
+    const db = temp.open();
+    const steps = [
+      ...MIGRATIONS,
+      (d: Database) => d.exec('CREATE TABLE accounts (destination TEXT PRIMARY KEY)'),
+      (d: Database) => {
+        d.exec('CREATE TABLE half_done (x INTEGER)');
+        throw new Error('disk full');
+      },
+    ];
+
+    expect(() => migrate(db, temp.file, steps)).toThrow('disk full');
+
+    expect(schemaVersion(db)).toBe(MIGRATIONS.length + 1);
+    expect(tableNames(db)).toContain('accounts');
+    expect(tableNames(db)).not.toContain('half_done');
+  });
+});
