@@ -91,4 +91,15 @@ describe('recordings already in the folder at start', () => {
       'two days old grown'.length,
     );
   });
+
+  it('are each reported once, however many there are', async () => {
+    folder = await makeTempFolder();
+    const names = Array.from({ length: 200 }, (_, i) => `session_${String(i).padStart(3, '0')}.mp4`);
+    await Promise.all(names.map((name, i) => writeFile(path.join(folder, name), `recording ${i}`)));
+    run = await startWatcher(folder, { settleMs: SETTLE_MS, uploadOlderRecordings: true });
+
+    await waitFor(() => run?.ready.length === names.length, 'every recording in the folder');
+    await sleep(3 * SETTLE_MS);
+    expect(reportedPaths()).toEqual(names.map((name) => path.join(folder, name)));
+  });
 });

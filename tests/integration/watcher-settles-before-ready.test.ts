@@ -11,7 +11,7 @@ import {
   waitFor,
 } from '../support/watcher-harness.ts';
 
-const SETTLE_MS = 300;
+const SETTLE_MS = 400;
 const CHUNK = Buffer.alloc(64 * 1024, 7);
 
 describe('a recording written in several appends', () => {
@@ -24,11 +24,11 @@ describe('a recording written in several appends', () => {
     await removeFolder(folder);
   });
 
-  /** Writes five chunks 250 ms apart (about a second) and returns when the last one landed. */
+  /** Writes six chunks 200 ms apart (about a second) and returns when the last one landed. */
   async function recordSlowly(videoPath: string): Promise<number> {
     await writeFile(videoPath, CHUNK);
-    for (let i = 1; i < 5; i += 1) {
-      await sleep(250);
+    for (let i = 1; i < 6; i += 1) {
+      await sleep(200);
       await appendFile(videoPath, CHUNK);
     }
     return Date.now();
@@ -45,7 +45,7 @@ describe('a recording written in several appends', () => {
     await waitFor(() => run?.ready.length === 1, 'the recording to be reported');
     const final = await identityOf(videoPath);
     expect(run.ready[0]).toEqual({ path: videoPath, ...final, sidecarPath: null });
-    expect(final.sizeBytes).toBe(5 * CHUNK.length);
+    expect(final.sizeBytes).toBe(6 * CHUNK.length);
     expect(run.readyAt[0]).toBeGreaterThanOrEqual(lastWriteAt + SETTLE_MS - 20);
 
     await sleep(3 * SETTLE_MS);
@@ -72,7 +72,7 @@ describe('a recording written in several appends', () => {
 
     const lastWriteAt = await recordSlowly(videoPath);
     await waitFor(() => run?.ready.length === 1, 'the recording to be reported');
-    expect(run.ready[0]?.sizeBytes).toBe(5 * CHUNK.length);
+    expect(run.ready[0]?.sizeBytes).toBe(6 * CHUNK.length);
     expect(run.readyAt[0]).toBeGreaterThanOrEqual(lastWriteAt + SETTLE_MS - 20);
   });
 

@@ -17,6 +17,7 @@ export interface RecordingWatcherOptions {
   /** Whether recordings already in the folder at start are reported (up to maxFileAgeDays old). */
   uploadOlderRecordings: boolean;
   maxFileAgeDays: number;
+  /** Compared with file mtimes, so it must tell wall-clock time. */
   clock: Clock;
   logger: Logger;
   onReady(recording: Recording): void;
@@ -170,6 +171,8 @@ export class RecordingWatcher {
       }
     });
     watcher.on('error', (error) => {
+      // An error during the scan must not leave start() waiting for a 'ready' that may never come.
+      this.#releaseStart?.();
       this.#reportFolderProblem(
         `watching the recordings folder "${this.#folder}" failed: ${describeWatchError(error)}`,
       );
@@ -269,8 +272,18 @@ export class RecordingWatcher {
     const current = () =>
       this.#state === 'started' && this.#files.get(file.path) === file && file.generation === generation;
     const settleMs = this.#options.settleMs;
-    const info = await this.#statTracked(file);
-    if (info === null || !current()) return;
+    let info: Stats;
+    try {
+      info = await stat(file.path);
+    } catch (error) {
+      if (current()) this.#cannotLookAt(file, error);
+      return;
+    }
+    if (!current()) return;
+    if (!info.isFile()) {
+      this.#forget(file.path);
+      return;
+    }
     const observation = { sizeBytes: info.size, mtimeMs: info.mtimeMs };
     if (!sameObservation(file.observed, observation)) {
       file.observed = observation;
@@ -297,29 +310,20 @@ export class RecordingWatcher {
     this.#emitReady({ path: file.path, ...observation, sidecarPath });
   }
 
-  /** The file's stats, or null when it is gone (forgotten) or unreadable (reported, looked at again). */
-  async #statTracked(file: TrackedFile): Promise<Stats | null> {
-    try {
-      const info = await stat(file.path);
-      if (info.isFile()) return info;
+  /** A vanished file is forgotten; an unreadable one is reported once and looked at again. */
+  #cannotLookAt(file: TrackedFile, error: unknown): void {
+    if (errorCode(error) === 'ENOENT') {
       this.#forget(file.path);
-      return null;
-    } catch (error) {
-      if (this.#state !== 'started' || this.#files.get(file.path) !== file) return null;
-      if (errorCode(error) === 'ENOENT') {
-        this.#forget(file.path);
-        return null;
-      }
-      if (!file.problemReported) {
-        file.problemReported = true;
-        this.#reportProblem(
-          file.path,
-          `the recording "${file.path}" cannot be read: ${describeFsError(error)}`,
-        );
-      }
-      this.#arm(file, this.#options.settleMs);
-      return null;
+      return;
     }
+    if (!file.problemReported) {
+      file.problemReported = true;
+      this.#reportProblem(
+        file.path,
+        `the recording "${file.path}" cannot be read: ${describeFsError(error)}`,
+      );
+    }
+    this.#arm(file, this.#options.settleMs);
   }
 
   #emitReady(recording: Recording): void {
