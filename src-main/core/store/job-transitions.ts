@@ -33,8 +33,9 @@ export interface Move {
 
 /**
  * Each thing that moves a job, with the states it starts from: always a part of what the table
- * allows, often a smaller part. The engine's moves start only from states the engine itself put the
- * job in, so a late answer from an upload never lifts a pause, a cancel or a wait for new credentials.
+ * allows, often a smaller part. No engine move starts from a state the operator chose (paused,
+ * cancelled) or one that waits for the operator (failed; needs-auth until releaseAuth), so a late
+ * answer from an upload never lifts a pause, a cancel or a wait for new credentials.
  */
 export const ENGINE_MOVES = {
   claim: { to: 'uploading', from: ['queued', 'waiting'] },
