@@ -163,6 +163,8 @@ const storeBytes = async (
     throw error;
   }
   const { hash, written } = await sink.commit();
+  // The session may have expired while this chunk streamed in: its bytes are gone, so is the chunk.
+  ensureOpen(session);
   session.hash = hash;
   session.received = start + written;
   if (session.received === session.fileSize) session.sha256 = session.hash.digest('hex');
@@ -352,6 +354,7 @@ const receiveWholeVideo = async (ctx: UploadContext, stream: Readable): Promise<
     throw error;
   }
   const { hash, written } = await sink.commit();
+  ensureOpen(session);
   session.hash = hash;
   session.received = written;
   session.sha256 = hash.digest('hex');

@@ -451,6 +451,33 @@ describe('storage API peer: sessions, expiry and recordings', () => {
     expect((await status(peer, finished.session_id)).status).toBe('completed');
   });
 
+  it('drops a chunk that was streaming in when its session expired', async () => {
+    const peer = await start();
+    const bytes = randomBytes(2048);
+    const created = await createSession(peer, bytes.length);
+    let push = (_bytes: Uint8Array | null): void => undefined;
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        push = (piece) => (piece === null ? controller.close() : controller.enqueue(piece));
+      },
+    });
+    const answer = call(created.video_upload_url ?? '', {
+      method: 'PUT',
+      headers: { 'Content-Range': 'bytes 0-2047/2048' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    push(bytes.subarray(0, 1024));
+    await expect.poll(() => peer.requests.some((r) => r.kind === 'chunk')).toBe(true);
+    await sleep(50);
+    peer.faults.expireSession(created.session_id);
+    push(bytes.subarray(1024));
+    push(null);
+    const res = await answer;
+    expect(res.status).toBe(404);
+    expect(await status(peer, created.session_id)).toMatchObject({ status: 'expired', received_bytes: 0 });
+  });
+
   it('lists and deletes recordings', async () => {
     const peer = await start();
     const bytes = randomBytes(10);
