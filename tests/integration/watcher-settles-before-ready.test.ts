@@ -76,17 +76,17 @@ describe('a recording written in several appends', () => {
     expect(run.readyAt[0]).toBeGreaterThanOrEqual(lastWriteAt + SETTLE_MS - 20);
   });
 
-  it('is never reported while it stays empty', async () => {
+  it('reports an empty file that stays empty, and again once frames arrive', async () => {
     folder = await makeTempFolder();
     run = await startWatcher(folder, { settleMs: SETTLE_MS });
-    const videoPath = path.join(folder, 'waiting-for-first-frame.mp4');
+    const videoPath = path.join(folder, 'empty-session.mp4');
 
     await writeFile(videoPath, '');
-    await sleep(4 * SETTLE_MS);
-    expect(run.ready).toHaveLength(0);
+    await waitFor(() => run?.ready.length === 1, 'the empty recording to be reported once it settles');
+    expect(run.ready[0]?.sizeBytes).toBe(0);
 
     await appendFile(videoPath, CHUNK);
-    await waitFor(() => run?.ready.length === 1, 'the recording to be reported once it has content');
-    expect(run.ready[0]?.sizeBytes).toBe(CHUNK.length);
+    await waitFor(() => run?.ready.length === 2, 'the recording to be reported again with its content');
+    expect(run.ready[1]?.sizeBytes).toBe(CHUNK.length);
   });
 });

@@ -62,7 +62,8 @@ type Origin = 'initial' | 'live';
  *   mtime itself at least settleMs old. Every add/change event re-arms the file's timer, so a
  *   recording still being written is never reported. An mtime in the future (a file server whose
  *   clock runs ahead) is not waited for: the two unchanged looks are proof enough. An empty file
- *   is never ready: recorders create the file before the first frame arrives.
+ *   follows the same rule: one that stays empty for the settle time is a recording of nothing,
+ *   and an admin must still see it archived.
  * - On Windows a settled recording must also open with share mode 0 (`UV_FS_O_EXLOCK`): that open
  *   fails while any other program, the recorder included, still holds the file. Where that flag is
  *   missing, `r+` is tried instead, which fails at least while the writer denies shared writing.
@@ -296,7 +297,7 @@ export class RecordingWatcher {
       return;
     }
     const key = identityKey(observation);
-    if (observation.sizeBytes === 0 || key === file.skippedKey || key === file.reportedKey) return;
+    if (key === file.skippedKey || key === file.reportedKey) return;
     if (this.#exclusiveOpen && !(await opensExclusively(file.path))) {
       if (!current()) return;
       this.#options.logger.debug('a settled recording is still open in another program', { path: file.path });
