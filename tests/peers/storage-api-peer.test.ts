@@ -163,7 +163,7 @@ describe('storage API peer: create-session', () => {
     expect(wrongType.status).toBe(415);
     const noSize = await postJson(url, { session_id: 'r', file_name: 'a.mp4' });
     expect(noSize.status).toBe(400);
-    expect(await detailOf(noSize)).toMatch(/file_size must be a positive integer/);
+    expect(await detailOf(noSize)).toMatch(/file_size must be a whole number of bytes/);
     const badName = await postJson(url, { session_id: 'r', file_name: '../a.mp4', file_size: 3 });
     expect(badName.status).toBe(400);
     expect(peer.sessions()).toEqual([]);

@@ -439,8 +439,9 @@ const readNewSession = (body: unknown, chunkSize: number | null): NewSession => 
   if (FILE_NAME_FORBIDDEN.test(fileName)) {
     throw new HttpError(400, `file_name "${fileName}" may not contain "/", "\\" or NUL`);
   }
-  if (typeof fileSize !== 'number' || !Number.isSafeInteger(fileSize) || fileSize <= 0) {
-    throw new HttpError(400, `file_size must be a positive integer, got ${JSON.stringify(fileSize)}`);
+  // An empty recording is still a session that must be archived.
+  if (typeof fileSize !== 'number' || !Number.isSafeInteger(fileSize) || fileSize < 0) {
+    throw new HttpError(400, `file_size must be a whole number of bytes, got ${JSON.stringify(fileSize)}`);
   }
   return {
     recordingSessionId: sessionId,

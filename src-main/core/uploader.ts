@@ -1,0 +1,341 @@
+import { unlink } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { ConnectionView, JobFilter, Snapshot } from '../../src-shared/bridge-contract.ts';
+import type { JobView } from '../../src-shared/job.ts';
+import { applySettings, type DestinationKind, type Settings } from '../../src-shared/settings.ts';
+import { STORAGE_API_TOKEN_SECRET } from './auth/env-secret-store.ts';
+import { EventBus } from './bridge/event-bus.ts';
+import type { Destination, UploadItem } from './destinations/destination.ts';
+import { HttpClient } from './destinations/http-client.ts';
+import { StorageApiDestination } from './destinations/storage-api/storage-api-destination.ts';
+import type { RetryTuning } from './engine/retry-policy.ts';
+import { UploadEngine } from './engine/upload-engine.ts';
+import { isFault } from './faults.ts';
+import type { HostServices } from './host-services.ts';
+import type { Recording } from './recording.ts';
+import type { Database } from './store/database.ts';
+import type { JobRecord } from './store/job-record.ts';
+import { SqliteJobStore, toJobView } from './store/job-store.ts';
+import { SettingsStore } from './store/settings-store.ts';
+import { RecordingWatcher } from './watcher/recording-watcher.ts';
+import { findSidecar, readSidecar, recordingIdOf } from './watcher/sidecar.ts';
+
+export interface UploaderOptions {
+  host: HostServices;
+  db: Database;
+  /** Settings for this run only (the headless host's --settings), laid over the saved ones. */
+  overrides?: Partial<Settings>;
+  /** Retry timing; tests shrink it. */
+  tuning?: Partial<Omit<RetryTuning, 'maxRetries'>>;
+  /** How often credentials are re-read while a destination waits for new ones. */
+  credentialPollMs?: number;
+}
+
+/**
+ * The composition root: builds the store, watcher, engine and destinations from settings, and
+ * exposes the bridge contract. The Electron shell, the headless host and the tests all drive the
+ * core through this one object.
+ */
+export class Uploader {
+  readonly events = new EventBus();
+  readonly #host: HostServices;
+  readonly #store: SqliteJobStore;
+  readonly #settingsStore: SettingsStore;
+  readonly #overrides: Partial<Settings>;
+  readonly #engine: UploadEngine;
+  readonly #storageApi: StorageApiDestination;
+  readonly #credentialPollMs: number;
+  #settings: Settings;
+  #watcher: RecordingWatcher | null = null;
+  #token: Promise<string | null> | null = null;
+  #credentialTimer: NodeJS.Timeout | undefined;
+  #lastConnectionError: string | null = null;
+
+  constructor(options: UploaderOptions) {
+    const { host, db } = options;
+    this.#host = host;
+    this.#store = new SqliteJobStore(db, host.clock);
+    this.#settingsStore = new SettingsStore(db, host.logger);
+    this.#overrides = options.overrides ?? {};
+    this.#settings = this.#effectiveSettings();
+    this.#credentialPollMs = options.credentialPollMs ?? 5000;
+    const http = new HttpClient(host.fetch, () => this.#settings.requestTimeoutSeconds * 1000);
+    this.#storageApi = new StorageApiDestination({
+      baseUrl: () => this.#settings.storageApiBaseUrl,
+      token: () => this.#storageToken(),
+      http,
+      now: () => host.clock.now(),
+    });
+    this.#engine = new UploadEngine({
+      store: this.#store,
+      destination: (kind) => this.#destination(kind),
+      settings: () => ({ ...this.#settings, paused: this.#settings.uploadsPaused }),
+      prepareItem: (job) => this.#prepareItem(job),
+      afterDone: (job) => this.#afterDone(job),
+      events: {
+        jobUpdated: (job) => this.#jobChanged(job),
+        progress: (progress) => this.events.emit('progress', progress),
+        authLost: (destination, reason) => this.#authLost(destination, reason),
+      },
+      logger: host.logger,
+      now: () => host.clock.now(),
+      ...(options.tuning ? { tuning: options.tuning } : {}),
+    });
+  }
+
+  get settings(): Settings {
+    return this.#settings;
+  }
+
+  async start(): Promise<void> {
+    this.#engine.start();
+    await this.#startWatcher();
+  }
+
+  /** Stops watching and uploading; everything is already persisted, so the next start resumes. */
+  async stop(): Promise<void> {
+    clearInterval(this.#credentialTimer);
+    await this.#watcher?.stop();
+    this.#watcher = null;
+    await this.#engine.stop();
+  }
+
+  /** A finished recording: queued once per destination, however often it is reported. */
+  enqueue(recording: Recording): JobView | null {
+    const destination = this.#settings.activeDestination;
+    const job = this.#store.enqueue(recording, destination);
+    if (job === null) return null;
+    this.#host.logger.info('recording queued', { job: job.id, file: job.fileName, destination });
+    if (this.#engine.isAuthHeld(destination))
+      this.#store.holdForAuth(destination, 'waiting for new credentials');
+    this.#jobChanged(this.#store.get(job.id) ?? job);
+    this.#engine.wake();
+    return toJobView(job);
+  }
+
+  // --- the bridge contract's commands ---
+
+  getSnapshot(params: { jobLimit?: number } = {}): Snapshot {
+    return {
+      settings: this.#settings,
+      totals: this.#store.totals(),
+      jobs: this.listJobs({ filter: 'all', offset: 0, limit: params.jobLimit ?? 200 }),
+      connections: [this.#storageApiConnection()],
+      paused: this.#settings.uploadsPaused,
+    };
+  }
+
+  listJobs(params: { filter: JobFilter; offset: number; limit: number }): JobView[] {
+    return this.#store.list(params.filter, params.offset, params.limit).map(toJobView);
+  }
+
+  async updateSettings(patch: Partial<Settings>): Promise<Settings> {
+    const before = this.#settings;
+    this.#settingsStore.save(patch);
+    this.#settings = this.#effectiveSettings();
+    const watched: Array<keyof Settings> = [
+      'recordingsFolder',
+      'videoExtensions',
+      'settleSeconds',
+      'uploadOlderRecordings',
+      'maxFileAgeDays',
+    ];
+    if (watched.some((name) => JSON.stringify(before[name]) !== JSON.stringify(this.#settings[name]))) {
+      await this.#watcher?.stop();
+      this.#watcher = null;
+      await this.#startWatcher();
+    }
+    this.events.emit('snapshot', this.getSnapshot());
+    this.#engine.wake();
+    return this.#settings;
+  }
+
+  async setStorageApiToken(params: { token: string }): Promise<ConnectionView> {
+    const token = params.token.trim();
+    if (token === '') throw new Error('the storage API token is empty');
+    await this.#host.secrets.set(STORAGE_API_TOKEN_SECRET, token);
+    this.#token = Promise.resolve(token);
+    this.#credentialsReplaced('storage-api');
+    return this.#storageApiConnection();
+  }
+
+  async testConnection(params: { destination: DestinationKind }): Promise<ConnectionView> {
+    const destination = this.#destination(params.destination);
+    if (destination === undefined) throw new Error(`${params.destination} is not set up`);
+    try {
+      await destination.testConnection(AbortSignal.timeout(this.#settings.requestTimeoutSeconds * 1000));
+      this.#lastConnectionError = null;
+    } catch (error) {
+      this.#lastConnectionError = error instanceof Error ? error.message : String(error);
+      if (isFault(error, 'auth')) this.#token = null;
+    }
+    const view = this.#storageApiConnection();
+    this.events.emit('connection-changed', view);
+    return view;
+  }
+
+  retry(params: { jobId: number }): JobView {
+    return this.#operator(this.#store.retry(params.jobId));
+  }
+
+  pauseJob(params: { jobId: number }): JobView {
+    const job = this.#store.pause(params.jobId);
+    this.#engine.abortJob(params.jobId);
+    return this.#operator(job);
+  }
+
+  resumeJob(params: { jobId: number }): JobView {
+    return this.#operator(this.#store.resume(params.jobId));
+  }
+
+  cancelJob(params: { jobId: number }): JobView {
+    const job = this.#store.cancel(params.jobId);
+    this.#engine.abortJob(params.jobId);
+    return this.#operator(job);
+  }
+
+  async pauseAll(params: { until: number | null }): Promise<Snapshot> {
+    await this.updateSettings({ uploadsPaused: true, pausedUntil: params.until });
+    return this.getSnapshot();
+  }
+
+  async resumeAll(): Promise<Snapshot> {
+    await this.updateSettings({ uploadsPaused: false, pausedUntil: null });
+    return this.getSnapshot();
+  }
+
+  // --- wiring ---
+
+  #operator(job: JobRecord): JobView {
+    this.#jobChanged(job);
+    this.#engine.wake();
+    return toJobView(job);
+  }
+
+  #jobChanged(job: JobRecord): void {
+    this.events.emit('job-updated', toJobView(job));
+    this.events.emit('totals-changed', this.#store.totals());
+  }
+
+  #effectiveSettings(): Settings {
+    const result = applySettings(this.#settingsStore.load(), this.#overrides);
+    if (!result.ok) throw new Error(`settings: ${result.problems.join('; ')}`);
+    return result.settings;
+  }
+
+  #destination(kind: DestinationKind): Destination | undefined {
+    if (kind === 'storage-api' && this.#settings.storageApiBaseUrl !== '') return this.#storageApi;
+    return undefined;
+  }
+
+  #storageToken(): Promise<string | null> {
+    this.#token ??= this.#host.secrets.get(STORAGE_API_TOKEN_SECRET);
+    return this.#token;
+  }
+
+  async #startWatcher(): Promise<void> {
+    const settings = this.#settings;
+    if (settings.recordingsFolder === '') return;
+    this.#watcher = new RecordingWatcher({
+      folder: settings.recordingsFolder,
+      videoExtensions: settings.videoExtensions,
+      settleMs: settings.settleSeconds * 1000,
+      uploadOlderRecordings: settings.uploadOlderRecordings,
+      maxFileAgeDays: settings.maxFileAgeDays,
+      clock: this.#host.clock,
+      logger: this.#host.logger,
+      onReady: (recording) => this.enqueue(recording),
+      onProblem: (path, message) => this.#host.logger.warn(message, { path }),
+    });
+    await this.#watcher.start();
+  }
+
+  async #prepareItem(job: JobRecord): Promise<UploadItem> {
+    // A sidecar written after the video settled is still paired, as long as the upload has not begun.
+    let sidecarPath = job.sidecarPath;
+    if (sidecarPath === null) {
+      sidecarPath = await findSidecar(job.path);
+      if (sidecarPath !== null) this.#store.setSidecar(job.id, sidecarPath);
+    }
+    const sidecar = sidecarPath === null ? null : await readSidecar(sidecarPath);
+    if (sidecar?.problem) {
+      this.#store.setWarning(job.id, `${sidecar.problem}; the recording is uploaded without its metadata`);
+      this.#host.logger.warn('metadata sidecar unusable', { job: job.id, problem: sidecar.problem });
+    }
+    return {
+      jobId: job.id,
+      path: job.path,
+      fileName: job.fileName,
+      sizeBytes: job.sizeBytes,
+      mtimeMs: job.mtimeMs,
+      recordingId: recordingIdOf(job.path, sidecar),
+      sidecar,
+    };
+  }
+
+  /** Only after the remote hash matched (the engine calls this after markDone). */
+  async #afterDone(job: JobRecord): Promise<void> {
+    if (!this.#settings.deleteAfterUpload) return;
+    const sidecar = job.sidecarPath === null ? null : await readSidecar(job.sidecarPath);
+    // An unusable sidecar was not uploaded, so it is kept as evidence.
+    const paths = [job.path, ...(sidecar !== null && sidecar.problem === null ? [sidecar.path] : [])];
+    try {
+      for (const path of paths) await unlink(path).catch(ignoreMissing);
+      this.#store.markLocalDeleted(job.id);
+      this.#host.logger.info('local recording deleted after verified upload', {
+        job: job.id,
+        file: basename(job.path),
+      });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.#store.setWarning(
+        job.id,
+        `uploaded and verified, but the local file could not be deleted: ${reason}`,
+      );
+    }
+    const updated = this.#store.get(job.id);
+    if (updated !== undefined) this.#jobChanged(updated);
+  }
+
+  #authLost(destination: DestinationKind, reason: string): void {
+    this.#host.logger.warn('credentials rejected: uploads wait for new ones', { destination, reason });
+    const rejected = this.#token;
+    this.#token = null;
+    this.events.emit('connection-changed', this.#storageApiConnection());
+    // Another process (the headless `set-secret`) may store a new token: notice it by itself.
+    clearInterval(this.#credentialTimer);
+    this.#credentialTimer = setInterval(async () => {
+      const [old, current] = await Promise.all([rejected, this.#host.secrets.get(STORAGE_API_TOKEN_SECRET)]);
+      if (current !== null && current !== old) {
+        this.#token = Promise.resolve(current);
+        this.#credentialsReplaced(destination);
+      }
+    }, this.#credentialPollMs);
+    this.#credentialTimer.unref();
+  }
+
+  #credentialsReplaced(destination: DestinationKind): void {
+    clearInterval(this.#credentialTimer);
+    const released = this.#engine.releaseAuth(destination);
+    if (released > 0)
+      this.#host.logger.info('new credentials: held uploads continue', { destination, jobs: released });
+    this.events.emit('connection-changed', this.#storageApiConnection());
+    this.events.emit('snapshot', this.getSnapshot());
+  }
+
+  #storageApiConnection(): ConnectionView {
+    const url = this.#settings.storageApiBaseUrl;
+    const base = { destination: 'storage-api' as const, label: url === '' ? null : url };
+    if (url === '') return { ...base, state: 'not-configured', detail: 'no storage API URL is set' };
+    if (this.#engine.isAuthHeld('storage-api') || this.#store.totals()['needs-auth'] > 0) {
+      return { ...base, state: 'needs-auth', detail: 'the storage API rejected the token: enter a new one' };
+    }
+    if (this.#lastConnectionError !== null)
+      return { ...base, state: 'error', detail: this.#lastConnectionError };
+    return { ...base, state: 'connected', detail: null };
+  }
+}
+
+function ignoreMissing(error: unknown): void {
+  if ((error as { code?: unknown }).code !== 'ENOENT') throw error;
+}

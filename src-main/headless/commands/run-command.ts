@@ -1,0 +1,59 @@
+import { readFile } from 'node:fs/promises';
+import { applySettings, type Settings } from '../../../src-shared/settings.ts';
+import { Uploader } from '../../core/uploader.ts';
+import { type CliArgs, expectOptions, stringOption, UsageError } from '../cli-args.ts';
+import { dataPaths } from '../data-dir.ts';
+import { openHeadlessHost } from '../headless-host.ts';
+import { acquireInstanceLock } from '../instance-lock.ts';
+
+const STOP_DEADLINE_MS = 9000;
+
+/** Runs until SIGINT/SIGTERM, then stops within 10 s with everything persisted. */
+export async function runCommand(args: CliArgs, dataDir: string): Promise<number> {
+  expectOptions(args, ['data-dir', 'settings']);
+  const overrides = await readOverrides(stringOption(args, 'settings'));
+  const lock = acquireInstanceLock(dataPaths(dataDir).lock);
+  const host = openHeadlessHost(dataDir, (line) => process.stdout.write(`${line}\n`));
+  let uploader: Uploader;
+  try {
+    uploader = new Uploader({ host: host.services, db: host.db, overrides });
+    await uploader.start();
+  } catch (error) {
+    await host.close();
+    lock.release();
+    throw error;
+  }
+  const { settings } = uploader;
+  process.stdout.write(
+    `Watching ${settings.recordingsFolder || '(no recordings folder set)'}; uploading to ${settings.storageApiBaseUrl || '(no storage API URL set)'}${settings.uploadsPaused ? ' (paused)' : ''}. Data: ${dataDir}\n`,
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  process.stdout.write('Stopping…\n');
+  const deadline = new Promise<'late'>((resolve) => setTimeout(resolve, STOP_DEADLINE_MS, 'late').unref());
+  const outcome = await Promise.race([uploader.stop().then(() => 'stopped' as const), deadline]);
+  if (outcome === 'late')
+    process.stderr.write('Transfers did not stop in time; they resume at the next start.\n');
+  await host.close();
+  lock.release();
+  return 0;
+}
+
+async function readOverrides(file: string | undefined): Promise<Partial<Settings>> {
+  if (file === undefined) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    const reason =
+      error instanceof SyntaxError
+        ? `is not valid JSON (${error.message})`
+        : `cannot be read (${String(error)})`;
+    throw new UsageError(`settings file ${file} ${reason}`);
+  }
+  const result = applySettings({}, parsed);
+  if (!result.ok) throw new UsageError(`settings file ${file}: ${result.problems.join('; ')}`);
+  return parsed as Partial<Settings>;
+}

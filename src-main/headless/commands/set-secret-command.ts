@@ -1,0 +1,33 @@
+import { STORAGE_API_TOKEN_SECRET } from '../../core/auth/env-secret-store.ts';
+import { SqliteJobStore } from '../../core/store/job-store.ts';
+import { type CliArgs, expectOptions, UsageError } from '../cli-args.ts';
+import { openHeadlessHost } from '../headless-host.ts';
+
+/** Reads the storage API token from standard input into the keychain; never echoes it. */
+export async function setSecretCommand(args: CliArgs, dataDir: string): Promise<number> {
+  expectOptions(args, ['data-dir']);
+  const [target] = args.positionals;
+  if (target !== 'storage-api')
+    throw new UsageError('set-secret: name the destination: set-secret storage-api');
+  const token = (await readStdin()).trim();
+  if (token === '') throw new UsageError('set-secret: no token on standard input');
+  const host = openHeadlessHost(dataDir);
+  try {
+    await host.services.secrets.set(STORAGE_API_TOKEN_SECRET, token);
+    // Jobs held for a rejected token may go again; a running uploader also notices by itself.
+    const released = new SqliteJobStore(host.db, host.services.clock).releaseAuth('storage-api');
+    process.stdout.write(
+      `Storage API token stored in the OS keychain.${released > 0 ? ` ${released} held upload(s) will continue.` : ''}\n`,
+    );
+    return 0;
+  } finally {
+    await host.close();
+  }
+}
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('Paste the storage API token, then press Ctrl-D:\n');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

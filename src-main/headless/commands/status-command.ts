@@ -1,0 +1,51 @@
+import type { JobView } from '../../../src-shared/job.ts';
+import { Uploader } from '../../core/uploader.ts';
+import { type CliArgs, expectOptions } from '../cli-args.ts';
+import { openHeadlessHost } from '../headless-host.ts';
+
+/** Prints the queue, read straight from the database: it works while `run` is running, too. */
+export async function statusCommand(args: CliArgs, dataDir: string): Promise<number> {
+  expectOptions(args, ['data-dir', 'json']);
+  const host = openHeadlessHost(dataDir);
+  try {
+    const snapshot = new Uploader({ host: host.services, db: host.db }).getSnapshot({ jobLimit: 1000 });
+    if (args.options.has('json')) {
+      process.stdout.write(`${JSON.stringify({ totals: snapshot.totals, jobs: snapshot.jobs }, null, 2)}\n`);
+      return 0;
+    }
+    const t = snapshot.totals;
+    process.stdout.write(
+      `Queue: ${t.queued} queued, ${t.uploading + t.verifying} uploading, ${t.waiting} waiting, ${t['needs-auth']} need sign-in, ${t.failed} failed, ${t.paused} paused, ${t.done} done (${t.doneToday} today)${snapshot.paused ? ' — uploads are paused' : ''}\n`,
+    );
+    for (const job of snapshot.jobs) process.stdout.write(`${formatJob(job)}\n`);
+    return 0;
+  } finally {
+    await host.close();
+  }
+}
+
+export function formatJob(job: JobView): string {
+  const percent = job.sizeBytes === 0 ? 100 : Math.floor((job.confirmedBytes / job.sizeBytes) * 100);
+  const detail = job.lastError ?? job.warning ?? job.remoteId ?? '';
+  return [
+    String(job.id).padStart(5),
+    job.state.padEnd(10),
+    `${String(percent).padStart(3)}%`,
+    formatBytes(job.sizeBytes).padStart(9),
+    job.fileName,
+    detail === '' ? '' : `— ${detail}`,
+  ]
+    .join('  ')
+    .trimEnd();
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}

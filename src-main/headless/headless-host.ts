@@ -1,0 +1,58 @@
+import { mkdirSync } from 'node:fs';
+import { EnvHttpProxyAgent, fetch as undiciFetch } from 'undici';
+import { EnvOverlaySecretStore } from '../core/auth/env-secret-store.ts';
+import { KeychainSecretStore } from '../core/auth/keychain-secret-store.ts';
+import { type HostServices, systemClock } from '../core/host-services.ts';
+import { createFileLogger } from '../core/logging/file-logger.ts';
+import { type Database, openDatabase } from '../core/store/database.ts';
+import { readInstallId } from '../core/store/settings-store.ts';
+import { dataPaths } from './data-dir.ts';
+
+export interface HeadlessHost {
+  services: HostServices;
+  db: Database;
+  close(): Promise<void>;
+}
+
+/**
+ * The platform services of a headless run: Node's fetch (through HTTPS_PROXY when one is set),
+ * the OS keychain (or the environment's token), a log file in the data folder, and no browser:
+ * a sign-in URL is printed for the operator to open.
+ */
+export function openHeadlessHost(dataDir: string, echo?: (line: string) => void): HeadlessHost {
+  const paths = dataPaths(dataDir);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const db = openDatabase(paths.database);
+  const logger = createFileLogger({ dir: paths.logs, ...(echo ? { echo } : {}) });
+  const secrets = new EnvOverlaySecretStore(
+    new KeychainSecretStore({ namespace: readInstallId(db), dataDir, logger }),
+    { logger },
+  );
+  const services: HostServices = {
+    fetch: proxyAwareFetch(),
+    openBrowser: async (url) => {
+      process.stdout.write(`Open this address in a browser to sign in:\n  ${url}\n`);
+    },
+    secrets,
+    dataDir,
+    clock: systemClock,
+    logger,
+  };
+  return {
+    services,
+    db,
+    close: async () => {
+      db.close();
+      await logger.close();
+    },
+  };
+}
+
+function proxyAwareFetch(): typeof fetch {
+  const env = process.env;
+  const proxied = [env.HTTPS_PROXY, env.https_proxy, env.HTTP_PROXY, env.http_proxy].some((v) => v);
+  if (!proxied) return globalThis.fetch;
+  const dispatcher = new EnvHttpProxyAgent();
+  return ((input: Parameters<typeof fetch>[0], init?: RequestInit) =>
+    undiciFetch(input as never, { ...(init as object), dispatcher } as never)) as unknown as typeof fetch;
+}

@@ -1,0 +1,47 @@
+import { type CliArgs, parseCliArgs, stringOption, UsageError } from './cli-args.ts';
+import { importCommand } from './commands/import-command.ts';
+import { runCommand } from './commands/run-command.ts';
+import { setSecretCommand } from './commands/set-secret-command.ts';
+import { statusCommand } from './commands/status-command.ts';
+import { defaultDataDir } from './data-dir.ts';
+
+const USAGE = `Recording Uploader, headless
+
+  run                      [--data-dir DIR] [--settings FILE]   watch and upload until Ctrl-C / SIGTERM
+  status                   [--data-dir DIR] [--json]            print the upload queue
+  set-secret storage-api   [--data-dir DIR]                     read the storage API token from stdin
+  import-wats-config PATH  [--data-dir DIR]                     import the recording system's config.json
+
+Without --data-dir the desktop app's own data folder is used: ${defaultDataDir()}
+`;
+
+type Command = (args: CliArgs, dataDir: string) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  run: runCommand,
+  status: statusCommand,
+  'set-secret': setSecretCommand,
+  'import-wats-config': importCommand,
+};
+
+async function main(argv: readonly string[]): Promise<number> {
+  const args = parseCliArgs(argv);
+  if (args.command === null || args.command === 'help' || args.options.has('help')) {
+    process.stdout.write(USAGE);
+    return args.command === null ? 2 : 0;
+  }
+  const command = COMMANDS[args.command];
+  if (command === undefined) throw new UsageError(`unknown command "${args.command}"\n\n${USAGE}`);
+  return command(args, stringOption(args, 'data-dir') ?? defaultDataDir());
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`recording-uploader: ${message}\n`);
+    process.exitCode = error instanceof UsageError ? 2 : 1;
+  },
+);

@@ -1,0 +1,156 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { STORAGE_API_TOKEN_SECRET } from '../../src-main/core/auth/env-secret-store.ts';
+import { KeychainSecretStore } from '../../src-main/core/auth/keychain-secret-store.ts';
+import type { RetryTuning } from '../../src-main/core/engine/retry-policy.ts';
+import { systemClock } from '../../src-main/core/host-services.ts';
+import { silentLogger } from '../../src-main/core/logging/logger.ts';
+import { type Database, openDatabase } from '../../src-main/core/store/database.ts';
+import { readInstallId } from '../../src-main/core/store/settings-store.ts';
+import { Uploader } from '../../src-main/core/uploader.ts';
+import type { BridgeEvent } from '../../src-shared/bridge-contract.ts';
+import type { JobView } from '../../src-shared/job.ts';
+import type { Settings } from '../../src-shared/settings.ts';
+import { type StoragePeer, type StoragePeerOptions, startStoragePeer } from '../peers/storage-api-peer.ts';
+
+export interface HarnessOptions {
+  peer?: StoragePeerOptions;
+  settings?: Partial<Settings>;
+  /** The token the uploader is given; the peer's own by default, null for none. */
+  token?: string | null;
+  tuning?: Partial<Omit<RetryTuning, 'maxRetries'>>;
+}
+
+/**
+ * A whole uploader as a user runs it: a real recordings folder, a real SQLite file, the real
+ * keychain, and the storage API peer on loopback. Retry waits are shrunk, nothing else.
+ */
+export class UploaderHarness {
+  readonly root = mkdtempSync(join(tmpdir(), 'uploader-it-'));
+  readonly folder = join(this.root, 'recordings');
+  readonly dataDir = join(this.root, 'data');
+  readonly events: BridgeEvent[] = [];
+  peer!: StoragePeer;
+  db!: Database;
+  secrets!: KeychainSecretStore;
+  uploader!: Uploader;
+
+  static async start(options: HarnessOptions = {}): Promise<UploaderHarness> {
+    const harness = new UploaderHarness();
+    await harness.#start(options);
+    return harness;
+  }
+
+  async #start(options: HarnessOptions): Promise<void> {
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(this.folder, { recursive: true });
+    await mkdir(this.dataDir, { recursive: true });
+    this.peer = await startStoragePeer(options.peer);
+    this.db = openDatabase(join(this.dataDir, 'uploader.db'));
+    this.secrets = new KeychainSecretStore({ namespace: readInstallId(this.db), dataDir: this.dataDir });
+    const token = options.token === undefined ? this.peer.token : options.token;
+    if (token !== null) await this.secrets.set(STORAGE_API_TOKEN_SECRET, token);
+    this.uploader = this.#makeUploader(options);
+    this.uploader.events.subscribe((event) => this.events.push(event));
+    await this.uploader.start();
+  }
+
+  #makeUploader(options: HarnessOptions): Uploader {
+    return new Uploader({
+      host: {
+        fetch: globalThis.fetch,
+        openBrowser: async () => {},
+        secrets: this.secrets,
+        dataDir: this.dataDir,
+        clock: systemClock,
+        logger: silentLogger,
+      },
+      db: this.db,
+      overrides: {
+        recordingsFolder: this.folder,
+        storageApiBaseUrl: this.peer.baseUrl,
+        settleSeconds: 1,
+        chunkSizeBytes: 1024 * 1024,
+        ...options.settings,
+      },
+      tuning: { baseMs: 20, capMs: 200, ...options.tuning },
+      credentialPollMs: 100,
+    });
+  }
+
+  /** Writes a recording of `size` random bytes (or the given bytes) and returns its content. */
+  async writeRecording(name: string, content: number | Buffer, sidecar?: unknown): Promise<Buffer> {
+    const bytes = typeof content === 'number' ? randomBytes(content) : content;
+    if (sidecar !== undefined) {
+      const stem = name.replace(/\.[^.]+$/, '');
+      const text = typeof sidecar === 'string' ? sidecar : JSON.stringify(sidecar);
+      await writeFile(join(this.folder, `${stem}_metadata.json`), text);
+    }
+    await writeFile(join(this.folder, name), bytes);
+    return bytes;
+  }
+
+  jobs(): JobView[] {
+    return this.uploader.listJobs({ filter: 'all', offset: 0, limit: 10_000 });
+  }
+
+  job(fileName: string): JobView | undefined {
+    return this.jobs().find((job) => job.fileName === fileName);
+  }
+
+  /** Waits until every named recording's job is in one of `states`. */
+  async waitForStates(
+    fileNames: string[],
+    states: JobView['state'][],
+    timeoutMs = 30_000,
+  ): Promise<JobView[]> {
+    await waitFor(
+      () => fileNames.every((name) => states.includes(this.job(name)?.state ?? ('missing' as never))),
+      timeoutMs,
+      () =>
+        `jobs ${fileNames.join(', ')} to be ${states.join('/')}; now: ${this.jobs()
+          .map((j) => `${j.fileName}=${j.state}${j.lastError ? ` (${j.lastError})` : ''}`)
+          .join(', ')}`,
+    );
+    return fileNames.map((name) => this.job(name) as JobView);
+  }
+
+  /** The bytes the server stored under this file name (exactly one recording must have it). */
+  async stored(fileName: string): Promise<Buffer> {
+    const matches = this.peer.recordings().filter((r) => r.fileName === fileName);
+    if (matches.length !== 1) throw new Error(`expected one stored ${fileName}, found ${matches.length}`);
+    return this.peer.readRecording((matches[0] as { fileId: string }).fileId);
+  }
+
+  async restart(options: HarnessOptions = {}): Promise<void> {
+    await this.uploader.stop();
+    this.uploader = this.#makeUploader(options);
+    this.uploader.events.subscribe((event) => this.events.push(event));
+    await this.uploader.start();
+  }
+
+  async close(): Promise<void> {
+    await this.uploader.stop().catch(() => {});
+    await this.secrets.delete(STORAGE_API_TOKEN_SECRET).catch(() => {});
+    this.db.close();
+    await this.peer.close();
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+export async function waitFor(
+  condition: () => boolean,
+  timeoutMs: number,
+  what: () => string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what()}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
