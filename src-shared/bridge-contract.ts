@@ -1,5 +1,5 @@
 import type { JobProgress, JobState, JobView, QueueTotals } from './job.ts';
-import type { DestinationKind, Settings } from './settings.ts';
+import type { DestinationKind, RemoteFolderRef, Settings } from './settings.ts';
 
 export type ConnectionState = 'not-configured' | 'connected' | 'needs-auth' | 'error';
 
@@ -9,6 +9,15 @@ export interface ConnectionView {
   /** Who or where: an account name, or the storage API's URL. */
   label: string | null;
   detail: string | null;
+}
+
+/** A folder in a cloud drive, as the folder browser lists it. */
+export interface RemoteFolder {
+  id: string;
+  driveId: string | null;
+  name: string;
+  /** Display path from the drive's root, e.g. "/Recordings/2024". */
+  path: string;
 }
 
 export interface Snapshot {
@@ -28,6 +37,19 @@ export interface BridgeCommands {
   updateSettings: { params: Partial<Settings>; result: Settings };
   setStorageApiToken: { params: { token: string }; result: ConnectionView };
   testConnection: { params: { destination: DestinationKind }; result: ConnectionView };
+  /** Interactive sign-in in the system browser (OneDrive, Google Drive). */
+  connect: { params: { destination: DestinationKind }; result: ConnectionView };
+  disconnect: { params: { destination: DestinationKind }; result: ConnectionView };
+  /** Child folders of a folder; parentId null = the drive's root. */
+  listRemoteFolders: {
+    params: { destination: DestinationKind; parentId: string | null };
+    result: RemoteFolder[];
+  };
+  createRemoteFolder: {
+    params: { destination: DestinationKind; parentId: string | null; name: string };
+    result: RemoteFolder;
+  };
+  chooseRemoteFolder: { params: { destination: DestinationKind; folder: RemoteFolderRef }; result: Settings };
   retry: { params: { jobId: number }; result: JobView };
   pauseJob: { params: { jobId: number }; result: JobView };
   resumeJob: { params: { jobId: number }; result: JobView };

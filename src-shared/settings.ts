@@ -5,6 +5,17 @@ export type DestinationKind = (typeof DESTINATION_KINDS)[number];
 
 const MiB = 1024 * 1024;
 
+/** A remote folder chosen by the operator: kept by id (renaming it breaks nothing), shown by path. */
+export const remoteFolderSchema = z
+  .object({
+    id: z.string().min(1),
+    /** OneDrive: the drive that holds the folder. */
+    driveId: z.string().min(1).nullable().default(null),
+    path: z.string(),
+  })
+  .strict();
+export type RemoteFolderRef = z.infer<typeof remoteFolderSchema>;
+
 /**
  * Every setting the core reads, with its default. Flat on purpose: the headless host takes
  * overrides by these exact names, and an unknown name is an error rather than a silent no-op.
@@ -35,6 +46,25 @@ export const settingsSchema = z
     activeDestination: z.enum(DESTINATION_KINDS).default('storage-api'),
     storageApiBaseUrl: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).default(''),
     remoteSubfolderTemplate: z.string().max(400).default(''),
+
+    // OneDrive (Microsoft Graph). The app registration is the company's own where it has one.
+    oneDriveClientId: z.string().default(''),
+    oneDriveTenant: z.string().min(1).default('common'),
+    oneDriveAuthorityHost: z.url({ protocol: /^https$/ }).default('https://login.microsoftonline.com'),
+    graphBaseUrl: z.url({ protocol: /^https?$/ }).default('https://graph.microsoft.com/v1.0'),
+    oneDriveConflictBehavior: z.enum(['rename', 'fail', 'replace']).default('rename'),
+    oneDriveFolder: remoteFolderSchema.nullable().default(null),
+
+    // Google Drive. A desktop client's secret is not secret (Google says so): it is configuration.
+    googleClientId: z.string().default(''),
+    googleClientSecret: z.string().default(''),
+    /** drive.file: only what the app creates; drive: any folder the operator picks. */
+    googleDriveScope: z.enum(['drive.file', 'drive']).default('drive.file'),
+    googleAuthUrl: z.url({ protocol: /^https?$/ }).default('https://accounts.google.com/o/oauth2/v2/auth'),
+    googleTokenUrl: z.url({ protocol: /^https?$/ }).default('https://oauth2.googleapis.com/token'),
+    googleRevokeUrl: z.url({ protocol: /^https?$/ }).default('https://oauth2.googleapis.com/revoke'),
+    driveApiBaseUrl: z.url({ protocol: /^https?$/ }).default('https://www.googleapis.com'),
+    googleDriveFolder: remoteFolderSchema.nullable().default(null),
   })
   .strict();
 

@@ -1,18 +1,24 @@
 import { unlink } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { ConnectionView, JobFilter, Snapshot } from '../../src-shared/bridge-contract.ts';
+import type { ConnectionView, JobFilter, RemoteFolder, Snapshot } from '../../src-shared/bridge-contract.ts';
 import type { JobView } from '../../src-shared/job.ts';
-import { applySettings, type DestinationKind, type Settings } from '../../src-shared/settings.ts';
-import { STORAGE_API_TOKEN_SECRET } from './auth/env-secret-store.ts';
+import {
+  applySettings,
+  type DestinationKind,
+  type RemoteFolderRef,
+  type Settings,
+} from '../../src-shared/settings.ts';
 import { EventBus } from './bridge/event-bus.ts';
 import type { Destination, UploadItem } from './destinations/destination.ts';
+import type { DestinationProvider } from './destinations/destination-provider.ts';
 import { HttpClient } from './destinations/http-client.ts';
-import { StorageApiDestination } from './destinations/storage-api/storage-api-destination.ts';
+import { createProviders } from './destinations/provider-registry.ts';
+import { StorageApiProvider } from './destinations/storage-api/storage-api-provider.ts';
 import type { RetryTuning } from './engine/retry-policy.ts';
 import { UploadEngine } from './engine/upload-engine.ts';
-import { isFault } from './faults.ts';
 import type { HostServices } from './host-services.ts';
 import type { Recording } from './recording.ts';
+import { AccountStore } from './store/account-store.ts';
 import type { Database } from './store/database.ts';
 import type { JobRecord } from './store/job-record.ts';
 import { SqliteJobStore, toJobView } from './store/job-store.ts';
@@ -43,13 +49,11 @@ export class Uploader {
   readonly #settingsStore: SettingsStore;
   readonly #overrides: Partial<Settings>;
   readonly #engine: UploadEngine;
-  readonly #storageApi: StorageApiDestination;
+  readonly #providers: Map<DestinationKind, DestinationProvider>;
   readonly #credentialPollMs: number;
+  readonly #credentialTimers = new Map<DestinationKind, NodeJS.Timeout>();
   #settings: Settings;
   #watcher: RecordingWatcher | null = null;
-  #token: Promise<string | null> | null = null;
-  #credentialTimer: NodeJS.Timeout | undefined;
-  #lastConnectionError: string | null = null;
 
   constructor(options: UploaderOptions) {
     const { host, db } = options;
@@ -59,12 +63,14 @@ export class Uploader {
     this.#overrides = options.overrides ?? {};
     this.#settings = this.#effectiveSettings();
     this.#credentialPollMs = options.credentialPollMs ?? 5000;
-    const http = new HttpClient(host.fetch, () => this.#settings.requestTimeoutSeconds * 1000);
-    this.#storageApi = new StorageApiDestination({
-      baseUrl: () => this.#settings.storageApiBaseUrl,
-      token: () => this.#storageToken(),
-      http,
-      now: () => host.clock.now(),
+    this.#providers = createProviders({
+      host,
+      settings: () => this.#settings,
+      saveSettings: async (patch) => {
+        await this.updateSettings(patch);
+      },
+      accounts: new AccountStore(db, host.clock),
+      http: new HttpClient(host.fetch, () => this.#settings.requestTimeoutSeconds * 1000),
     });
     this.#engine = new UploadEngine({
       store: this.#store,
@@ -94,7 +100,8 @@ export class Uploader {
 
   /** Stops watching and uploading; everything is already persisted, so the next start resumes. */
   async stop(): Promise<void> {
-    clearInterval(this.#credentialTimer);
+    for (const timer of this.#credentialTimers.values()) clearInterval(timer);
+    this.#credentialTimers.clear();
     await this.#watcher?.stop();
     this.#watcher = null;
     await this.#engine.stop();
@@ -120,7 +127,7 @@ export class Uploader {
       settings: this.#settings,
       totals: this.#store.totals(),
       jobs: this.listJobs({ filter: 'all', offset: 0, limit: params.jobLimit ?? 200 }),
-      connections: [this.#storageApiConnection()],
+      connections: [...this.#providers.values()].map((provider) => this.#connectionOf(provider)),
       paused: this.#settings.uploadsPaused,
     };
   }
@@ -151,27 +158,59 @@ export class Uploader {
   }
 
   async setStorageApiToken(params: { token: string }): Promise<ConnectionView> {
-    const token = params.token.trim();
-    if (token === '') throw new Error('the storage API token is empty');
-    await this.#host.secrets.set(STORAGE_API_TOKEN_SECRET, token);
-    this.#token = Promise.resolve(token);
-    this.#credentialsReplaced('storage-api');
-    return this.#storageApiConnection();
+    const provider = this.#provider('storage-api');
+    if (!(provider instanceof StorageApiProvider)) throw new Error('the storage API is not available');
+    await provider.setToken(params.token);
+    this.#credentialsReplaced(provider);
+    return this.#connectionOf(provider);
   }
 
   async testConnection(params: { destination: DestinationKind }): Promise<ConnectionView> {
-    const destination = this.#destination(params.destination);
-    if (destination === undefined) throw new Error(`${params.destination} is not set up`);
-    try {
-      await destination.testConnection(AbortSignal.timeout(this.#settings.requestTimeoutSeconds * 1000));
-      this.#lastConnectionError = null;
-    } catch (error) {
-      this.#lastConnectionError = error instanceof Error ? error.message : String(error);
-      if (isFault(error, 'auth')) this.#token = null;
-    }
-    const view = this.#storageApiConnection();
+    const provider = this.#provider(params.destination);
+    const view = await provider.checkConnection(this.#requestSignal());
     this.events.emit('connection-changed', view);
     return view;
+  }
+
+  async connect(params: { destination: DestinationKind }): Promise<ConnectionView> {
+    const provider = this.#provider(params.destination);
+    // A sign-in waits for a person in a browser: its own time-out lives in the provider.
+    await provider.connect(new AbortController().signal);
+    this.#credentialsReplaced(provider);
+    return this.#connectionOf(provider);
+  }
+
+  async disconnect(params: { destination: DestinationKind }): Promise<ConnectionView> {
+    const provider = this.#provider(params.destination);
+    const view = await provider.disconnect(this.#requestSignal());
+    this.events.emit('connection-changed', view);
+    return view;
+  }
+
+  listRemoteFolders(params: {
+    destination: DestinationKind;
+    parentId: string | null;
+  }): Promise<RemoteFolder[]> {
+    return this.#provider(params.destination).listFolders(params.parentId, this.#requestSignal());
+  }
+
+  createRemoteFolder(params: {
+    destination: DestinationKind;
+    parentId: string | null;
+    name: string;
+  }): Promise<RemoteFolder> {
+    const name = params.name.trim();
+    if (name === '') return Promise.reject(new Error('a folder needs a name'));
+    return this.#provider(params.destination).createFolder(params.parentId, name, this.#requestSignal());
+  }
+
+  async chooseRemoteFolder(params: {
+    destination: DestinationKind;
+    folder: RemoteFolderRef;
+  }): Promise<Settings> {
+    if (params.destination === 'onedrive') return this.updateSettings({ oneDriveFolder: params.folder });
+    if (params.destination === 'gdrive') return this.updateSettings({ googleDriveFolder: params.folder });
+    throw new Error(`${params.destination} has no remote folders to choose`);
   }
 
   retry(params: { jobId: number }): JobView {
@@ -223,14 +262,19 @@ export class Uploader {
     return result.settings;
   }
 
-  #destination(kind: DestinationKind): Destination | undefined {
-    if (kind === 'storage-api' && this.#settings.storageApiBaseUrl !== '') return this.#storageApi;
-    return undefined;
+  #provider(kind: DestinationKind): DestinationProvider {
+    const provider = this.#providers.get(kind);
+    if (provider === undefined) throw new Error(`${kind} is not available in this version`);
+    return provider;
   }
 
-  #storageToken(): Promise<string | null> {
-    this.#token ??= this.#host.secrets.get(STORAGE_API_TOKEN_SECRET);
-    return this.#token;
+  #destination(kind: DestinationKind): Destination | undefined {
+    const provider = this.#providers.get(kind);
+    return provider?.isReady() ? provider.destination : undefined;
+  }
+
+  #requestSignal(): AbortSignal {
+    return AbortSignal.timeout(this.#settings.requestTimeoutSeconds * 1000);
   }
 
   async #startWatcher(): Promise<void> {
@@ -299,40 +343,40 @@ export class Uploader {
 
   #authLost(destination: DestinationKind, reason: string): void {
     this.#host.logger.warn('credentials rejected: uploads wait for new ones', { destination, reason });
-    const rejected = this.#token;
-    this.#token = null;
-    this.events.emit('connection-changed', this.#storageApiConnection());
-    // Another process (the headless `set-secret`) may store a new token: notice it by itself.
-    clearInterval(this.#credentialTimer);
-    this.#credentialTimer = setInterval(async () => {
-      const [old, current] = await Promise.all([rejected, this.#host.secrets.get(STORAGE_API_TOKEN_SECRET)]);
-      if (current !== null && current !== old) {
-        this.#token = Promise.resolve(current);
-        this.#credentialsReplaced(destination);
-      }
+    const provider = this.#providers.get(destination);
+    if (provider === undefined) return;
+    provider.credentialsRejected(reason);
+    this.events.emit('connection-changed', this.#connectionOf(provider));
+    // Another process (the headless `set-secret`) may store new credentials: notice them by itself.
+    clearInterval(this.#credentialTimers.get(destination));
+    const timer = setInterval(async () => {
+      if (await provider.credentialsReplaced().catch(() => false)) this.#credentialsReplaced(provider);
     }, this.#credentialPollMs);
-    this.#credentialTimer.unref();
+    timer.unref();
+    this.#credentialTimers.set(destination, timer);
   }
 
-  #credentialsReplaced(destination: DestinationKind): void {
-    clearInterval(this.#credentialTimer);
-    const released = this.#engine.releaseAuth(destination);
-    if (released > 0)
-      this.#host.logger.info('new credentials: held uploads continue', { destination, jobs: released });
-    this.events.emit('connection-changed', this.#storageApiConnection());
+  #credentialsReplaced(provider: DestinationProvider): void {
+    clearInterval(this.#credentialTimers.get(provider.kind));
+    this.#credentialTimers.delete(provider.kind);
+    const released = this.#engine.releaseAuth(provider.kind);
+    if (released > 0) {
+      this.#host.logger.info('new credentials: held uploads continue', {
+        destination: provider.kind,
+        jobs: released,
+      });
+    }
+    this.events.emit('connection-changed', this.#connectionOf(provider));
     this.events.emit('snapshot', this.getSnapshot());
   }
 
-  #storageApiConnection(): ConnectionView {
-    const url = this.#settings.storageApiBaseUrl;
-    const base = { destination: 'storage-api' as const, label: url === '' ? null : url };
-    if (url === '') return { ...base, state: 'not-configured', detail: 'no storage API URL is set' };
-    if (this.#engine.isAuthHeld('storage-api') || this.#store.totals()['needs-auth'] > 0) {
-      return { ...base, state: 'needs-auth', detail: 'the storage API rejected the token: enter a new one' };
+  /** A destination whose jobs wait for sign-in says so, whatever its provider last saw. */
+  #connectionOf(provider: DestinationProvider): ConnectionView {
+    const view = provider.connection();
+    if (view.state === 'connected' && this.#engine.isAuthHeld(provider.kind)) {
+      return { ...view, state: 'needs-auth', detail: 'credentials were rejected: sign in again' };
     }
-    if (this.#lastConnectionError !== null)
-      return { ...base, state: 'error', detail: this.#lastConnectionError };
-    return { ...base, state: 'connected', detail: null };
+    return view;
   }
 }
 

@@ -11,7 +11,7 @@ export type Migration = (db: Database) => void;
  * The schema, one step per released change, in order: step N brings user_version from N-1 to N.
  * A released step is never edited (databases in the field already ran it); a change is a new step.
  */
-export const MIGRATIONS: readonly Migration[] = [createInitialSchema];
+export const MIGRATIONS: readonly Migration[] = [createInitialSchema, addAccountsAndRemoteFolders];
 
 /**
  * Opens (creating if needed) the uploader's database and brings its schema up to date.
@@ -125,4 +125,25 @@ function createInitialSchema(db: Database): void {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Cloud destinations: who is signed in (never a token), and remote folders already made. */
+function addAccountsAndRemoteFolders(db: Database): void {
+  db.exec(`
+    CREATE TABLE accounts (
+      destination TEXT PRIMARY KEY,
+      label TEXT NOT NULL,
+      details TEXT NOT NULL DEFAULT '{}',
+      updated_at INTEGER NOT NULL
+    );
+
+    -- The template's intermediate folders (e.g. 2024/10/26) are created once and remembered.
+    CREATE TABLE remote_folders (
+      destination TEXT NOT NULL,
+      root_id TEXT NOT NULL,
+      path TEXT NOT NULL,
+      folder_id TEXT NOT NULL,
+      PRIMARY KEY (destination, root_id, path)
+    );
+  `);
 }

@@ -19,8 +19,6 @@ import {
   statusAnswer,
 } from './storage-api-schemas.ts';
 
-export const STORAGE_API_TOKEN = 'storage-api.token';
-
 export interface StorageApiOptions {
   baseUrl: () => string;
   token: () => Promise<string | null>;

@@ -1,0 +1,33 @@
+import type { ConnectionView, RemoteFolder } from '../../../src-shared/bridge-contract.ts';
+import type { DestinationKind } from '../../../src-shared/settings.ts';
+import type { Destination } from './destination.ts';
+
+/**
+ * Everything the uploader needs of one destination beyond the upload protocol: whether it is set
+ * up, who is signed in, sign-in and sign-out, the folder browser, and noticing new credentials.
+ * The uploader holds one per destination kind and knows nothing of their protocols.
+ */
+export interface DestinationProvider {
+  readonly kind: DestinationKind;
+  readonly destination: Destination;
+  /** Settings and credentials are there to try an upload. */
+  isReady(): boolean;
+  /** The state as last known, without asking the remote. */
+  connection(): ConnectionView;
+  /** Asks the remote (status, account, quota) and returns the fresh state. */
+  checkConnection(signal: AbortSignal): Promise<ConnectionView>;
+  /** Interactive sign-in through the host's browser. */
+  connect(signal: AbortSignal): Promise<ConnectionView>;
+  /** Signs out: forgets the account and every credential of it. */
+  disconnect(signal: AbortSignal): Promise<ConnectionView>;
+  listFolders(parentId: string | null, signal: AbortSignal): Promise<RemoteFolder[]>;
+  createFolder(parentId: string | null, name: string, signal: AbortSignal): Promise<RemoteFolder>;
+  /** The remote rejected the credentials: forget cached ones, remember which were rejected. */
+  credentialsRejected(reason: string): void;
+  /** While held for sign-in: have different credentials appeared (another process stored them)? */
+  credentialsReplaced(): Promise<boolean>;
+}
+
+export class NotSupportedError extends Error {
+  override readonly name = 'NotSupportedError';
+}

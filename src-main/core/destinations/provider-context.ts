@@ -1,0 +1,15 @@
+import type { Settings } from '../../../src-shared/settings.ts';
+import type { HostServices } from '../host-services.ts';
+import type { AccountStore } from '../store/account-store.ts';
+import type { HttpClient } from './http-client.ts';
+
+/** What every destination provider is built from. */
+export interface ProviderContext {
+  host: HostServices;
+  /** The settings in force now (read on every use: they change at run time). */
+  settings(): Settings;
+  /** Persists setting changes a provider makes (e.g. the folder the app created for itself). */
+  saveSettings(patch: Partial<Settings>): Promise<void>;
+  accounts: AccountStore;
+  http: HttpClient;
+}

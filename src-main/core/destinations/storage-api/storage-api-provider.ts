@@ -1,0 +1,100 @@
+import type { ConnectionView, RemoteFolder } from '../../../../src-shared/bridge-contract.ts';
+import { STORAGE_API_TOKEN_SECRET } from '../../auth/env-secret-store.ts';
+import type { DestinationProvider } from '../destination-provider.ts';
+import { NotSupportedError } from '../destination-provider.ts';
+import type { ProviderContext } from '../provider-context.ts';
+import { StorageApiDestination } from './storage-api-destination.ts';
+
+/** The company storage API: a URL and an API token; no sign-in, no folders. */
+export class StorageApiProvider implements DestinationProvider {
+  readonly kind = 'storage-api' as const;
+  readonly destination: StorageApiDestination;
+  readonly #context: ProviderContext;
+  #token: Promise<string | null> | null = null;
+  #rejected: Promise<string | null> | null = null;
+  #lastError: string | null = null;
+
+  constructor(context: ProviderContext) {
+    this.#context = context;
+    this.destination = new StorageApiDestination({
+      baseUrl: () => context.settings().storageApiBaseUrl,
+      token: () => this.#currentToken(),
+      http: context.http,
+      now: () => context.host.clock.now(),
+    });
+  }
+
+  isReady(): boolean {
+    return this.#context.settings().storageApiBaseUrl !== '';
+  }
+
+  connection(): ConnectionView {
+    const url = this.#context.settings().storageApiBaseUrl;
+    const base = { destination: this.kind, label: url === '' ? null : url };
+    if (url === '') return { ...base, state: 'not-configured', detail: 'no storage API URL is set' };
+    if (this.#rejected !== null) {
+      return { ...base, state: 'needs-auth', detail: 'the storage API rejected the token: enter a new one' };
+    }
+    if (this.#lastError !== null) return { ...base, state: 'error', detail: this.#lastError };
+    return { ...base, state: 'connected', detail: null };
+  }
+
+  async checkConnection(signal: AbortSignal): Promise<ConnectionView> {
+    try {
+      await this.destination.testConnection(signal);
+      this.#lastError = null;
+    } catch (error) {
+      this.#lastError = error instanceof Error ? error.message : String(error);
+    }
+    return this.connection();
+  }
+
+  /** The API token is typed or pasted by the operator: stored in the keychain, used at once. */
+  async setToken(token: string): Promise<void> {
+    const trimmed = token.trim();
+    if (trimmed === '') throw new Error('the storage API token is empty');
+    await this.#context.host.secrets.set(STORAGE_API_TOKEN_SECRET, trimmed);
+    this.#token = Promise.resolve(trimmed);
+    this.#rejected = null;
+    this.#lastError = null;
+  }
+
+  connect(): Promise<ConnectionView> {
+    return Promise.reject(new NotSupportedError('the storage API has no sign-in: set its URL and API token'));
+  }
+
+  async disconnect(): Promise<ConnectionView> {
+    await this.#context.host.secrets.delete(STORAGE_API_TOKEN_SECRET);
+    this.#token = null;
+    return this.connection();
+  }
+
+  listFolders(): Promise<RemoteFolder[]> {
+    return Promise.reject(new NotSupportedError('the storage API has no folders to choose from'));
+  }
+
+  createFolder(): Promise<RemoteFolder> {
+    return this.listFolders() as never;
+  }
+
+  credentialsRejected(): void {
+    this.#rejected = this.#token ?? this.#context.host.secrets.get(STORAGE_API_TOKEN_SECRET);
+    this.#token = null;
+  }
+
+  async credentialsReplaced(): Promise<boolean> {
+    const [rejected, current] = await Promise.all([
+      this.#rejected,
+      this.#context.host.secrets.get(STORAGE_API_TOKEN_SECRET),
+    ]);
+    if (current === null || current === rejected) return false;
+    this.#token = Promise.resolve(current);
+    this.#rejected = null;
+    return true;
+  }
+
+  #currentToken(): Promise<string | null> {
+    this.#token ??= this.#context.host.secrets.get(STORAGE_API_TOKEN_SECRET);
+    return this.#token;
+  }
+}
