@@ -22,6 +22,8 @@ export interface DestinationProvider {
   disconnect(signal: AbortSignal): Promise<ConnectionView>;
   listFolders(parentId: string | null, signal: AbortSignal): Promise<RemoteFolder[]>;
   createFolder(parentId: string | null, name: string, signal: AbortSignal): Promise<RemoteFolder>;
+  /** One folder by id, with its display path (the headless `use --folder ID`). */
+  describeFolder(folderId: string, signal: AbortSignal): Promise<RemoteFolder>;
   /** The remote rejected the credentials: forget cached ones, remember which were rejected. */
   credentialsRejected(reason: string): void;
   /** While held for sign-in: have different credentials appeared (another process stored them)? */

@@ -74,7 +74,11 @@ export class StorageApiProvider implements DestinationProvider {
   }
 
   createFolder(): Promise<RemoteFolder> {
-    return this.listFolders() as never;
+    return Promise.reject(new NotSupportedError('the storage API has no folders to create'));
+  }
+
+  describeFolder(): Promise<RemoteFolder> {
+    return Promise.reject(new NotSupportedError('the storage API has no folders'));
   }
 
   credentialsRejected(): void {
