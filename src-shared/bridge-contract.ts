@@ -49,6 +49,10 @@ export interface BridgeCommands {
     params: { destination: DestinationKind; parentId: string | null; name: string };
     result: RemoteFolder;
   };
+  describeRemoteFolder: {
+    params: { destination: DestinationKind; folderId: string };
+    result: RemoteFolder;
+  };
   chooseRemoteFolder: { params: { destination: DestinationKind; folder: RemoteFolderRef }; result: Settings };
   retry: { params: { jobId: number }; result: JobView };
   pauseJob: { params: { jobId: number }; result: JobView };

@@ -204,6 +204,10 @@ export class Uploader {
     return this.#provider(params.destination).createFolder(params.parentId, name, this.#requestSignal());
   }
 
+  describeRemoteFolder(params: { destination: DestinationKind; folderId: string }): Promise<RemoteFolder> {
+    return this.#provider(params.destination).describeFolder(params.folderId, this.#requestSignal());
+  }
+
   async chooseRemoteFolder(params: {
     destination: DestinationKind;
     folder: RemoteFolderRef;

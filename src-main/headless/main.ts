@@ -1,5 +1,6 @@
 import { type CliArgs, parseCliArgs, stringOption, UsageError } from './cli-args.ts';
 import { importCommand } from './commands/import-command.ts';
+import { connectCommand, foldersCommand, useCommand } from './commands/remote-folder-commands.ts';
 import { runCommand } from './commands/run-command.ts';
 import { setSecretCommand } from './commands/set-secret-command.ts';
 import { statusCommand } from './commands/status-command.ts';
@@ -11,6 +12,9 @@ const USAGE = `Recording Uploader, headless
   status                   [--data-dir DIR] [--json]            print the upload queue
   set-secret storage-api   [--data-dir DIR]                     read the storage API token from stdin
   import-wats-config PATH  [--data-dir DIR]                     import the recording system's config.json
+  connect DEST             [--data-dir DIR]                     sign in to onedrive or gdrive in the browser
+  folders DEST             [--data-dir DIR] [--parent ID] [--json]  list remote folders
+  use DEST                 [--data-dir DIR] [--folder ID]       upload to DEST (into that folder)
 
 Without --data-dir the desktop app's own data folder is used: ${defaultDataDir()}
 `;
@@ -22,6 +26,9 @@ const COMMANDS: Record<string, Command> = {
   status: statusCommand,
   'set-secret': setSecretCommand,
   'import-wats-config': importCommand,
+  connect: connectCommand,
+  folders: foldersCommand,
+  use: useCommand,
 };
 
 async function main(argv: readonly string[]): Promise<number> {
