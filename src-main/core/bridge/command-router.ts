@@ -1,0 +1,53 @@
+import type {
+  BridgeCommands,
+  BridgeRequest,
+  BridgeResponse,
+  CommandName,
+} from '../../../src-shared/bridge-contract.ts';
+import type { Uploader } from '../uploader.ts';
+
+type Handlers = { [M in CommandName]: (params: BridgeCommands[M]['params']) => unknown };
+
+/**
+ * Answers bridge requests from any carrier. Only the commands of the contract are reachable: the
+ * method name indexes this table, never the uploader object itself.
+ */
+export function createCommandRouter(uploader: Uploader): (request: BridgeRequest) => Promise<BridgeResponse> {
+  const handlers: Handlers = {
+    getSnapshot: (p) => uploader.getSnapshot(p),
+    listJobs: (p) => uploader.listJobs(p),
+    updateSettings: (p) => uploader.updateSettings(p),
+    setStorageApiToken: (p) => uploader.setStorageApiToken(p),
+    testConnection: (p) => uploader.testConnection(p),
+    connect: (p) => uploader.connect(p),
+    disconnect: (p) => uploader.disconnect(p),
+    listRemoteFolders: (p) => uploader.listRemoteFolders(p),
+    createRemoteFolder: (p) => uploader.createRemoteFolder(p),
+    describeRemoteFolder: (p) => uploader.describeRemoteFolder(p),
+    chooseRemoteFolder: (p) => uploader.chooseRemoteFolder(p),
+    retry: (p) => uploader.retry(p),
+    pauseJob: (p) => uploader.pauseJob(p),
+    resumeJob: (p) => uploader.resumeJob(p),
+    cancelJob: (p) => uploader.cancelJob(p),
+    pauseAll: (p) => uploader.pauseAll(p),
+    resumeAll: () => uploader.resumeAll(),
+  };
+  return async (request) => {
+    const handler = Object.hasOwn(handlers, request.method)
+      ? (handlers[request.method] as (params: unknown) => unknown)
+      : undefined;
+    if (handler === undefined) {
+      return {
+        id: request.id,
+        error: { code: 'unknown-command', message: `no command "${String(request.method)}"` },
+      };
+    }
+    try {
+      return { id: request.id, result: await handler(request.params ?? {}) };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const code = error instanceof Error && error.name !== 'Error' ? error.name : 'failed';
+      return { id: request.id, error: { code, message } };
+    }
+  };
+}
