@@ -31,6 +31,8 @@ export interface UploadSession {
   expired: boolean;
   /** The sidecar sent by metadata URL or multipart `file_type=metadata`. */
   metadata: { value: unknown } | null;
+  /** The filename of the multipart part that carried the video, as the parser read it. */
+  videoPartFileName: string | null;
   finalized: { answer: FinalizeAnswer; realSha256: string } | null;
   /** Chunks of one session are handled one at a time, in arrival order. */
   lock: Promise<void>;
@@ -101,6 +103,7 @@ export class UploadRegistry {
       sha256: spec.fileSize === 0 ? createHash('sha256').digest('hex') : null,
       expired: false,
       metadata: null,
+      videoPartFileName: null,
       finalized: null,
       lock: Promise.resolve(),
     };

@@ -233,7 +233,7 @@ const parseMultipart = (ctx: UploadContext): Promise<Answer> => {
     parser.on('field', (name, value) => {
       if (name === 'file_type') fileType = value;
     });
-    parser.on('file', (name, stream) => {
+    parser.on('file', (name, stream, info) => {
       if (failure !== null || part !== null) {
         stream.resume();
         return;
@@ -249,7 +249,9 @@ const parseMultipart = (ctx: UploadContext): Promise<Answer> => {
       stream.on('error', () => undefined);
       current = stream;
       part = (
-        fileType === 'video' ? receiveWholeVideo(ctx, stream) : receiveMetadataPart(session, stream)
+        fileType === 'video'
+          ? receiveWholeVideo(ctx, stream, info.filename ?? null)
+          : receiveMetadataPart(session, stream)
       ).catch((error: unknown) => {
         fail(error);
         return null;
@@ -317,7 +319,11 @@ const readPart = async (
 };
 
 /** Single-request mode: the whole video in one part. A new upload starts the file over. */
-const receiveWholeVideo = async (ctx: UploadContext, stream: Readable): Promise<Answer> => {
+const receiveWholeVideo = async (
+  ctx: UploadContext,
+  stream: Readable,
+  partFileName: string | null,
+): Promise<Answer> => {
   const { session } = ctx;
   ensureNotFinalized(session);
   if (session.chunkSize !== null) {
@@ -358,6 +364,7 @@ const receiveWholeVideo = async (ctx: UploadContext, stream: Readable): Promise<
   session.hash = hash;
   session.received = written;
   session.sha256 = hash.digest('hex');
+  session.videoPartFileName = partFileName;
   return {
     status: 200,
     body: { session_id: session.id, file_type: 'video', received_bytes: written, sha256: session.sha256 },

@@ -44,6 +44,8 @@ export interface StoragePeerOptions {
   storeDir?: string;
   /** Include `video_upload_url` / `metadata_upload_url` in the create-session answer. Default true. */
   giveUploadUrls?: boolean;
+  /** The port to listen on; a random free one by default. A server started again on the same port (and storeDir) is the same server back from an outage. */
+  port?: number;
 }
 
 /** One request as the server saw it. Never the token: only whether an Authorization header came. */
@@ -57,6 +59,8 @@ export interface RequestLogEntry {
   hadAuthorization: boolean;
   /** The fault that fired on this request, if any. */
   fault: FaultName | null;
+  /** When the request arrived (epoch ms), so tests can measure the client's waits. */
+  at: number;
 }
 
 export interface UploadSessionView {
@@ -71,6 +75,8 @@ export interface UploadSessionView {
   expiresAt: string;
   /** The sidecar JSON received for this session, if any. */
   metadata: unknown;
+  /** The filename of the multipart `file` part that carried the video (single-request mode), as parsed. */
+  videoPartFileName: string | null;
 }
 
 export interface StoragePeer {
@@ -122,7 +128,7 @@ export async function startStoragePeer(options: StoragePeerOptions = {}): Promis
     storeDir,
     ownsStore,
   });
-  await peer.listen();
+  await peer.listen(options.port ?? 0);
   return peer;
 }
 
@@ -201,13 +207,14 @@ class StorageApiServer implements StoragePeer {
       fileId: session.finalized?.answer.file_id ?? null,
       expiresAt: new Date(session.expiresAt).toISOString(),
       metadata: session.metadata?.value ?? null,
+      videoPartFileName: session.videoPartFileName,
     }));
   }
 
-  listen(): Promise<void> {
+  listen(port: number): Promise<void> {
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
-      this.server.listen(0, '127.0.0.1', () => {
+      this.server.listen(port, '127.0.0.1', () => {
         this.port = (this.server.address() as AddressInfo).port;
         resolve();
       });
@@ -231,6 +238,7 @@ class StorageApiServer implements StoragePeer {
       contentRange: req.headers['content-range'] ?? null,
       hadAuthorization: req.headers.authorization !== undefined,
       fault: null,
+      at: Date.now(),
     };
     this.requests.push(entry);
     try {

@@ -7,7 +7,7 @@ import { STORAGE_API_TOKEN_SECRET } from '../../src-main/core/auth/env-secret-st
 import { KeychainSecretStore } from '../../src-main/core/auth/keychain-secret-store.ts';
 import type { RetryTuning } from '../../src-main/core/engine/retry-policy.ts';
 import { systemClock } from '../../src-main/core/host-services.ts';
-import { silentLogger } from '../../src-main/core/logging/logger.ts';
+import { type Logger, silentLogger } from '../../src-main/core/logging/logger.ts';
 import { type Database, openDatabase } from '../../src-main/core/store/database.ts';
 import { readInstallId } from '../../src-main/core/store/settings-store.ts';
 import { Uploader } from '../../src-main/core/uploader.ts';
@@ -22,6 +22,10 @@ export interface HarnessOptions {
   /** The token the uploader is given; the peer's own by default, null for none. */
   token?: string | null;
   tuning?: Partial<Omit<RetryTuning, 'maxRetries'>>;
+  /** The host's fetch; the real one by default (a test may wrap it to act at an exact moment). */
+  fetch?: typeof fetch;
+  /** The host's logger; silent by default. */
+  logger?: Logger;
 }
 
 /**
@@ -32,11 +36,15 @@ export class UploaderHarness {
   readonly root = mkdtempSync(join(tmpdir(), 'uploader-it-'));
   readonly folder = join(this.root, 'recordings');
   readonly dataDir = join(this.root, 'data');
+  /** The peer's stored bytes live here, so a peer started again after an outage finds them. */
+  readonly peerStoreDir = join(this.root, 'peer-store');
   readonly events: BridgeEvent[] = [];
   peer!: StoragePeer;
   db!: Database;
   secrets!: KeychainSecretStore;
   uploader!: Uploader;
+  #peerOptions: StoragePeerOptions = {};
+  #startOptions: HarnessOptions = {};
 
   static async start(options: HarnessOptions = {}): Promise<UploaderHarness> {
     const harness = new UploaderHarness();
@@ -48,7 +56,9 @@ export class UploaderHarness {
     const { mkdir } = await import('node:fs/promises');
     await mkdir(this.folder, { recursive: true });
     await mkdir(this.dataDir, { recursive: true });
-    this.peer = await startStoragePeer(options.peer);
+    this.#peerOptions = { storeDir: this.peerStoreDir, ...options.peer };
+    this.#startOptions = options;
+    this.peer = await startStoragePeer(this.#peerOptions);
     this.db = openDatabase(join(this.dataDir, 'uploader.db'));
     this.secrets = new KeychainSecretStore({ namespace: readInstallId(this.db), dataDir: this.dataDir });
     const token = options.token === undefined ? this.peer.token : options.token;
@@ -61,12 +71,12 @@ export class UploaderHarness {
   #makeUploader(options: HarnessOptions): Uploader {
     return new Uploader({
       host: {
-        fetch: globalThis.fetch,
+        fetch: options.fetch ?? this.#startOptions.fetch ?? globalThis.fetch,
         openBrowser: async () => {},
         secrets: this.secrets,
         dataDir: this.dataDir,
         clock: systemClock,
-        logger: silentLogger,
+        logger: options.logger ?? this.#startOptions.logger ?? silentLogger,
       },
       db: this.db,
       overrides: {
@@ -130,6 +140,17 @@ export class UploaderHarness {
     this.uploader = this.#makeUploader(options);
     this.uploader.events.subscribe((event) => this.events.push(event));
     await this.uploader.start();
+  }
+
+  /** The server goes away (an outage): connections are cut and new ones refused. */
+  async stopPeer(): Promise<void> {
+    await this.peer.close();
+  }
+
+  /** The server is back on the same address, with the same token and stored bytes, but no memory of sessions. */
+  async startPeerAgain(): Promise<void> {
+    const port = Number(new URL(this.peer.origin).port);
+    this.peer = await startStoragePeer({ ...this.#peerOptions, token: this.peer.token, port });
   }
 
   async close(): Promise<void> {
