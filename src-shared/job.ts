@@ -20,6 +20,18 @@ export type JobState = (typeof JOB_STATES)[number];
 export const ACTIVE_STATES: readonly JobState[] = ['uploading', 'verifying'];
 export const FINAL_STATES: readonly JobState[] = ['done', 'cancelled'];
 
+/**
+ * Which states each job list shows, for the store's queries and the UI's filters alike. Needs-auth
+ * is in both 'active' and 'waiting': it is both.
+ */
+export const JOB_FILTER_STATES = {
+  all: JOB_STATES,
+  active: ['queued', 'uploading', 'verifying', 'paused', 'needs-auth'],
+  waiting: ['waiting', 'needs-auth'],
+  failed: ['failed'],
+  done: ['done'],
+} as const satisfies Record<'all' | 'active' | 'waiting' | 'failed' | 'done', readonly JobState[]>;
+
 /** What the UI and `status` see of a job. */
 export interface JobView {
   id: number;

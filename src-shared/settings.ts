@@ -3,6 +3,9 @@ import { z } from 'zod';
 export const DESTINATION_KINDS = ['storage-api', 'onedrive', 'gdrive'] as const;
 export type DestinationKind = (typeof DESTINATION_KINDS)[number];
 
+export const UI_LANGUAGES = ['auto', 'en', 'pt-BR'] as const;
+export type UiLanguage = (typeof UI_LANGUAGES)[number];
+
 const MiB = 1024 * 1024;
 
 /** A remote folder chosen by the operator: kept by id (renaming it breaks nothing), shown by path. */
@@ -44,6 +47,8 @@ export const settingsSchema = z
     /** Epoch milliseconds; uploads resume by themselves then. Null: paused until resumed. */
     pausedUntil: z.number().int().nullable().default(null),
     activeDestination: z.enum(DESTINATION_KINDS).default('storage-api'),
+    /** The UI's language; 'auto' follows the OS (desktop) or the browser. */
+    language: z.enum(UI_LANGUAGES).default('auto'),
     storageApiBaseUrl: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).default(''),
     remoteSubfolderTemplate: z.string().max(400).default(''),
 
