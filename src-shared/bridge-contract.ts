@@ -30,6 +30,23 @@ export interface Snapshot {
 
 export type JobFilter = 'all' | 'active' | 'waiting' | 'failed' | 'done';
 
+/**
+ * Whether the core answers at all. The carrier emits it, not the core (a dead core cannot say it is
+ * dead): the desktop shell while it restarts the core process, the browser bridge while its socket
+ * is closed. On `running` after `unavailable`, state may have moved on: fetch a fresh snapshot.
+ */
+export interface CoreStatus {
+  state: 'running' | 'unavailable';
+  /** Why it is unavailable, in a sentence for the operator; null when running. */
+  detail: string | null;
+}
+
+/** The error code of a command sent while the core is unavailable (see CoreStatus): try again later. */
+export const CORE_UNAVAILABLE = 'CoreUnavailableError';
+
+/** The error code of `chooseLocalFolder` where there is no native dialog (the browser UI). */
+export const NO_FOLDER_DIALOG = 'NoFolderDialogError';
+
 /** Every command the UI (or any host) may send the core: method → params and result. */
 export interface BridgeCommands {
   getSnapshot: { params: { jobLimit?: number }; result: Snapshot };
@@ -60,6 +77,12 @@ export interface BridgeCommands {
   cancelJob: { params: { jobId: number }; result: JobView };
   pauseAll: { params: { until: number | null }; result: Snapshot };
   resumeAll: { params: Record<string, never>; result: Snapshot };
+  /**
+   * The OS folder dialog. Only the desktop shell answers it (path null: the operator cancelled); the
+   * core and the browser UI answer with the error code NO_FOLDER_DIALOG: type the folder path. It
+   * only picks a path; saving it is `updateSettings({ recordingsFolder })`.
+   */
+  chooseLocalFolder: { params: { defaultPath?: string }; result: { path: string | null } };
 }
 
 /** Every event the core pushes: name → payload. */
@@ -69,6 +92,7 @@ export interface BridgeEvents {
   progress: JobProgress;
   'connection-changed': ConnectionView;
   'totals-changed': QueueTotals;
+  'core-status': CoreStatus;
 }
 
 export type CommandName = keyof BridgeCommands;

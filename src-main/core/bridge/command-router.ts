@@ -1,10 +1,20 @@
-import type {
-  BridgeCommands,
-  BridgeRequest,
-  BridgeResponse,
-  CommandName,
+import {
+  type BridgeCommands,
+  type BridgeRequest,
+  type BridgeResponse,
+  type CommandName,
+  NO_FOLDER_DIALOG,
 } from '../../../src-shared/bridge-contract.ts';
 import type { Uploader } from '../uploader.ts';
+
+/** The core has no screen: a native dialog is the desktop shell's to open, before it reaches here. */
+class NoFolderDialogError extends Error {
+  override readonly name = NO_FOLDER_DIALOG;
+
+  constructor() {
+    super('There is no folder dialog here: type the folder path');
+  }
+}
 
 type Handlers = { [M in CommandName]: (params: BridgeCommands[M]['params']) => unknown };
 
@@ -31,6 +41,9 @@ export function createCommandRouter(uploader: Uploader): (request: BridgeRequest
     cancelJob: (p) => uploader.cancelJob(p),
     pauseAll: (p) => uploader.pauseAll(p),
     resumeAll: () => uploader.resumeAll(),
+    chooseLocalFolder: () => {
+      throw new NoFolderDialogError();
+    },
   };
   return async (request) => {
     const handler = Object.hasOwn(handlers, request.method)

@@ -1,0 +1,21 @@
+import type { UploaderBridge } from '../../src-shared/bridge-client.ts';
+import { bridgeSocketUrl, createWebSocketBridge } from './web-socket-bridge.ts';
+
+declare global {
+  interface Window {
+    /** Set by the desktop app's preload; absent when the UI runs in a browser. */
+    readonly uploader?: UploaderBridge;
+  }
+}
+
+let bridge: UploaderBridge | null = null;
+
+/**
+ * The one bridge the UI talks to: the desktop preload's `window.uploader` when there is one, else
+ * the headless host's WebSocket at the address the page was served from. The UI never needs to
+ * know which.
+ */
+export function getBridge(): UploaderBridge {
+  bridge ??= window.uploader ?? createWebSocketBridge({ url: bridgeSocketUrl(window.location) });
+  return bridge;
+}
