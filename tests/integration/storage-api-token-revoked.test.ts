@@ -1,0 +1,125 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { STORAGE_API_TOKEN_SECRET } from '../../src-main/core/auth/env-secret-store.ts';
+import { readInstallId } from '../../src-main/core/store/settings-store.ts';
+import type { JobView } from '../../src-shared/job.ts';
+import { chunkStart, tapFetch } from '../support/fetch-tap.ts';
+import { sha256, UploaderHarness } from '../support/uploader-harness.ts';
+
+const MiB = 1024 * 1024;
+const NAMES = ['rdp-1.mp4', 'rdp-2.mp4', 'rdp-3.mp4', 'rdp-4.mp4'];
+const NEW_TOKEN = 'tok_rotated_after_revocation_0123456789';
+
+let harness: UploaderHarness | undefined;
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+/** Two uploading, two queued, and the server revokes the token as the first chunk is acknowledged. */
+async function revokeMidUpload(): Promise<{
+  h: UploaderHarness;
+  written: Map<string, Buffer>;
+  atRevocation: string[];
+}> {
+  let revoked = false;
+  let atRevocation: string[] = [];
+  const h = await UploaderHarness.start({
+    peer: { chunkSize: 256 * 1024 },
+    settings: { chunkSizeBytes: MiB, maxConcurrentUploads: 2, maxRetries: 1 },
+    fetch: tapFetch((exchange) => {
+      if (revoked || chunkStart(exchange) === null || exchange.status !== 308) return;
+      revoked = true;
+      atRevocation = (harness?.jobs() ?? []).map((job) => job.state).sort();
+      harness?.peer.setToken(NEW_TOKEN);
+    }),
+  });
+  harness = h;
+  const written = new Map<string, Buffer>();
+  for (const name of NAMES) written.set(name, await h.writeRecording(name, 4 * MiB));
+  await h.waitForStates(NAMES, ['needs-auth']);
+  return { h, written, atRevocation };
+}
+
+/** The revocation hit while uploads ran and others waited their turn (any not yet queued come later). */
+function expectSeveralUnderway(states: string[]): void {
+  expect(states.length).toBeGreaterThanOrEqual(2);
+  expect(states).toContain('uploading');
+  expect(states.every((state) => state === 'uploading' || state === 'queued')).toBe(true);
+}
+
+function updates(h: UploaderHarness): JobView[] {
+  return h.events.filter((e) => e.event === 'job-updated').map((e) => e.payload as JobView);
+}
+
+/** Held means held: no job flips back to try the rejected token again, and the server hears nothing. */
+async function expectStaysHeld(h: UploaderHarness): Promise<void> {
+  const requestsBefore = h.peer.requests.length;
+  await new Promise((resolve) => setTimeout(resolve, 600));
+  expect(h.jobs().map((job) => job.state)).toEqual(NAMES.map(() => 'needs-auth'));
+  expect(h.peer.requests.length).toBe(requestsBefore);
+  // Jobs that met the 401 say so; those queued after it say what they wait for.
+  const reasons = h.jobs().map((job) => job.lastError);
+  expect(reasons.some((reason) => /answered 401: the API token is not valid/.test(reason ?? ''))).toBe(true);
+  for (const reason of reasons) expect(reason).toMatch(/answered 401|waiting for new credentials/);
+}
+
+async function expectAllLanded(h: UploaderHarness, written: Map<string, Buffer>): Promise<void> {
+  await h.waitForStates(NAMES, ['done']);
+  expect(h.peer.recordings()).toHaveLength(NAMES.length);
+  for (const [name, bytes] of written) expect(sha256(await h.stored(name)), name).toBe(sha256(bytes));
+  expect(updates(h).some((job) => job.state === 'failed')).toBe(false);
+}
+
+describe('a revoked storage API token holds every job of the destination until a new one is given', () => {
+  it('needs-auth for all (none failed), then the token entered in the uploader finishes them all', async () => {
+    const { h, written, atRevocation } = await revokeMidUpload();
+    expectSeveralUnderway(atRevocation);
+
+    expect(updates(h).some((job) => job.state === 'failed')).toBe(false);
+    await expectStaysHeld(h);
+    const connection = h.uploader.getSnapshot().connections.find((c) => c.destination === 'storage-api');
+    expect(connection?.state).toBe('needs-auth');
+
+    const view = await h.uploader.setStorageApiToken({ token: NEW_TOKEN });
+
+    expect(view.state).toBe('connected');
+    await expectAllLanded(h, written);
+    expect(await h.secrets.get(STORAGE_API_TOKEN_SECRET)).toBe(NEW_TOKEN);
+  });
+
+  it('a token stored in the keychain by another process is noticed by the running uploader', async () => {
+    const { h, written, atRevocation } = await revokeMidUpload();
+    expectSeveralUnderway(atRevocation);
+    await expectStaysHeld(h);
+
+    await setTokenFromAnotherProcess(readInstallId(h.db), h.dataDir, NEW_TOKEN);
+
+    await expectAllLanded(h, written);
+  });
+});
+
+const keychainModule = fileURLToPath(
+  new URL('../../src-main/core/auth/keychain-secret-store.ts', import.meta.url),
+);
+
+/** What the headless `set-secret` does: a separate process writes the keychain entry. */
+async function setTokenFromAnotherProcess(namespace: string, dataDir: string, token: string): Promise<void> {
+  const script = `
+    const { KeychainSecretStore } = await import(process.env.KEYCHAIN_MODULE);
+    const store = new KeychainSecretStore({ namespace: process.env.NS, dataDir: process.env.DATA_DIR });
+    await store.set(process.env.SECRET_NAME, process.env.NEW_TOKEN);
+  `;
+  await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+    env: {
+      ...process.env,
+      KEYCHAIN_MODULE: keychainModule,
+      NS: namespace,
+      DATA_DIR: dataDir,
+      SECRET_NAME: STORAGE_API_TOKEN_SECRET,
+      NEW_TOKEN: token,
+    },
+  });
+}
