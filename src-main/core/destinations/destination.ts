@@ -78,6 +78,22 @@ export interface Destination {
     body: ReadableStream<Uint8Array>,
     signal: AbortSignal,
   ): Promise<void>;
-  /** The remote holds every byte: upload the sidecar, commit, and report what was stored. */
-  finish(session: RemoteSession, item: UploadItem, local: HashSet, signal: AbortSignal): Promise<RemoteFile>;
+  /**
+   * The remote holds every byte: upload the sidecar, commit, and report what was stored.
+   * `committed` is the file the last chunk's answer already reported as stored (remotes that
+   * commit on the last byte), else null.
+   */
+  finish(
+    session: RemoteSession,
+    item: UploadItem,
+    local: HashSet,
+    signal: AbortSignal,
+    committed: RemoteFile | null,
+  ): Promise<RemoteFile>;
+  /**
+   * Remotes that keep the sidecar as a file of its own beside the video place it here, once the
+   * video is verified, however it got there (sent now, or found complete after a restart).
+   * Called again after a crash, so it must be idempotent.
+   */
+  placeSidecar?(item: UploadItem, video: RemoteFile, signal: AbortSignal): Promise<void>;
 }

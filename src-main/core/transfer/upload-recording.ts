@@ -37,11 +37,14 @@ export interface TransferInput {
  */
 export async function uploadRecording(input: TransferInput): Promise<RemoteFile> {
   const file = await RecordingFile.open(input.item);
+  let remote: RemoteFile;
   try {
-    return await transfer(input, file);
+    remote = await transfer(input, file);
   } finally {
     await file.close();
   }
+  await input.destination.placeSidecar?.(input.item, remote, input.signal);
+  return remote;
 }
 
 async function transfer(input: TransferInput, file: RecordingFile): Promise<RemoteFile> {
@@ -55,20 +58,26 @@ async function transfer(input: TransferInput, file: RecordingFile): Promise<Remo
   let { session, offset } = position;
   if (offset.complete && offset.file !== null)
     return verified(input, offset.file, await hashWhole(input, file));
-  let hash: MultiHash;
+  let sent: Sent;
   try {
-    hash = await send(input, file, session, offset);
+    sent = await send(input, file, session, offset);
   } catch (error) {
     if (!isFault(error, 'session-gone')) throw error;
     // The remote forgot the session mid-file (expiry): one fresh session, from byte 0.
     ({ session, offset } = await startNew(input));
-    hash = await send(input, file, session, offset);
+    sent = await send(input, file, session, offset);
   }
   await file.assertUnchanged();
   input.onVerifying();
-  const local = hash.digest();
-  const remote = await destination.finish(session, item, local, signal);
+  const local = sent.hash.digest();
+  const remote = await destination.finish(session, item, local, signal, sent.committed);
   return verified(input, remote, local);
+}
+
+/** What a send produced: the hash of every byte, and the file if the last answer committed it. */
+interface Sent {
+  hash: MultiHash;
+  committed: RemoteFile | null;
 }
 
 interface Position {
@@ -110,12 +119,13 @@ async function send(
   file: RecordingFile,
   session: RemoteSession,
   offset: RemoteOffset,
-): Promise<MultiHash> {
-  if (offset.complete) return hashWhole(input, file);
+): Promise<Sent> {
+  if (offset.complete) return { hash: await hashWhole(input, file), committed: null };
   if (session.mode === 'chunked') return sendChunks(input, file, session, offset.confirmed);
   // single mode cannot resume part-way; it only skips a body the remote already holds whole.
   const held = input.item.sizeBytes > 0 && offset.confirmed >= input.item.sizeBytes;
-  return held ? hashWhole(input, file) : sendWhole(input, file, session);
+  const hash = held ? await hashWhole(input, file) : await sendWhole(input, file, session);
+  return { hash, committed: null };
 }
 
 export function chunkLength(session: RemoteSession, wanted: number): number {
@@ -129,7 +139,7 @@ async function sendChunks(
   file: RecordingFile,
   session: RemoteSession,
   startAt: number,
-): Promise<MultiHash> {
+): Promise<Sent> {
   const { item, destination, signal } = input;
   const total = item.sizeBytes;
   const size = chunkLength(session, input.chunkSizeBytes);
@@ -140,8 +150,9 @@ async function sendChunks(
   if (total === 0) {
     const answer = await destination.putChunk(session, { start: 0, bytes: new Uint8Array(0), total }, signal);
     if (!answer.complete) throw incomplete(input, answer.confirmed);
-    return hash;
+    return { hash, committed: answer.file };
   }
+  let committed: RemoteFile | null = null;
   while (confirmed < total) {
     if (signal.aborted) throw new TransferFault('cancelled', `upload of ${item.path} was stopped`);
     await file.assertUnchanged();
@@ -149,6 +160,7 @@ async function sendChunks(
     const bytes = await file.read(confirmed, length, buffer);
     const answer = await destination.putChunk(session, { start: confirmed, bytes, total }, signal);
     const now = answer.complete ? total : answer.confirmed;
+    if (answer.complete) committed = answer.file;
     if (now > confirmed + length || now > total) {
       throw new TransferFault(
         'rejected',
@@ -165,7 +177,7 @@ async function sendChunks(
     confirmed = now;
     input.onProgress(confirmed);
   }
-  return hash;
+  return { hash, committed };
 }
 
 function incomplete(input: TransferInput, confirmed: number): TransferFault {
