@@ -83,12 +83,22 @@ export const consumeBody = (
         );
       }
     };
+    // The connection may have closed while the handler awaited something else (opening the
+    // file, a gate): its 'close' is past, and so is any chance of the body.
+    if (req.destroyed && !req.readableEnded) {
+      settle(new ConnectionGone('client closed the connection before its body was read'));
+      return;
+    }
+    let ended = false;
     req.on('data', onData);
     req.once('end', () => {
+      ended = true;
       void pending.then(() => settle(failure));
     });
+    // Not req.complete: a body that arrived whole but was dropped unread when the connection
+    // closed (a request held by a gate) never reaches 'end' either.
     req.once('close', () => {
-      if (!req.complete) settle(new ConnectionGone('client closed the connection mid-body'));
+      if (!ended) settle(new ConnectionGone('client closed the connection mid-body'));
     });
     req.once('error', (error) => settle(new ConnectionGone(`request stream failed: ${error.message}`)));
   });

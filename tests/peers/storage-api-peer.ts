@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type FaultName, type RequestKind, StorageFaults } from './storage-api-peer-faults.ts';
+import { type GatePoint, StorageGates } from './storage-api-peer-gates.ts';
 import {
   ConnectionGone,
   drain,
@@ -31,6 +32,13 @@ import {
 } from './storage-api-peer-uploads.ts';
 
 export type { FaultName, RequestKind, StorageFaults } from './storage-api-peer-faults.ts';
+export type {
+  GatePoint,
+  HeldRequest,
+  HoldOptions,
+  RequestGate,
+  StorageGates,
+} from './storage-api-peer-gates.ts';
 export type { StoredRecording, UploadStatus } from './storage-api-peer-sessions.ts';
 
 export interface StoragePeerOptions {
@@ -89,6 +97,8 @@ export interface StoragePeer {
   token: string;
   setToken(token: string): void;
   readonly faults: StorageFaults;
+  /** Hold a request at an exact point (arrival, or before its answer) until the test releases it. */
+  readonly gates: StorageGates;
   /** Every request so far, in arrival order. */
   readonly requests: readonly RequestLogEntry[];
   clearRequests(): void;
@@ -144,6 +154,7 @@ interface ServerConfig {
 class StorageApiServer implements StoragePeer {
   readonly storeDir: string;
   readonly faults: StorageFaults;
+  readonly gates = new StorageGates();
   readonly requests: RequestLogEntry[] = [];
   token: string;
   private readonly config: ServerConfig;
@@ -222,6 +233,7 @@ class StorageApiServer implements StoragePeer {
   }
 
   async close(): Promise<void> {
+    this.gates.releaseAll();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();
     await closed;
@@ -244,6 +256,7 @@ class StorageApiServer implements StoragePeer {
     try {
       const answer = await this.dispatch(req, url.pathname, entry);
       await drain(req);
+      await this.gate('answer', entry, req);
       send(res, entry, answer);
     } catch (error) {
       if (error instanceof ConnectionGone || req.socket.destroyed) {
@@ -252,6 +265,8 @@ class StorageApiServer implements StoragePeer {
       }
       await drain(req);
       send(res, entry, toAnswer(error));
+    } finally {
+      this.gates.settled(req);
     }
   }
 
@@ -259,6 +274,7 @@ class StorageApiServer implements StoragePeer {
     this.authorize(req);
     const route = matchRoute(req.method ?? '', path, req.headers['content-range']);
     entry.kind = route.kind;
+    await this.gate('arrival', entry, req);
     const fault = this.faults.takeStatusFault(route.kind);
     if (fault) {
       entry.fault = fault.retryAfterSeconds === null ? 'server-error' : 'throttle';
@@ -277,6 +293,12 @@ class StorageApiServer implements StoragePeer {
       default:
         throw new Error(`route ${route.kind} needs an upload session`);
     }
+  }
+
+  private gate(at: GatePoint, entry: RequestLogEntry, req: IncomingMessage): Promise<void> {
+    if (entry.kind === null) return Promise.resolve();
+    const { method, path, kind, contentRange } = entry;
+    return this.gates.pass(at, { method, path, kind, contentRange }, req);
   }
 
   private authorize(req: IncomingMessage): void {
