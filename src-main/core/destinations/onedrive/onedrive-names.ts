@@ -4,14 +4,20 @@
  * none of the reserved names, nothing containing `_vti_`, no name starting `~$`, at most 255
  * characters a name and a whole path under 400.
  */
-const FORBIDDEN = /["*:<>?/\\|\u0000-\u001f\u007f]/g;
+const FORBIDDEN = /["*:<>?/\\|]/g;
+// Control characters cannot be typed into a name, and OneDrive refuses them.
+const isControl = (char: string): boolean => (char.codePointAt(0) ?? 0) < 0x20 || char === '\u007f';
 const RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9]|\.lock|desktop\.ini)$/i;
 const MAX_NAME = 255;
 export const MAX_PATH = 399;
 
 /** A valid OneDrive name for `name`, as close to it as the rules allow. */
 export function oneDriveName(name: string, maxLength: number = MAX_NAME): string {
-  let cleaned = name.normalize('NFC').replace(FORBIDDEN, '_').replace(/_vti_/gi, '_vti-');
+  let cleaned = [...name.normalize('NFC')]
+    .map((char) => (isControl(char) ? '_' : char))
+    .join('')
+    .replace(FORBIDDEN, '_')
+    .replace(/_vti_/gi, '_vti-');
   if (cleaned.startsWith('~$')) cleaned = `_${cleaned.slice(2)}`;
   cleaned = trimEnds(cleaned);
   const { stem, extension } = splitExtension(cleaned);
