@@ -5,7 +5,7 @@ export interface CliArgs {
   options: Map<string, string | true>;
 }
 
-const SWITCHES = new Set(['json', 'help']);
+const SWITCHES = new Set(['json', 'help', 'web-ui']);
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';

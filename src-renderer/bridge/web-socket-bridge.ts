@@ -12,6 +12,7 @@ export interface SocketLike {
   onopen: ((event: unknown) => void) | null;
   onmessage: ((event: { data: unknown }) => void) | null;
   onclose: ((event: unknown) => void) | null;
+  onerror: ((event: unknown) => void) | null;
   send(data: string): void;
   close(): void;
 }
@@ -101,6 +102,8 @@ export function createWebSocketBridge(options: WebSocketBridgeOptions): WebSocke
       for (const request of outbox.splice(0)) transmit(request);
     };
     current.onmessage = (event) => receive(event.data);
+    // A close always follows an error, and the close is where the commands are failed.
+    current.onerror = () => {};
     current.onclose = () => {
       if (socket !== current) return;
       isOpen = false;

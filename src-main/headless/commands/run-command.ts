@@ -5,20 +5,25 @@ import { type CliArgs, expectOptions, stringOption, UsageError } from '../cli-ar
 import { dataPaths } from '../data-dir.ts';
 import { openHeadlessHost } from '../headless-host.ts';
 import { acquireInstanceLock } from '../instance-lock.ts';
+import { startWebUiIfAsked, WEB_UI_OPTIONS } from '../web-ui-option.ts';
+import type { WebUiServer } from '../web-ui-server.ts';
 
 const STOP_DEADLINE_MS = 9000;
 
 /** Runs until SIGINT/SIGTERM, then stops within 10 s with everything persisted. */
 export async function runCommand(args: CliArgs, dataDir: string): Promise<number> {
-  expectOptions(args, ['data-dir', 'settings']);
+  expectOptions(args, ['data-dir', 'settings', ...WEB_UI_OPTIONS]);
   const overrides = await readOverrides(stringOption(args, 'settings'));
   const lock = acquireInstanceLock(dataPaths(dataDir).lock);
   const host = openHeadlessHost(dataDir, (line) => process.stdout.write(`${line}\n`));
   let uploader: Uploader;
+  let webUi: WebUiServer | null = null;
   try {
     uploader = new Uploader({ host: host.services, db: host.db, overrides });
+    webUi = await startWebUiIfAsked(args, uploader);
     await uploader.start();
   } catch (error) {
+    await webUi?.close();
     await host.close();
     lock.release();
     throw error;
@@ -27,11 +32,13 @@ export async function runCommand(args: CliArgs, dataDir: string): Promise<number
   process.stdout.write(
     `Watching ${settings.recordingsFolder || '(no recordings folder set)'}; uploading to ${settings.storageApiBaseUrl || '(no storage API URL set)'}${settings.uploadsPaused ? ' (paused)' : ''}. Data: ${dataDir}\n`,
   );
+  if (webUi !== null) process.stdout.write(`Web UI: ${webUi.url}\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
   process.stdout.write('Stopping…\n');
+  await webUi?.close();
   const deadline = new Promise<'late'>((resolve) => setTimeout(resolve, STOP_DEADLINE_MS, 'late').unref());
   const outcome = await Promise.race([uploader.stop().then(() => 'stopped' as const), deadline]);
   if (outcome === 'late')
