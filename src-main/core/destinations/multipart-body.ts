@@ -67,11 +67,25 @@ function quote(value: string): string {
   return value.replace(/[\r\n"\\]/g, '_');
 }
 
-/** An ASCII fallback for old parsers and the exact UTF-8 name (RFC 7578 / 5987) for the rest. */
+/**
+ * An ASCII fallback for old parsers and the exact UTF-8 name (RFC 7578 / 5987) whenever the
+ * fallback is not the name itself (non-ASCII, or a quote or backslash it had to replace).
+ */
 function fileNameParams(fileName: string): string {
-  const ascii = fileName.replace(/[^\x20-\x7e]/g, '_');
-  const params = `filename="${quote(ascii)}"`;
-  return ascii === fileName ? params : `${params}; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+  const fallback = quote(fileName.replace(/[^\x20-\x7e]/g, '_'));
+  const params = `filename="${fallback}"`;
+  return fallback === fileName ? params : `${params}; filename*=UTF-8''${extendedValue(fileName)}`;
+}
+
+/**
+ * RFC 5987 percent-encoding. encodeURIComponent leaves ' ( ) * bare, but an extended value may not
+ * hold them: a strict parser stops at the apostrophe and drops the whole part.
+ */
+function extendedValue(value: string): string {
+  return encodeURIComponent(value).replace(
+    /['()*]/g,
+    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }
 
 export function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
