@@ -1,4 +1,4 @@
-import { type FileHandle, open } from 'node:fs/promises';
+import { type FileHandle, open, stat as statPath } from 'node:fs/promises';
 import { TransferFault } from '../faults.ts';
 import type { FileIdentity } from '../recording.ts';
 
@@ -35,11 +35,20 @@ export class RecordingFile {
 
   async assertUnchanged(): Promise<void> {
     const { path, sizeBytes, mtimeMs } = this.identity;
-    let stat: { size: number; mtimeMs: number };
+    let stat: { size: number; mtimeMs: number; ino: number; dev: number };
+    let named: { ino: number; dev: number };
     try {
       stat = await this.#handle.stat();
+      // An open handle outlives a delete or a replace (POSIX): the name must still lead to this file.
+      named = await statPath(path);
     } catch (error) {
       throw localFault(error, path);
+    }
+    if (named.ino !== stat.ino || named.dev !== stat.dev) {
+      throw new TransferFault(
+        'changed',
+        `${path} was replaced by another file while it was being uploaded; the new one will be uploaded once it stops changing`,
+      );
     }
     if (stat.size !== sizeBytes || Math.trunc(stat.mtimeMs) !== Math.trunc(mtimeMs)) {
       throw new TransferFault(
