@@ -24,8 +24,8 @@ export interface HarnessOptions {
   tuning?: Partial<Omit<RetryTuning, 'maxRetries'>>;
   /** The host's fetch; the real one by default (a test may wrap it to act at an exact moment). */
   fetch?: typeof fetch;
-  /** The host's logger; silent by default. */
-  logger?: Logger;
+  /** The host's logger, or one made for the data folder (as hosts keep their logs there); silent by default. */
+  logger?: Logger | ((dataDir: string) => Logger);
 }
 
 /**
@@ -76,7 +76,7 @@ export class UploaderHarness {
         secrets: this.secrets,
         dataDir: this.dataDir,
         clock: systemClock,
-        logger: options.logger ?? this.#startOptions.logger ?? silentLogger,
+        logger: this.#logger(options.logger ?? this.#startOptions.logger),
       },
       db: this.db,
       overrides: {
@@ -89,6 +89,11 @@ export class UploaderHarness {
       tuning: { baseMs: 20, capMs: 200, ...options.tuning },
       credentialPollMs: 100,
     });
+  }
+
+  #logger(choice: HarnessOptions['logger']): Logger {
+    if (choice === undefined) return silentLogger;
+    return typeof choice === 'function' ? choice(this.dataDir) : choice;
   }
 
   /** Writes a recording of `size` random bytes (or the given bytes) and returns its content. */
