@@ -20,7 +20,8 @@ function bitByBit(bytes: Uint8Array): string {
   const bits = new Uint8Array(160);
   bytes.forEach((byte, k) => {
     const start = (k * 11) % 160;
-    for (let b = 0; b < 8; b += 1) if ((byte >> b) & 1) bits[(start + b) % 160] ^= 1;
+    for (let b = 0; b < 8; b += 1)
+      if ((byte >> b) & 1) bits[(start + b) % 160] = (bits[(start + b) % 160] as number) ^ 1;
   });
   const out = Buffer.alloc(20);
   bits.forEach((bit, i) => {

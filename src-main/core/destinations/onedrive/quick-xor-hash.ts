@@ -27,7 +27,10 @@ export class QuickXorHash implements IncrementalHash {
       if (phase !== 0 || total - offset < CYCLE) {
         // Up to the next 160-byte boundary, byte by byte.
         const count = Math.min(CYCLE - phase, total - offset);
-        for (let i = 0; i < count; i += 1) this.#fold[phase + i] ^= bytes[offset + i] as number;
+        const fold = this.#fold;
+        for (let i = 0; i < count; i += 1) {
+          fold[phase + i] = (fold[phase + i] as number) ^ (bytes[offset + i] as number);
+        }
         offset += count;
         this.#length += count;
         continue;
