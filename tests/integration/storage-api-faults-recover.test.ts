@@ -163,6 +163,53 @@ describe('storage API faults: every recording still lands once, byte-identical',
     expect(h.peer.requests.some((r) => r.fault === 'expire' && r.status === 404)).toBe(true);
   });
 
+  it('410 on the session URL mid-file opens a new session and starts the file again', async () => {
+    const h = await start({
+      fetch: afterChunks(2, () => harness?.peer.faults.serverErrors(1, 410, ['chunk'])),
+    });
+    const bytes = await h.writeRecording('gone.mp4', FILE_SIZE);
+
+    await h.waitForStates(['gone.mp4'], ['done']);
+
+    await expectLandedOnce(h, 'gone.mp4', bytes);
+    expect(requestsOf(h, 'create')).toHaveLength(2);
+    const goneAt = h.peer.requests.findIndex((r) => r.status === 410);
+    const nextChunk = h.peer.requests.slice(goneAt + 1).find((r) => r.kind === 'chunk');
+    expect(nextChunk?.contentRange).toMatch(/^bytes 0-/);
+  });
+
+  it('a session whose expires_at passed while waiting is not resumed: a new one is opened', async () => {
+    const h = await start({
+      peer: { chunkSize: SERVER_CHUNK, sessionTtlMs: 700 },
+      fetch: afterChunks(1, () => harness?.peer.faults.throttle(1, 1, ['chunk'])),
+    });
+    const bytes = await h.writeRecording('stale.mp4', FILE_SIZE);
+
+    await h.waitForStates(['stale.mp4'], ['done']);
+
+    await expectLandedOnce(h, 'stale.mp4', bytes);
+    const throttledAt = h.peer.requests.findIndex((r) => r.fault === 'throttle');
+    // It knew the session was past its expires_at: no probe, only a look for a finished copy.
+    expect(h.peer.requests.slice(throttledAt + 1, throttledAt + 3).map((r) => r.kind)).toEqual([
+      'recordings',
+      'create',
+    ]);
+  });
+
+  it('any other 4xx fails the job at once with the server’s detail', async () => {
+    const h = await start({ settings: { maxRetries: 5 } });
+    h.peer.faults.serverErrors(1, 422, ['create']);
+    await h.writeRecording('refused.mp4', FILE_SIZE);
+
+    const [job] = await h.waitForStates(['refused.mp4'], ['failed']);
+
+    expect(job?.lastError).toBe(
+      'storage API POST /uploads/create-session answered 422: the storage server failed (422)',
+    );
+    expect(requestsOf(h, 'create')).toHaveLength(1);
+    expect(h.peer.recordings()).toHaveLength(0);
+  });
+
   it('a chunk acknowledged only in part is sent on from where the server stopped', async () => {
     const h = await start();
     h.peer.faults.partialAck(1);

@@ -99,6 +99,29 @@ describe('a revoked storage API token holds every job of the destination until a
 
     await expectAllLanded(h, written);
   });
+
+  it('403 holds the jobs the same way: needs-auth, nothing failed, until a token is entered', async () => {
+    const h = await UploaderHarness.start({
+      peer: { chunkSize: 256 * 1024 },
+      settings: { chunkSizeBytes: MiB, maxRetries: 1 },
+    });
+    harness = h;
+    h.peer.faults.serverErrors(1, 403, ['chunk']);
+    const bytes = await h.writeRecording('forbidden.mp4', 2 * MiB);
+
+    const [held] = await h.waitForStates(['forbidden.mp4'], ['needs-auth']);
+    expect(held?.lastError).toMatch(/answered 403/);
+    const requestsBefore = h.peer.requests.length;
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(h.job('forbidden.mp4')?.state).toBe('needs-auth');
+    expect(h.peer.requests.length).toBe(requestsBefore);
+
+    await h.uploader.setStorageApiToken({ token: h.peer.token });
+
+    await h.waitForStates(['forbidden.mp4'], ['done']);
+    expect(sha256(await h.stored('forbidden.mp4'))).toBe(sha256(bytes));
+    expect(updates(h).some((job) => job.state === 'failed')).toBe(false);
+  });
 });
 
 const keychainModule = fileURLToPath(
