@@ -113,4 +113,7 @@ export interface BridgeEvent<E extends EventName = EventName> {
   payload: BridgeEvents[E];
 }
 
+/** Any one event, discriminated by its name: `switch (event.event)` narrows the payload. */
+export type AnyBridgeEvent = { [E in EventName]: BridgeEvent<E> }[EventName];
+
 export type { JobState };

@@ -1,0 +1,88 @@
+import { createCommandRouter } from '../core/bridge/command-router.ts';
+import type { HostServices } from '../core/host-services.ts';
+import { Uploader } from '../core/uploader.ts';
+import { parseCliArgs, stringOption } from '../headless/cli-args.ts';
+import { dataPaths, defaultDataDir } from '../headless/data-dir.ts';
+import { openHeadlessHost } from '../headless/headless-host.ts';
+import { acquireInstanceLock } from '../headless/instance-lock.ts';
+import { type ParentChannel, parentChannel } from './parent-channel.ts';
+
+/** Within the shell's own deadline for a stop, so the core always reports back before it is killed. */
+const STOP_DEADLINE_MS = 8000;
+/** After its last word the process ends by itself, should the shell not end it first. */
+const EXIT_GRACE_MS = 1000;
+
+/**
+ * The core process of the desktop app: the headless host's own services and uploader (one data
+ * folder, one instance lock, the same keychain and log files), driven over the parent channel
+ * instead of a terminal. Inside Electron it fetches through Chromium's network stack, which follows
+ * the system proxy and certificate store.
+ */
+async function runCore(channel: ParentChannel, dataDir: string): Promise<void> {
+  const desktopFetch = await electronFetch();
+  const lock = acquireInstanceLock(dataPaths(dataDir).lock);
+  let host: ReturnType<typeof openHeadlessHost>;
+  try {
+    host = openHeadlessHost(dataDir);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+  const services: HostServices = {
+    ...host.services,
+    ...(desktopFetch === null ? {} : { fetch: desktopFetch }),
+    openBrowser: async (url) => channel.post({ kind: 'open-browser', url }),
+  };
+  const uploader = new Uploader({ host: services, db: host.db });
+  const route = createCommandRouter(uploader);
+  uploader.events.subscribe((event) => channel.post({ kind: 'event', event }));
+
+  let stopping: Promise<void> | null = null;
+  const stop = () => {
+    stopping ??= (async () => {
+      const late = new Promise((resolve) => setTimeout(resolve, STOP_DEADLINE_MS).unref());
+      await Promise.race([uploader.stop(), late]);
+      await host.close();
+      lock.release();
+    })();
+    return stopping;
+  };
+  channel.onMessage((message) => {
+    if (message.kind === 'request') {
+      void route(message.request).then((response) => channel.post({ kind: 'response', response }));
+    } else if (message.kind === 'stop') {
+      void stop().then(() => finish(channel, { kind: 'stopped' }, 0));
+    }
+  });
+  channel.onParentGone(() => void stop().then(() => process.exit(0)));
+  channel.post({ kind: 'ready' });
+  try {
+    await uploader.start();
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function electronFetch(): Promise<typeof fetch | null> {
+  if (process.versions.electron === undefined) return null;
+  const { net } = await import('electron');
+  return ((input: Parameters<typeof fetch>[0], init?: RequestInit) =>
+    net.fetch(input as string, init)) as typeof fetch;
+}
+
+function finish(
+  channel: ParentChannel,
+  last: { kind: 'stopped' } | { kind: 'failed'; message: string },
+  code: number,
+) {
+  channel.post(last);
+  process.exitCode = code;
+  setTimeout(() => process.exit(code), EXIT_GRACE_MS);
+}
+
+const channel = parentChannel();
+const args = parseCliArgs(['core', ...process.argv.slice(2)]);
+runCore(channel, stringOption(args, 'data-dir') ?? defaultDataDir()).catch((error: unknown) => {
+  finish(channel, { kind: 'failed', message: error instanceof Error ? error.message : String(error) }, 1);
+});
