@@ -49,6 +49,8 @@ export const settingsSchema = z
     activeDestination: z.enum(DESTINATION_KINDS).default('storage-api'),
     /** The UI's language; 'auto' follows the OS (desktop) or the browser. */
     language: z.enum(UI_LANGUAGES).default('auto'),
+    /** Desktop app: start hidden in the tray at login. Only a packaged app registers itself. */
+    startAtLogin: z.boolean().default(true),
     storageApiBaseUrl: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).default(''),
     remoteSubfolderTemplate: z.string().max(400).default(''),
 
