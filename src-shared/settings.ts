@@ -72,6 +72,14 @@ export const settingsSchema = z
     googleRevokeUrl: z.url({ protocol: /^https?$/ }).default('https://oauth2.googleapis.com/revoke'),
     driveApiBaseUrl: z.url({ protocol: /^https?$/ }).default('https://www.googleapis.com'),
     googleDriveFolder: remoteFolderSchema.nullable().default(null),
+    /** Bytes per resumable chunk sent to Drive; the smaller of this and chunkSizeBytes is used. */
+    googleDriveChunkSizeBytes: z
+      .number()
+      .int()
+      .min(256 * 1024)
+      .max(60 * MiB)
+      .multipleOf(256 * 1024, 'Drive takes chunks in multiples of 256 KiB (262144 bytes)')
+      .default(8 * MiB),
   })
   .strict();
 
