@@ -1,0 +1,342 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import type { Settings } from '../../../../src-shared/settings.ts';
+import { isFault, TransferFault } from '../../faults.ts';
+import type { Logger } from '../../logging/logger.ts';
+import type {
+  Chunk,
+  Destination,
+  HashSet,
+  RemoteFile,
+  RemoteOffset,
+  RemoteSession,
+  UploadItem,
+} from '../destination.ts';
+import { type DriveApi, type NewFileMetadata, quoteQuery } from './drive-api.ts';
+import { APP_FOLDER_NAME, type DriveFolders } from './drive-folders.ts';
+import { type DriveFileAnswer, driveFile, UPLOADED_FILE_FIELDS } from './drive-schemas.ts';
+
+/** Drive takes resumable chunks in multiples of 256 KiB (all but the last). */
+export const DRIVE_CHUNK_MULTIPLE = 256 * 1024;
+/** Drive keeps a resumable session for a week. */
+const SESSION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
+/** A sidecar goes in one multipart request, which Drive caps at 5 MB. */
+const MULTIPART_LIMIT = 5 * 1000 * 1000;
+
+const ROLE_RECORDING = 'recording';
+const ROLE_METADATA = 'metadata';
+
+const VIDEO_TYPES: Record<string, string> = {
+  '.mp4': 'video/mp4',
+  '.mkv': 'video/x-matroska',
+  '.webm': 'video/webm',
+  '.avi': 'video/x-msvideo',
+  '.mov': 'video/quicktime',
+};
+
+export interface DriveDestinationOptions {
+  api: DriveApi;
+  folders: DriveFolders;
+  settings(): Settings;
+  now(): number;
+  logger: Logger;
+}
+
+/**
+ * Google Drive's resumable upload protocol, spoken directly (the Node client keeps its session URI
+ * to itself, so it cannot resume after a restart): a session started with the file's metadata,
+ * chunks in 256 KiB multiples answered by `308` + `Range`, an empty PUT to ask what is held, and
+ * md5Checksum to verify. The recording id rides in `appProperties`, so a file that reached Drive
+ * before a crash is found again instead of uploaded twice.
+ */
+export class DriveDestination implements Destination {
+  readonly kind = 'gdrive' as const;
+  readonly hashes = ['md5'] as const;
+  readonly #options: DriveDestinationOptions;
+
+  constructor(options: DriveDestinationOptions) {
+    this.#options = options;
+  }
+
+  async testConnection(signal: AbortSignal): Promise<void> {
+    await this.#options.api.about(signal);
+  }
+
+  async findExisting(item: UploadItem, signal: AbortSignal): Promise<RemoteFile | null> {
+    const found = await this.#findRecording(item, signal);
+    if (found === null) return null;
+    // Found complete after a crash: its sidecar may not have followed it yet.
+    await this.#placeSidecar(item, found, signal);
+    return remoteFile(found);
+  }
+
+  async startSession(item: UploadItem, signal: AbortSignal): Promise<RemoteSession> {
+    const metadata = (parent: string): NewFileMetadata => ({
+      name: item.fileName,
+      parents: [parent],
+      mimeType: VIDEO_TYPES[extname(item.fileName).toLowerCase()] ?? 'application/octet-stream',
+      appProperties: recordingProperties(item, ROLE_RECORDING),
+    });
+    const parent = await this.#options.folders.target(item, signal);
+    let uri: string;
+    try {
+      uri = await this.#options.api.startResumable(
+        metadata(parent),
+        item.sizeBytes,
+        UPLOADED_FILE_FIELDS,
+        signal,
+      );
+    } catch (error) {
+      if (!isFolderGone(error)) throw error;
+      const retryParent = await this.#recoverFolder(item, error as TransferFault, signal);
+      uri = await this.#options.api.startResumable(
+        metadata(retryParent),
+        item.sizeBytes,
+        UPLOADED_FILE_FIELDS,
+        signal,
+      );
+    }
+    const chunkBytes = this.#options.settings().googleDriveChunkSizeBytes;
+    return {
+      mode: 'chunked',
+      chunkMultiple: DRIVE_CHUNK_MULTIPLE,
+      maxChunkBytes: Math.max(DRIVE_CHUNK_MULTIPLE, chunkBytes - (chunkBytes % DRIVE_CHUNK_MULTIPLE)),
+      expiresAt: this.#options.now() + SESSION_LIFETIME_MS,
+      state: { uri },
+    };
+  }
+
+  probe(session: RemoteSession, item: UploadItem, signal: AbortSignal): Promise<RemoteOffset> {
+    return this.#put(session, `bytes */${item.sizeBytes}`, new Uint8Array(0), 'status probe', signal);
+  }
+
+  putChunk(session: RemoteSession, chunk: Chunk, signal: AbortSignal): Promise<RemoteOffset> {
+    const length = chunk.bytes.byteLength;
+    const range =
+      length === 0
+        ? `bytes */${chunk.total}`
+        : `bytes ${chunk.start}-${chunk.start + length - 1}/${chunk.total}`;
+    return this.#put(session, range, chunk.bytes, 'chunk', signal);
+  }
+
+  sendWhole(): Promise<void> {
+    return Promise.reject(new TransferFault('rejected', 'Google Drive uploads are always resumable'));
+  }
+
+  async finish(
+    session: RemoteSession,
+    item: UploadItem,
+    local: HashSet,
+    signal: AbortSignal,
+  ): Promise<RemoteFile> {
+    const stored = await this.#committedFile(session, item, signal);
+    if (stored.md5Checksum === undefined) {
+      throw new TransferFault(
+        'rejected',
+        `Google Drive reported no md5Checksum for ${item.fileName}, so the upload cannot be verified`,
+      );
+    }
+    if (local.md5 !== undefined && stored.md5Checksum.toLowerCase() !== local.md5.toLowerCase()) {
+      // A corrupt copy must not stay, nor be "found" complete by the next attempt.
+      await this.#options.api.deleteFile(stored.id, signal).catch((error: unknown) => {
+        this.#options.logger.warn('Google Drive: a copy that failed verification could not be deleted', {
+          file: item.fileName,
+          reason: error instanceof Error ? error.message : String(error),
+        });
+      });
+      throw new TransferFault(
+        'hash-mismatch',
+        `Google Drive stored ${item.fileName} with md5 ${stored.md5Checksum}, but the local file's is ${local.md5}; the stored copy was deleted`,
+      );
+    }
+    await this.#placeSidecar(item, stored, signal);
+    return remoteFile(stored);
+  }
+
+  /** The file a finished session made: Drive answers a status query on it with the file itself. */
+  async #committedFile(
+    session: RemoteSession,
+    item: UploadItem,
+    signal: AbortSignal,
+  ): Promise<DriveFileAnswer> {
+    const what = 'status probe';
+    const response = await this.#options.api.sendToSession(
+      {
+        method: 'PUT',
+        url: sessionUri(session),
+        headers: { 'content-range': `bytes */${item.sizeBytes}` },
+        body: new Uint8Array(0),
+        what,
+      },
+      signal,
+    );
+    if (response.status === 200 || response.status === 201)
+      return this.#options.api.json(response, driveFile, what);
+    if (response.status === 308) {
+      await response.body?.cancel();
+      throw new TransferFault(
+        'retriable',
+        `Google Drive holds only ${rangeEnd(response.headers.get('range'))} of ${item.sizeBytes} bytes of ${item.fileName} after its last chunk`,
+      );
+    }
+    const fault = await this.#options.api.fault(response, what, true);
+    if (!isFault(fault, 'session-gone')) throw fault;
+    // The session is gone, but the file it made may be there.
+    const found = await this.#findRecording(item, signal);
+    if (found === null) throw fault;
+    return found;
+  }
+
+  async #put(
+    session: RemoteSession,
+    contentRange: string,
+    bytes: Uint8Array,
+    what: string,
+    signal: AbortSignal,
+  ): Promise<RemoteOffset> {
+    const response = await this.#options.api.sendToSession(
+      {
+        method: 'PUT',
+        url: sessionUri(session),
+        headers: { 'content-range': contentRange, 'content-type': 'application/octet-stream' },
+        body: bytes,
+        what,
+      },
+      signal,
+    );
+    if (response.status === 308) {
+      await response.body?.cancel();
+      return { complete: false, confirmed: rangeEnd(response.headers.get('range')) };
+    }
+    if (response.status === 200 || response.status === 201) {
+      await response.body?.cancel();
+      // finish() still runs: it verifies the file and places the sidecar beside it.
+      return { complete: true, file: null };
+    }
+    throw await this.#options.api.fault(response, what, true);
+  }
+
+  async #findRecording(item: UploadItem, signal: AbortSignal): Promise<DriveFileAnswer | null> {
+    const properties = recordingProperties(item, ROLE_RECORDING);
+    const q = `${propertyTerm('recordingId', properties.recordingId as string)} and ${propertyTerm('recordingRole', ROLE_RECORDING)} and trashed=false`;
+    const files = await this.#options.api.listAll(q, UPLOADED_FILE_FIELDS, signal);
+    return (
+      files.find(
+        (file) =>
+          file.name === item.fileName &&
+          file.size === item.sizeBytes &&
+          (file.appProperties?.recordingModified ?? properties.recordingModified) ===
+            properties.recordingModified,
+      ) ?? null
+    );
+  }
+
+  /** The sidecar, beside the video, once: found by its own appProperties before it is sent. */
+  async #placeSidecar(item: UploadItem, video: DriveFileAnswer, signal: AbortSignal): Promise<void> {
+    const sidecar = item.sidecar;
+    // A sidecar that is not valid JSON was reported on the job and is not sent.
+    if (sidecar === null || sidecar.json === null) return;
+    const parent = video.parents?.[0];
+    if (parent === undefined) return;
+    const properties = recordingProperties(item, ROLE_METADATA);
+    const q = `${quoteQuery(parent)} in parents and ${propertyTerm('recordingId', properties.recordingId as string)} and ${propertyTerm('recordingRole', ROLE_METADATA)} and trashed=false`;
+    const present = await this.#options.api.listAll(q, 'id,name', signal);
+    if (present.length > 0) return;
+    const bytes = await sidecarBytes(sidecar.path, sidecar.json);
+    if (bytes.byteLength > MULTIPART_LIMIT) {
+      throw new TransferFault(
+        'rejected',
+        `the metadata file ${sidecar.path} is larger than 5 MB; Drive was not sent it`,
+      );
+    }
+    const metadata: NewFileMetadata = {
+      name: basename(sidecar.path),
+      parents: [parent],
+      mimeType: 'application/json',
+      appProperties: properties,
+    };
+    await this.#options.api.uploadSmall(metadata, bytes, 'id', signal);
+  }
+
+  /**
+   * Drive answered 404 for the session's parent: a template folder remembered here was deleted
+   * remotely, or the root itself is gone. Remembered folders are forgotten; the app's own folder
+   * is made again; a folder the operator chose is not silently replaced.
+   */
+  async #recoverFolder(item: UploadItem, fault: TransferFault, signal: AbortSignal): Promise<string> {
+    const { folders } = this.#options;
+    const root = await folders.root(signal);
+    folders.forgetTemplateFolders(item, root.id);
+    const rootStillThere = (await this.#options.api.getFile(root.id, 'id,trashed', signal)) !== null;
+    if (!rootStillThere) {
+      const isAppFolder = root.driveId === null && root.path === `/${APP_FOLDER_NAME}`;
+      if (!isAppFolder) {
+        throw new TransferFault(
+          'rejected',
+          `the Google Drive folder ${root.path} no longer exists or this sign-in cannot reach it: choose another folder (${fault.message})`,
+        );
+      }
+      await folders.resetRoot(fault.message);
+    }
+    return folders.target(item, signal);
+  }
+}
+
+function isFolderGone(error: unknown): boolean {
+  return isFault(error, 'rejected') && error.status === 404;
+}
+
+function sessionUri(session: RemoteSession): string {
+  const uri = session.state.uri;
+  if (typeof uri !== 'string') throw new TransferFault('rejected', 'Google Drive upload session has no URI');
+  return uri;
+}
+
+/** `Range: bytes=0-LAST` → LAST + 1 bytes held; no header → nothing held yet. */
+export function rangeEnd(header: string | null): number {
+  if (header === null || header.trim() === '') return 0;
+  const match = /^bytes=0-(\d+)$/.exec(header.trim());
+  if (match?.[1] === undefined) {
+    throw new TransferFault(
+      'rejected',
+      `Google Drive answered 308 with an unreadable Range header "${header}"`,
+    );
+  }
+  return Number(match[1]) + 1;
+}
+
+/**
+ * What marks a file as this recording's: its id, its role, and its modification time (a file
+ * recorded again under the same name is another recording). Drive caps a property at 124 bytes
+ * of key and value, so a long id is stored as its sha256.
+ */
+export function recordingProperties(item: UploadItem, role: string): Record<string, string> {
+  const id = item.recordingId;
+  const value =
+    Buffer.byteLength('recordingId') + Buffer.byteLength(id) <= 124
+      ? id
+      : `sha256-${createHash('sha256').update(id).digest('hex')}`;
+  return { recordingId: value, recordingRole: role, recordingModified: String(Math.trunc(item.mtimeMs)) };
+}
+
+function propertyTerm(key: string, value: string): string {
+  return `appProperties has { key=${quoteQuery(key)} and value=${quoteQuery(value)} }`;
+}
+
+function remoteFile(file: DriveFileAnswer): RemoteFile {
+  return {
+    id: file.id,
+    url: file.webViewLink ?? null,
+    hashes: file.md5Checksum === undefined ? {} : { md5: file.md5Checksum.toLowerCase() },
+  };
+}
+
+/** The sidecar as it is on disk; if it vanished since it was read, the JSON that was read then. */
+async function sidecarBytes(path: string, json: Record<string, unknown>): Promise<Uint8Array> {
+  try {
+    return await readFile(path);
+  } catch {
+    return Buffer.from(JSON.stringify(json));
+  }
+}

@@ -1,0 +1,200 @@
+import type { ConnectionView, RemoteFolder } from '../../../../src-shared/bridge-contract.ts';
+import { TransferFault } from '../../faults.ts';
+import type { DestinationProvider } from '../destination-provider.ts';
+import type { ProviderContext } from '../provider-context.ts';
+import { DriveApi } from './drive-api.ts';
+import { DriveDestination } from './drive-destination.ts';
+import { DriveFolders } from './drive-folders.ts';
+import { GoogleCredentials } from './google-credentials.ts';
+
+/** How long the operator has to finish signing in in the browser. */
+const SIGN_IN_TIMEOUT_MS = 5 * 60 * 1000;
+
+/**
+ * Google Drive: sign-in through the system browser, the account and its quota, the folder
+ * browser, and the resumable destination. The refresh token is in the keychain; the account's
+ * e-mail and quota (never a token) are in the account store.
+ */
+export class DriveProvider implements DestinationProvider {
+  readonly kind = 'gdrive' as const;
+  readonly destination: DriveDestination;
+  readonly #context: ProviderContext;
+  readonly #credentials: GoogleCredentials;
+  readonly #api: DriveApi;
+  readonly #folders: DriveFolders;
+  #rejected: Promise<string | null> | null = null;
+  #lastError: string | null = null;
+
+  constructor(context: ProviderContext) {
+    this.#context = context;
+    this.#credentials = new GoogleCredentials({ settings: () => context.settings(), host: context.host });
+    this.#api = new DriveApi({
+      baseUrl: () => context.settings().driveApiBaseUrl,
+      http: context.http,
+      credentials: this.#credentials,
+      now: () => context.host.clock.now(),
+    });
+    this.#folders = new DriveFolders(this.#api, context);
+    this.destination = new DriveDestination({
+      api: this.#api,
+      folders: this.#folders,
+      settings: () => context.settings(),
+      now: () => context.host.clock.now(),
+      logger: context.host.logger,
+    });
+  }
+
+  isReady(): boolean {
+    return this.#configured() && this.#context.accounts.get(this.kind) !== null;
+  }
+
+  connection(): ConnectionView {
+    const account = this.#context.accounts.get(this.kind);
+    const base = { destination: this.kind, label: account?.label ?? null };
+    if (!this.#configured()) {
+      return {
+        ...base,
+        state: 'not-configured',
+        detail: 'set googleClientId and googleClientSecret (see docs/google-drive-setup.md)',
+      };
+    }
+    if (account === null)
+      return { ...base, state: 'not-configured', detail: 'not signed in to Google Drive' };
+    if (this.#rejected !== null) {
+      return { ...base, state: 'needs-auth', detail: 'Google refused the saved sign-in: sign in again' };
+    }
+    if (this.#lastError !== null) return { ...base, state: 'error', detail: this.#lastError };
+    const detail = describeAccount(account.details, this.#context.settings().googleDriveFolder?.path);
+    return { ...base, state: 'connected', detail: detail === '' ? null : detail };
+  }
+
+  async checkConnection(signal: AbortSignal): Promise<ConnectionView> {
+    try {
+      await this.#refreshAccount(signal);
+      this.#lastError = null;
+    } catch (error) {
+      this.#lastError = error instanceof Error ? error.message : String(error);
+    }
+    return this.connection();
+  }
+
+  async connect(signal: AbortSignal): Promise<ConnectionView> {
+    if (!this.#configured()) {
+      throw new Error(
+        'Google Drive needs googleClientId and googleClientSecret first (see docs/google-drive-setup.md)',
+      );
+    }
+    const scope = this.#context.settings().googleDriveScope;
+    const previous = this.#context.accounts.get(this.kind);
+    await this.#credentials.signIn(scope, SIGN_IN_TIMEOUT_MS, signal);
+    this.#rejected = null;
+    this.#lastError = null;
+    const about = await this.#refreshAccount(signal);
+    if (previous !== null && previous.label !== about.user.emailAddress) {
+      // Another account: folders remembered for the old one mean nothing here.
+      this.#context.accounts.clear(this.kind);
+      this.#folders.forgetPaths();
+      await this.#refreshAccount(signal);
+    }
+    await this.#checkChosenFolder(signal);
+    this.#context.host.logger.info('signed in to Google Drive', { account: about.user.emailAddress, scope });
+    return this.connection();
+  }
+
+  async disconnect(): Promise<ConnectionView> {
+    const problem = await this.#credentials.revoke();
+    if (problem !== null)
+      this.#context.host.logger.warn('Google Drive sign-out: the revocation at Google failed', {
+        reason: problem,
+      });
+    this.#context.accounts.clear(this.kind);
+    this.#folders.forgetPaths();
+    this.#rejected = null;
+    this.#lastError = null;
+    return this.connection();
+  }
+
+  listFolders(parentId: string | null, signal: AbortSignal): Promise<RemoteFolder[]> {
+    return this.#folders.list(parentId, signal);
+  }
+
+  createFolder(parentId: string | null, name: string, signal: AbortSignal): Promise<RemoteFolder> {
+    return this.#folders.create(parentId, name, signal);
+  }
+
+  describeFolder(folderId: string, signal: AbortSignal): Promise<RemoteFolder> {
+    return this.#folders.describe(folderId, signal);
+  }
+
+  credentialsRejected(): void {
+    this.#rejected = this.#credentials.stored();
+    this.#credentials.forget();
+  }
+
+  async credentialsReplaced(): Promise<boolean> {
+    const [rejected, current] = await Promise.all([this.#rejected, this.#credentials.stored()]);
+    if (current === null || current === rejected) return false;
+    this.#rejected = null;
+    this.#credentials.forget();
+    return true;
+  }
+
+  #configured(): boolean {
+    const settings = this.#context.settings();
+    return settings.googleClientId !== '' && settings.googleClientSecret !== '';
+  }
+
+  async #refreshAccount(signal: AbortSignal) {
+    const about = await this.#api.about(signal);
+    const quota = about.storageQuota;
+    this.#context.accounts.set(this.kind, about.user.emailAddress, {
+      displayName: about.user.displayName ?? null,
+      quotaUsedBytes: quota?.usage ?? null,
+      quotaLimitBytes: quota?.limit ?? null,
+      scope: this.#context.settings().googleDriveScope,
+    });
+    return about;
+  }
+
+  /** A chosen folder this sign-in cannot reach (another account, deleted) gives way to the app's. */
+  async #checkChosenFolder(signal: AbortSignal): Promise<void> {
+    const chosen = this.#context.settings().googleDriveFolder;
+    if (chosen === null) {
+      await this.#folders.root(signal);
+      return;
+    }
+    try {
+      await this.#folders.describe(chosen.id, signal);
+    } catch (error) {
+      // Only a folder Drive says is not there (or not a folder) is replaced, not one out of reach for a moment.
+      if (error instanceof TransferFault) {
+        this.#context.host.logger.warn('Google Drive: the chosen folder could not be checked', {
+          reason: error.message,
+        });
+        return;
+      }
+      await this.#folders.resetRoot(error instanceof Error ? error.message : String(error));
+      await this.#folders.root(signal);
+    }
+  }
+}
+
+function describeAccount(
+  details: Record<string, string | number | boolean | null>,
+  folderPath: string | undefined,
+): string {
+  const used = details.quotaUsedBytes;
+  const limit = details.quotaLimitBytes;
+  const parts: string[] = [];
+  if (typeof used === 'number') {
+    parts.push(
+      typeof limit === 'number' ? `${gb(used)} of ${gb(limit)} used` : `${gb(used)} used (no quota limit)`,
+    );
+  }
+  if (folderPath !== undefined) parts.push(`uploading to ${folderPath}`);
+  return parts.join('; ');
+}
+
+function gb(bytes: number): string {
+  return `${(bytes / 1e9).toFixed(bytes >= 1e10 ? 0 : 1)} GB`;
+}
