@@ -1,0 +1,95 @@
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { BridgeError } from '../../../src-shared/bridge-client.ts';
+import { NO_FOLDER_DIALOG } from '../../../src-shared/bridge-contract.ts';
+import { useI18n } from '../../i18n/i18n-context.tsx';
+import { useActions, useApp, useBridge } from '../../state/app-context.tsx';
+import { ErrorText, Notice } from '../common/messages.tsx';
+import { messageOf, useAsyncAction } from '../common/use-async-action.ts';
+
+/**
+ * The recordings folder: the native dialog where the host has one, and always a path field, which
+ * is all the browser UI can offer (a web page cannot learn a local folder's path).
+ */
+export function LocalFolderField() {
+  const { t } = useI18n();
+  const bridge = useBridge();
+  const { settingsSaved, noFolderDialog } = useActions();
+  const saved = useApp((state) => state.settings?.recordingsFolder ?? '');
+  const dialog = useApp((state) => state.folderDialog);
+  const [path, setPath] = useState(saved);
+  const [justSaved, setJustSaved] = useState(false);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const id = useId();
+  useEffect(() => setPath(saved), [saved]);
+
+  const save = useAsyncAction(async (folder: string) => {
+    setJustSaved(false);
+    settingsSaved(await bridge.invoke('updateSettings', { recordingsFolder: folder }));
+    setJustSaved(true);
+  });
+  const browse = useAsyncAction(async () => {
+    try {
+      const chosen = await bridge.invoke('chooseLocalFolder', saved === '' ? {} : { defaultPath: saved });
+      if (chosen.path !== null) {
+        setPath(chosen.path);
+        await save.run(chosen.path);
+      }
+    } catch (error) {
+      if (error instanceof BridgeError && error.code === NO_FOLDER_DIALOG) {
+        noFolderDialog();
+        inputRef.current?.focus();
+        return;
+      }
+      throw new Error(messageOf(error));
+    }
+  });
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    const folder = path.trim();
+    if (folder !== '') void save.run(folder);
+  };
+  const unchanged = path.trim() === saved;
+  return (
+    <form className="form" onSubmit={onSubmit}>
+      <div className="field">
+        <label htmlFor={id}>{t('folders.local')}</label>
+        <div className="input-row">
+          <input
+            ref={inputRef}
+            id={id}
+            type="text"
+            spellCheck={false}
+            placeholder={t('folders.localPlaceholder')}
+            value={path}
+            aria-describedby={`${id}-help`}
+            onChange={(event) => {
+              setPath(event.target.value);
+              setJustSaved(false);
+            }}
+          />
+          {dialog !== 'unavailable' && (
+            <button type="button" className="btn" disabled={browse.busy} onClick={() => browse.run()}>
+              {t('folders.browse')}
+            </button>
+          )}
+          <button
+            type="submit"
+            className="btn btn-primary"
+            disabled={unchanged || path.trim() === '' || save.busy}
+          >
+            {t('folders.save')}
+          </button>
+        </div>
+        <p className="help" id={`${id}-help`}>
+          {dialog === 'unavailable' ? t('folders.typePath') : t('folders.localHelp')}
+        </p>
+      </div>
+      {justSaved && unchanged && (
+        <Notice tone="success">
+          <span role="status">{t('folders.watching', { folder: saved })}</span>
+        </Notice>
+      )}
+      <ErrorText>{save.error ?? browse.error}</ErrorText>
+    </form>
+  );
+}

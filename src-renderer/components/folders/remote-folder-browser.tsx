@@ -1,0 +1,173 @@
+import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
+import type { RemoteFolder } from '../../../src-shared/bridge-contract.ts';
+import { useI18n } from '../../i18n/i18n-context.tsx';
+import { useActions, useApp, useBridge } from '../../state/app-context.tsx';
+import { FolderIcon } from '../common/icons.tsx';
+import { ErrorText, Notice, Spinner } from '../common/messages.tsx';
+import { messageOf, useAsyncAction } from '../common/use-async-action.ts';
+import type { CloudKind } from '../destinations/cloud-connect.tsx';
+
+/** A place in the drive: null id is the drive's root. */
+interface Crumb {
+  id: string | null;
+  driveId: string | null;
+  name: string;
+  path: string;
+}
+
+type Children =
+  | { state: 'loading' }
+  | { state: 'loaded'; folders: RemoteFolder[] }
+  | { state: 'failed'; reason: string };
+
+/**
+ * Browses the drive one level at a time: each folder's children are asked for only when it is
+ * opened, so a drive with thousands of folders costs one request a click.
+ */
+export function RemoteFolderBrowser(props: { kind: CloudKind }) {
+  const { t } = useI18n();
+  const bridge = useBridge();
+  const { settingsSaved } = useActions();
+  const chosen = useApp((state) =>
+    props.kind === 'onedrive' ? state.settings?.oneDriveFolder : state.settings?.googleDriveFolder,
+  );
+  const root: Crumb = { id: null, driveId: null, name: '', path: '/' };
+  const [trail, setTrail] = useState<Crumb[]>([root]);
+  const [children, setChildren] = useState<Children>({ state: 'loading' });
+  const [newName, setNewName] = useState('');
+  const nameId = useId();
+  const here = trail[trail.length - 1] ?? root;
+  const nameOf = (crumb: Crumb) => (crumb.id === null ? t('remote.root') : crumb.name);
+
+  // Only the answer for the folder shown now is kept: a slow answer for one left behind is dropped.
+  const shown = useRef<string | null>(null);
+  const load = useCallback(
+    (parentId: string | null) => {
+      shown.current = parentId;
+      setChildren({ state: 'loading' });
+      bridge
+        .invoke('listRemoteFolders', { destination: props.kind, parentId })
+        .then((folders) => {
+          if (shown.current === parentId) setChildren({ state: 'loaded', folders });
+        })
+        .catch((error: unknown) => {
+          if (shown.current === parentId) setChildren({ state: 'failed', reason: messageOf(error) });
+        });
+    },
+    [bridge, props.kind],
+  );
+  useEffect(() => load(here.id), [load, here.id]);
+
+  const open = (folder: RemoteFolder) =>
+    setTrail([...trail, { id: folder.id, driveId: folder.driveId, name: folder.name, path: folder.path }]);
+
+  const create = useAsyncAction(async () => {
+    const folder = await bridge.invoke('createRemoteFolder', {
+      destination: props.kind,
+      parentId: here.id,
+      name: newName.trim(),
+    });
+    setNewName('');
+    open(folder);
+  });
+  const choose = useAsyncAction(async () => {
+    if (here.id === null) return;
+    settingsSaved(
+      await bridge.invoke('chooseRemoteFolder', {
+        destination: props.kind,
+        folder: { id: here.id, driveId: here.driveId, path: here.path },
+      }),
+    );
+  });
+  const onCreate = (event: FormEvent) => {
+    event.preventDefault();
+    if (newName.trim() !== '') void create.run();
+  };
+  const isChosen = chosen != null && here.id === chosen.id;
+
+  return (
+    <div className="folder-browser">
+      <nav aria-label={t('remote.breadcrumb')}>
+        <ol className="breadcrumb">
+          {trail.map((crumb, index) => (
+            <li key={crumb.id ?? 'root'}>
+              {index === trail.length - 1 ? (
+                <span aria-current="location">{nameOf(crumb)}</span>
+              ) : (
+                <button type="button" className="link" onClick={() => setTrail(trail.slice(0, index + 1))}>
+                  {nameOf(crumb)}
+                </button>
+              )}
+            </li>
+          ))}
+        </ol>
+      </nav>
+      <div className="folder-children" aria-busy={children.state === 'loading'}>
+        {children.state === 'loading' && (
+          <p className="muted">
+            <Spinner /> {t('remote.loading')}
+          </p>
+        )}
+        {children.state === 'failed' && (
+          <div>
+            <ErrorText>{children.reason}</ErrorText>
+            <button type="button" className="btn btn-small" onClick={() => load(here.id)}>
+              {t('remote.tryAgain')}
+            </button>
+          </div>
+        )}
+        {children.state === 'loaded' && children.folders.length === 0 && (
+          <p className="muted">{t('remote.empty')}</p>
+        )}
+        {children.state === 'loaded' && children.folders.length > 0 && (
+          <ul className="folder-list" aria-label={t('remote.subfolders', { name: nameOf(here) })}>
+            {children.folders.map((folder) => (
+              <li key={folder.id}>
+                <button type="button" className="folder-item" onClick={() => open(folder)}>
+                  <FolderIcon />
+                  <span>{folder.name}</span>
+                  {chosen?.id === folder.id && (
+                    <span className="badge badge-active">{t('remote.current')}</span>
+                  )}
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+      <form className="new-folder" onSubmit={onCreate}>
+        <label htmlFor={nameId}>{t('remote.newFolder')}</label>
+        <div className="input-row">
+          <input
+            id={nameId}
+            type="text"
+            value={newName}
+            placeholder={t('remote.newFolderPlaceholder')}
+            onChange={(event) => setNewName(event.target.value)}
+          />
+          <button type="submit" className="btn" disabled={newName.trim() === '' || create.busy}>
+            {t('remote.create')}
+          </button>
+        </div>
+        <ErrorText>{create.error}</ErrorText>
+      </form>
+      <div className="folder-choose">
+        {isChosen ? (
+          <Notice tone="success">
+            <span role="status">{t('remote.chosen', { path: here.path })}</span>
+          </Notice>
+        ) : (
+          <button
+            type="button"
+            className="btn btn-primary"
+            disabled={here.id === null || choose.busy}
+            onClick={() => choose.run()}
+          >
+            {here.id === null ? t('remote.openToChoose') : t('remote.choose', { name: here.name })}
+          </button>
+        )}
+        <ErrorText>{choose.error}</ErrorText>
+      </div>
+    </div>
+  );
+}

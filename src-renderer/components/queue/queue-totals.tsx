@@ -1,0 +1,26 @@
+import { formatCount } from '../../format/format-units.ts';
+import { useI18n } from '../../i18n/i18n-context.tsx';
+import { useApp } from '../../state/app-context.tsx';
+import { headlineTotals } from '../../state/job-lists.ts';
+
+export function QueueTotals() {
+  const { t, locale } = useI18n();
+  const totals = useApp((state) => state.totals);
+  const headline = headlineTotals(totals);
+  const tiles = [
+    { key: 'queued', label: t('totals.queued'), value: headline.queued },
+    { key: 'uploading', label: t('totals.uploading'), value: headline.uploading },
+    { key: 'done', label: t('totals.doneToday'), value: headline.doneToday },
+    { key: 'failed', label: t('totals.failed'), value: headline.failed },
+  ] as const;
+  return (
+    <ul className="totals" aria-label={t('totals.label')}>
+      {tiles.map((tile) => (
+        <li key={tile.key} className={`total total-${tile.key}${tile.value > 0 ? ' has-value' : ''}`}>
+          <span className="total-value">{formatCount(tile.value, locale)}</span>
+          <span className="total-label">{tile.label}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}

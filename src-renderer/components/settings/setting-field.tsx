@@ -1,0 +1,111 @@
+import { useId } from 'react';
+import type { Settings } from '../../../src-shared/settings.ts';
+import type { MessageKey } from '../../i18n/en.ts';
+import { useI18n } from '../../i18n/i18n-context.tsx';
+import type { Translate } from '../../i18n/translate.ts';
+import {
+  type FieldValue,
+  FORM_FIELDS,
+  type FormSetting,
+  type SelectSetting,
+} from '../../state/settings-form.ts';
+import { ErrorText, Notice } from '../common/messages.tsx';
+
+/** The dictionary has a label for every option of every choice (a type check on the dictionary). */
+function optionLabel<N extends SelectSetting>(t: Translate, name: N, value: Settings[N] | string): string {
+  return t(`option.${name}.${value}` as MessageKey);
+}
+
+interface SettingFieldProps {
+  name: FormSetting;
+  value: FieldValue;
+  problem: string | null;
+  onChange(value: FieldValue): void;
+}
+
+export function SettingField(props: SettingFieldProps) {
+  const { t } = useI18n();
+  const id = useId();
+  const spec = FORM_FIELDS[props.name];
+  const label = t(`setting.${props.name}`);
+  const help = t(`setting.${props.name}.help`);
+  const helpId = `${id}-help`;
+  const problemId = `${id}-problem`;
+  const describedBy = props.problem === null ? helpId : `${helpId} ${problemId}`;
+
+  if (spec.kind === 'checkbox') {
+    return (
+      <div className="field field-check">
+        <label className="check" htmlFor={id}>
+          <input
+            id={id}
+            type="checkbox"
+            checked={props.value === true}
+            aria-describedby={describedBy}
+            onChange={(event) => props.onChange(event.target.checked)}
+          />
+          <span>{label}</span>
+        </label>
+        <p className="help" id={helpId}>
+          {help}
+        </p>
+        {props.name === 'deleteAfterUpload' && props.value === true && (
+          <Notice tone="warning">{t('settings.deleteWarning')}</Notice>
+        )}
+        <ErrorText id={problemId}>{props.problem}</ErrorText>
+      </div>
+    );
+  }
+  const unit =
+    spec.kind === 'number' && spec.unit !== 'count'
+      ? t(`unit.${spec.unit}`)
+      : spec.kind === 'mebibytes'
+        ? t('unit.mebibytes')
+        : null;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <div className="input-row">
+        {spec.kind === 'select' ? (
+          <select
+            id={id}
+            value={String(props.value)}
+            aria-describedby={describedBy}
+            onChange={(event) => props.onChange(event.target.value)}
+          >
+            {spec.options.map((option) => (
+              <option key={option} value={option}>
+                {optionLabel(t, props.name as SelectSetting, option)}
+              </option>
+            ))}
+          </select>
+        ) : (
+          <input
+            id={id}
+            type="text"
+            inputMode={
+              spec.kind === 'number'
+                ? 'numeric'
+                : spec.kind === 'mebibytes'
+                  ? 'decimal'
+                  : spec.kind === 'url'
+                    ? 'url'
+                    : 'text'
+            }
+            spellCheck={false}
+            className={spec.kind === 'number' || spec.kind === 'mebibytes' ? 'input-short' : undefined}
+            value={String(props.value)}
+            aria-invalid={props.problem !== null}
+            aria-describedby={describedBy}
+            onChange={(event) => props.onChange(event.target.value)}
+          />
+        )}
+        {unit !== null && <span className="unit">{unit}</span>}
+      </div>
+      <p className="help" id={helpId}>
+        {help}
+      </p>
+      <ErrorText id={problemId}>{props.problem}</ErrorText>
+    </div>
+  );
+}

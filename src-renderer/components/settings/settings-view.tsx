@@ -1,0 +1,136 @@
+import { type FormEvent, useMemo, useState } from 'react';
+import type { Settings } from '../../../src-shared/settings.ts';
+import { useI18n } from '../../i18n/i18n-context.tsx';
+import { useActions, useApp, useBridge } from '../../state/app-context.tsx';
+import {
+  changesOf,
+  type FieldValue,
+  FORM_FIELDS,
+  FORM_SETTINGS,
+  type FormSetting,
+  fieldValueOf,
+  type SettingsSection,
+} from '../../state/settings-form.ts';
+import { ErrorText, Notice } from '../common/messages.tsx';
+import { useAsyncAction } from '../common/use-async-action.ts';
+import { useNavigate } from '../shell/navigation.tsx';
+import { useIssueText } from './issue-text.ts';
+import { PausePanel } from './pause-panel.tsx';
+import { SettingField } from './setting-field.tsx';
+
+type Edits = Partial<Record<FormSetting, FieldValue>>;
+
+/** Sections an operator rarely opens: the company's app registrations and service addresses. */
+const ADVANCED: readonly SettingsSection[] = ['oneDrive', 'googleDrive'];
+
+export function SettingsView() {
+  const settings = useApp((state) => state.settings);
+  if (settings === null) return null;
+  return <SettingsForm settings={settings} />;
+}
+
+function SettingsForm(props: { settings: Settings }) {
+  const { t } = useI18n();
+  const issueText = useIssueText();
+  const bridge = useBridge();
+  const { settingsSaved } = useActions();
+  const [edits, setEdits] = useState<Edits>({});
+  const [saved, setSaved] = useState(false);
+  const { patch, issues } = useMemo(() => changesOf(props.settings, edits), [props.settings, edits]);
+  const invalid = Object.keys(issues).length > 0;
+  const dirty = Object.keys(patch).length > 0 || invalid;
+
+  const save = useAsyncAction(async () => {
+    settingsSaved(await bridge.invoke('updateSettings', patch));
+    setEdits({});
+    setSaved(true);
+  });
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!invalid && Object.keys(patch).length > 0) void save.run();
+  };
+  const field = (name: FormSetting) => (
+    <SettingField
+      key={name}
+      name={name}
+      value={edits[name] ?? fieldValueOf(name, props.settings)}
+      problem={issues[name] === undefined ? null : issueText(issues[name])}
+      onChange={(value) => {
+        setSaved(false);
+        setEdits({ ...edits, [name]: value });
+      }}
+    />
+  );
+  const fieldsOf = (section: SettingsSection) =>
+    FORM_SETTINGS.filter((name) => FORM_FIELDS[name].section === section).map(field);
+
+  return (
+    <section className="view view-settings" aria-labelledby="settings-title">
+      <header className="view-head">
+        <h1 id="settings-title">{t('settings.title')}</h1>
+      </header>
+      <section className="card" aria-labelledby="settings-pause">
+        <h2 id="settings-pause">{t('settings.section.pause')}</h2>
+        <PausePanel />
+      </section>
+      <form className="settings-form" onSubmit={onSubmit} noValidate>
+        {(['general', 'recordings', 'uploads', 'storageApi'] as const).map((section) => (
+          <fieldset key={section} className="card settings-section">
+            <legend>{t(`settings.section.${section}`)}</legend>
+            {fieldsOf(section)}
+          </fieldset>
+        ))}
+        {ADVANCED.map((section) => (
+          <details key={section} className="card settings-section advanced">
+            <summary>{t(`settings.section.${section}`)}</summary>
+            <RemoteFolderLine section={section} settings={props.settings} />
+            {fieldsOf(section)}
+          </details>
+        ))}
+        <div className={`save-bar${dirty ? ' is-dirty' : ''}`}>
+          <button type="submit" className="btn btn-primary" disabled={!dirty || invalid || save.busy}>
+            {t('settings.save')}
+          </button>
+          <button
+            type="button"
+            className="btn btn-quiet"
+            disabled={!dirty || save.busy}
+            onClick={() => {
+              setEdits({});
+              save.clearError();
+            }}
+          >
+            {t('settings.discard')}
+          </button>
+          {invalid && <span className="save-hint">{t('settings.fixProblems')}</span>}
+          {saved && !dirty && (
+            <Notice tone="success">
+              <span role="status">{t('settings.saved')}</span>
+            </Notice>
+          )}
+          <ErrorText>{save.error === null ? null : t('settings.refused', { reason: save.error })}</ErrorText>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+/** The oneDriveFolder and googleDriveFolder settings: chosen in the folder browser, shown here. */
+function RemoteFolderLine(props: { section: SettingsSection; settings: Settings }) {
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  const name = props.section === 'oneDrive' ? 'oneDriveFolder' : 'googleDriveFolder';
+  const folder = props.settings[name];
+  return (
+    <div className="field">
+      <span className="label">{t(`setting.${name}`)}</span>
+      <div className="folder-line">
+        <span>{folder === null ? t('destinations.noFolder') : folder.path}</span>
+        <button type="button" className="btn btn-small btn-quiet" onClick={() => navigate('folders')}>
+          {t('destinations.chooseFolder')}
+        </button>
+      </div>
+      <p className="help">{t(`setting.${name}.help`)}</p>
+    </div>
+  );
+}

@@ -1,0 +1,89 @@
+import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
+import { useI18n } from '../../i18n/i18n-context.tsx';
+import { useApp } from '../../state/app-context.tsx';
+import { ErrorText } from '../common/messages.tsx';
+import { PAUSE_LENGTHS, usePauseCommands } from './use-pause.ts';
+
+/** The top bar's control: Resume while paused, otherwise a menu of pause lengths. */
+export function PauseControl() {
+  const { t } = useI18n();
+  const paused = useApp((state) => state.paused);
+  const { pause, resume } = usePauseCommands();
+  const [open, setOpen] = useState(false);
+  const menuId = useId();
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  const menuRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (!open) return;
+    menuRef.current?.querySelector<HTMLButtonElement>('button')?.focus();
+    const close = (event: MouseEvent) => {
+      if (!menuRef.current?.contains(event.target as Node) && event.target !== buttonRef.current)
+        setOpen(false);
+    };
+    document.addEventListener('mousedown', close);
+    return () => document.removeEventListener('mousedown', close);
+  }, [open]);
+
+  const onMenuKey = (event: KeyboardEvent<HTMLDivElement>) => {
+    const items = [...(menuRef.current?.querySelectorAll<HTMLButtonElement>('button') ?? [])];
+    const at = items.indexOf(document.activeElement as HTMLButtonElement);
+    if (event.key === 'Escape') {
+      setOpen(false);
+      buttonRef.current?.focus();
+    } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      const step = event.key === 'ArrowDown' ? 1 : -1;
+      items[(at + step + items.length) % items.length]?.focus();
+    } else if (event.key === 'Tab') {
+      setOpen(false);
+    }
+  };
+
+  if (paused) {
+    return (
+      <div className="pause-control">
+        <button type="button" className="btn btn-primary" disabled={resume.busy} onClick={() => resume.run()}>
+          {t('pause.resume')}
+        </button>
+        <ErrorText>{resume.error}</ErrorText>
+      </div>
+    );
+  }
+  return (
+    <div className="pause-control">
+      <button
+        ref={buttonRef}
+        type="button"
+        className="btn"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        aria-controls={open ? menuId : undefined}
+        onClick={() => setOpen(!open)}
+      >
+        {t('pause.pause')}
+        <span className="chevron" aria-hidden="true" />
+      </button>
+      {open && (
+        <div ref={menuRef} id={menuId} className="menu" role="menu" tabIndex={-1} onKeyDown={onMenuKey}>
+          {PAUSE_LENGTHS.map((length) => (
+            <button
+              key={length}
+              type="button"
+              role="menuitem"
+              className="menu-item"
+              onClick={() => {
+                setOpen(false);
+                buttonRef.current?.focus();
+                void pause.run(length);
+              }}
+            >
+              {t(`pause.for.${length}`)}
+            </button>
+          ))}
+        </div>
+      )}
+      <ErrorText>{pause.error}</ErrorText>
+    </div>
+  );
+}

@@ -1,0 +1,348 @@
+import type { JobFilter } from '../../src-shared/bridge-contract.ts';
+import type { JobState } from '../../src-shared/job.ts';
+import type { DestinationKind, SettingName, Settings } from '../../src-shared/settings.ts';
+import type { FieldIssue, SelectSetting, SettingsSection } from '../state/settings-form.ts';
+
+/**
+ * Keys the dictionary must have because code builds them from the domain's own names: a new job
+ * state, setting, option or filter without its words is a type error here, not a blank in the UI.
+ */
+type RequiredKeys =
+  | `setting.${SettingName}`
+  | `setting.${SettingName}.help`
+  | { [N in SelectSetting]: `option.${N}.${Settings[N]}` }[SelectSetting]
+  | `state.${JobState}`
+  | `filters.${JobFilter}`
+  | `queue.empty.${JobFilter}`
+  | `destination.${DestinationKind}`
+  | `setup.about.${DestinationKind}`
+  | `settings.section.${SettingsSection}`
+  | `issue.${Exclude<FieldIssue['code'], 'too-small' | 'too-big' | 'too-long' | 'not-multiple' | 'other'>}`;
+
+/** English, the reference dictionary: every other language has exactly these keys. */
+export const en = {
+  'app.name': 'Recording Uploader',
+  'app.connecting': 'Connecting to the uploader…',
+  'app.connectFailed': 'Cannot reach the uploader: {reason}',
+  'app.tryAgain': 'Try again',
+
+  'nav.label': 'Sections',
+  'nav.queue': 'Queue',
+  'nav.destinations': 'Destinations',
+  'nav.folders': 'Folders',
+  'nav.settings': 'Settings',
+
+  'status.coreDown': 'The uploader is restarting',
+  'status.setup': 'Set-up needed',
+  'status.signIn': 'Sign-in needed for {destination}',
+  'status.connectionError': 'Cannot reach {destination}',
+  'status.paused': 'Paused until you resume',
+  'status.pausedUntil': 'Paused until {time}',
+  'status.failed': 'Needs attention: {count} failed',
+  'status.uploading': 'Uploading: {count} in progress',
+  'status.waiting': 'Waiting to upload: {count}',
+  'status.idle': 'All caught up',
+
+  'core.down': 'The uploader stopped unexpectedly and is starting again.',
+  'core.downDetail': 'Nothing is lost: uploads continue where they stopped.',
+
+  'setupBanner.text': 'The uploader is not set up yet: recordings are not being uploaded.',
+  'setupBanner.action': 'Set up now',
+
+  'pause.pause': 'Pause',
+  'pause.resume': 'Resume uploads',
+  'pause.for.1h': 'Pause for 1 hour',
+  'pause.for.8h': 'Pause for 8 hours',
+  'pause.for.untilResumed': 'Pause until I resume',
+  'pause.button.1h': '1 hour',
+  'pause.button.8h': '8 hours',
+  'pause.button.untilResumed': 'Until I resume',
+
+  'totals.label': 'Queue totals',
+  'totals.queued': 'Queued',
+  'totals.uploading': 'Uploading',
+  'totals.doneToday': 'Done today',
+  'totals.failed': 'Failed',
+
+  'filters.label': 'Show',
+  'filters.all': 'All',
+  'filters.active': 'Active',
+  'filters.waiting': 'Waiting',
+  'filters.failed': 'Failed',
+  'filters.done': 'Done',
+
+  'queue.listLabel': 'Recordings',
+  'queue.empty.all': 'No recordings yet.',
+  'queue.empty.active': 'Nothing is uploading or queued.',
+  'queue.empty.waiting': 'Nothing is waiting to try again.',
+  'queue.empty.failed': 'No failed uploads.',
+  'queue.empty.done': 'No uploads finished yet.',
+  'queue.empty.watching': 'New recordings saved in {folder} appear here by themselves.',
+
+  'state.queued': 'Queued',
+  'state.uploading': 'Uploading',
+  'state.verifying': 'Verifying',
+  'state.done': 'Done',
+  'state.waiting': 'Waiting to retry',
+  'state.needs-auth': 'Sign-in needed',
+  'state.failed': 'Failed',
+  'state.paused': 'Paused',
+  'state.cancelled': 'Cancelled',
+
+  'job.sentOf': '{sent} of {size}',
+  'job.timeLeft': '{time} left',
+  'job.attempts': 'Attempts: {count}',
+  'job.nextTry': 'next try at {time}',
+  'job.doneAt': 'finished {time}',
+  'job.progress': 'Upload progress of {name}',
+  'job.retry': 'Retry',
+  'job.retryNow': 'Retry now',
+  'job.retryFile': 'Retry {name}',
+  'job.pause': 'Pause',
+  'job.pauseFile': 'Pause {name}',
+  'job.resume': 'Resume',
+  'job.resumeFile': 'Resume {name}',
+  'job.cancel': 'Cancel',
+  'job.cancelFile': 'Cancel {name}',
+
+  'cancel.title': 'Cancel the upload of {name}?',
+  'cancel.body':
+    'The recording stays in the recordings folder but is not uploaded. You can retry it later from the list.',
+  'cancel.confirm': 'Cancel upload',
+  'cancel.keep': 'Keep uploading',
+
+  'unit.hours': 'h',
+  'unit.minutes': 'min',
+  'unit.seconds': 'seconds',
+  'unit.days': 'days',
+  'unit.mebibytes': 'MB',
+
+  'destination.storage-api': 'Company storage API',
+  'destination.onedrive': 'OneDrive',
+  'destination.gdrive': 'Google Drive',
+
+  'destinations.title': 'Where recordings go',
+  'destinations.lead':
+    'Recordings are uploaded to one destination at a time. Switching sends new recordings to the new destination; those already queued finish where they were going.',
+  'destinations.inUse': 'In use',
+  'destinations.use': 'Use for uploads',
+  'destinations.folder': 'Uploads go into {path}',
+  'destinations.noFolder': 'No folder chosen yet',
+  'destinations.chooseFolder': 'Choose folder',
+
+  'connection.unavailable': 'Not available in this version',
+  'connection.unavailableHelp': 'This version of the uploader cannot upload here.',
+  'connection.notConnected': 'Not connected',
+  'connection.connected': 'Connected',
+  'connection.connectedAs': 'Connected as {label}',
+  'connection.connectedTo': 'Set up: {label}',
+  'connection.signInNeeded': 'Sign-in needed',
+  'connection.error': 'Connection problem',
+
+  'storage.url': 'Address',
+  'storage.urlHelp': 'The storage API address your IT department gave you, starting with https://.',
+  'storage.token': 'API token',
+  'storage.tokenPlaceholder': 'Paste a token to store or replace it',
+  'storage.tokenHelp':
+    'Kept in the system keychain and never shown again. Leave it empty to keep the token already stored.',
+  'storage.test': 'Test connection',
+  'storage.testing': 'Testing…',
+  'storage.forget': 'Forget token',
+  'storage.works': 'Connection works: the storage API accepted the token.',
+  'storage.failed': 'The connection test failed: {reason}',
+
+  'cloud.connect': 'Connect',
+  'cloud.reconnect': 'Reconnect',
+  'cloud.disconnect': 'Disconnect',
+  'cloud.waitingForSignIn':
+    'Finish signing in on the page that opened in your browser. This window updates by itself.',
+
+  'drive.scope': 'What the uploader may see in your Drive',
+  'drive.scopeHelp.drive.file':
+    'Recommended. The uploader sees only the folders and files it created itself, so you choose or create a folder made by the uploader.',
+  'drive.scopeHelp.drive':
+    'Lets you pick any existing folder, but the uploader can then see every file in your Drive.',
+  'drive.reconnectToApply': 'Reconnect Google Drive for this change to take effect.',
+
+  'folders.title': 'Folders',
+  'folders.localTitle': 'On this computer',
+  'folders.remoteTitle': 'In {destination}',
+  'folders.local': 'Recordings folder',
+  'folders.localPlaceholder': 'e.g. C:\\Recordings',
+  'folders.localHelp':
+    'The folder where the recording system saves finished recordings. The uploader watches it.',
+  'folders.typePath':
+    'Type the full path of the folder where the recording system saves recordings (a browser cannot open a folder picker here).',
+  'folders.browse': 'Browse…',
+  'folders.save': 'Save folder',
+  'folders.watching': 'Saved. The uploader now watches {folder}.',
+
+  'remote.root': 'My files',
+  'remote.breadcrumb': 'Folder path',
+  'remote.loading': 'Loading folders…',
+  'remote.tryAgain': 'Try again',
+  'remote.empty': 'No folders here.',
+  'remote.subfolders': 'Folders in {name}',
+  'remote.current': 'Current',
+  'remote.newFolder': 'New folder here',
+  'remote.newFolderPlaceholder': 'Folder name',
+  'remote.create': 'Create folder',
+  'remote.choose': 'Upload into “{name}”',
+  'remote.openToChoose': 'Open or create a folder to upload into',
+  'remote.chosen': 'Recordings are uploaded into {path}.',
+  'remote.storageApi': 'The company storage API files recordings itself: there is no folder to choose.',
+  'remote.connectFirst': 'Connect {destination} first, then choose its folder here.',
+  'remote.driveFileScope':
+    'The uploader may only see folders it created (recommended setting), so only those are listed. Create a folder here, or allow access to any folder under Destinations.',
+  'remote.driveScope': 'The uploader may see your whole Drive: any folder can be chosen.',
+
+  'settings.title': 'Settings',
+  'settings.section.pause': 'Pause uploads',
+  'settings.section.general': 'General',
+  'settings.section.recordings': 'Recordings',
+  'settings.section.uploads': 'Uploads',
+  'settings.section.storageApi': 'Company storage API',
+  'settings.section.oneDrive': 'OneDrive app registration (advanced)',
+  'settings.section.googleDrive': 'Google Drive app registration (advanced)',
+  'settings.running': 'Uploads are running',
+  'settings.save': 'Save changes',
+  'settings.discard': 'Discard changes',
+  'settings.saved': 'Settings saved.',
+  'settings.fixProblems': 'Correct the fields marked above to save.',
+  'settings.refused': 'The uploader did not save the settings: {reason}',
+  'settings.deleteWarning':
+    'Each recording is deleted from this computer as soon as the destination confirms an identical copy. This computer then keeps no copy of it.',
+
+  'setting.recordingsFolder': 'Recordings folder',
+  'setting.recordingsFolder.help':
+    'Where the recording system saves finished recordings; the uploader watches it.',
+  'setting.videoExtensions': 'Video file types',
+  'setting.videoExtensions.help':
+    'File extensions that count as recordings, separated by commas (e.g. mp4, mkv).',
+  'setting.settleSeconds': 'Wait before uploading',
+  'setting.settleSeconds.help': 'How long a file must stay unchanged before it counts as finished.',
+  'setting.maxConcurrentUploads': 'Uploads at once',
+  'setting.maxConcurrentUploads.help': 'How many recordings upload at the same time (1 to 16).',
+  'setting.chunkSizeBytes': 'Chunk size',
+  'setting.chunkSizeBytes.help':
+    'Recordings are sent in pieces of this size; after a break, only the last piece is sent again.',
+  'setting.maxRetries': 'Retries',
+  'setting.maxRetries.help': 'How often a failing upload is tried again before it is marked failed.',
+  'setting.deleteAfterUpload': 'Delete recordings after upload',
+  'setting.deleteAfterUpload.help': 'Frees disk space once a recording is safely stored at the destination.',
+  'setting.uploadOlderRecordings': 'Upload older recordings',
+  'setting.uploadOlderRecordings.help':
+    'When the uploader starts, also upload recordings already in the folder.',
+  'setting.maxFileAgeDays': 'Oldest recordings to upload',
+  'setting.maxFileAgeDays.help':
+    'Recordings older than this are left alone when the folder is first scanned.',
+  'setting.requestTimeoutSeconds': 'Network time-out',
+  'setting.requestTimeoutSeconds.help': 'How long to wait for the destination to answer before trying again.',
+  'setting.uploadsPaused': 'Uploads paused',
+  'setting.uploadsPaused.help':
+    'While paused, new recordings are still noticed and queued; nothing is sent until uploads resume.',
+  'setting.pausedUntil': 'Paused until',
+  'setting.pausedUntil.help': 'When a timed pause ends by itself.',
+  'setting.activeDestination': 'Destination in use',
+  'setting.activeDestination.help': 'Where new recordings are uploaded.',
+  'setting.startAtLogin': 'Start at login',
+  'setting.startAtLogin.help': 'Start the uploader in the system tray when you sign in to this computer.',
+  'setting.language': 'Language',
+  'setting.language.help': 'The language of this window. Automatic follows the computer’s language.',
+  'setting.storageApiBaseUrl': 'Storage API address',
+  'setting.storageApiBaseUrl.help':
+    'The company storage API address, starting with https:// (or http:// on a test network).',
+  'setting.remoteSubfolderTemplate': 'Subfolder per recording',
+  'setting.remoteSubfolderTemplate.help':
+    'Optional path below the chosen folder, e.g. {yyyy}/{MM}/{dd} or {connection.name}. Empty: straight into the folder.',
+  'setting.oneDriveClientId': 'Application (client) ID',
+  'setting.oneDriveClientId.help':
+    'The company’s app registration in Microsoft Entra ID. Empty: the built-in one.',
+  'setting.oneDriveTenant': 'Tenant',
+  'setting.oneDriveTenant.help':
+    'Your organisation’s directory (tenant) ID or domain; "common" accepts any account.',
+  'setting.oneDriveAuthorityHost': 'Sign-in address',
+  'setting.oneDriveAuthorityHost.help': 'Microsoft’s sign-in service; change only for national clouds.',
+  'setting.graphBaseUrl': 'Microsoft Graph address',
+  'setting.graphBaseUrl.help': 'The API OneDrive is reached through; change only for national clouds.',
+  'setting.oneDriveConflictBehavior': 'When the name is taken',
+  'setting.oneDriveConflictBehavior.help':
+    'What OneDrive does when the folder already holds a file of that name.',
+  'setting.oneDriveFolder': 'OneDrive folder',
+  'setting.oneDriveFolder.help': 'The OneDrive folder recordings go into; chosen under Folders.',
+  'setting.googleClientId': 'OAuth client ID',
+  'setting.googleClientId.help': 'The company’s Google Cloud desktop client. Empty: the built-in one.',
+  'setting.googleClientSecret': 'OAuth client secret',
+  'setting.googleClientSecret.help': 'Comes with the desktop client ID; Google does not treat it as secret.',
+  'setting.googleDriveScope': 'Drive access',
+  'setting.googleDriveScope.help':
+    'Only the uploader’s own folders (recommended), or any folder in the Drive.',
+  'setting.googleAuthUrl': 'Google sign-in address',
+  'setting.googleAuthUrl.help': 'Google’s authorisation page; change only for testing.',
+  'setting.googleTokenUrl': 'Google token address',
+  'setting.googleTokenUrl.help': 'Where sign-in codes are exchanged for tokens; change only for testing.',
+  'setting.googleRevokeUrl': 'Google sign-out address',
+  'setting.googleRevokeUrl.help':
+    'Where Disconnect withdraws the uploader’s access; change only for testing.',
+  'setting.driveApiBaseUrl': 'Drive API address',
+  'setting.driveApiBaseUrl.help': 'The Google Drive API; change only for testing.',
+  'setting.googleDriveChunkSizeBytes': 'Drive chunk size',
+  'setting.googleDriveChunkSizeBytes.help':
+    'Pieces sent to Google Drive, a multiple of 0.25 MB; the smaller of this and Chunk size is used.',
+  'setting.googleDriveFolder': 'Google Drive folder',
+  'setting.googleDriveFolder.help': 'The Drive folder recordings go into; chosen under Folders.',
+
+  'option.language.auto': 'Automatic',
+  'option.language.en': 'English',
+  'option.language.pt-BR': 'Português (Brasil)',
+  'option.activeDestination.storage-api': 'Company storage API',
+  'option.activeDestination.onedrive': 'OneDrive',
+  'option.activeDestination.gdrive': 'Google Drive',
+  'option.oneDriveConflictBehavior.rename': 'Keep both (rename the new file)',
+  'option.oneDriveConflictBehavior.fail': 'Stop and report it',
+  'option.oneDriveConflictBehavior.replace': 'Replace the existing file',
+  'option.googleDriveScope.drive.file': 'Only folders the uploader creates',
+  'option.googleDriveScope.drive': 'Any folder in my Drive',
+
+  'issue.required': 'This cannot be empty.',
+  'issue.number': 'Enter a number.',
+  'issue.whole-number': 'Enter a whole number.',
+  'issue.url': 'Enter an address starting with http:// or https://.',
+  'issue.https-url': 'Enter an address starting with https://.',
+  'issue.extension': 'Use letters and digits only, without the dot.',
+  'issue.choice': 'Choose one of the options.',
+  'issue.tooSmall': 'The smallest allowed value is {limit}.',
+  'issue.tooBig': 'The largest allowed value is {limit}.',
+  'issue.tooLong': 'At most {limit} characters.',
+  'issue.notMultiple': 'Use a multiple of {limit}.',
+
+  'setup.title': 'Set up the uploader',
+  'setup.lead': 'Three steps, about a minute. You can change everything later.',
+  'setup.progress': 'Set-up steps',
+  'setup.step.folder': 'Recordings folder',
+  'setup.step.destination': 'Destination',
+  'setup.step.remote': 'Remote folder',
+  'setup.step.done': 'Done',
+  'setup.title.folder': 'Where are recordings saved?',
+  'setup.title.destination': 'Where should recordings go?',
+  'setup.title.remote': 'Which folder should they go into?',
+  'setup.title.done': 'All set',
+  'setup.folderLead':
+    'Choose the folder the recording system saves its recordings in. Finished recordings there are uploaded automatically.',
+  'setup.destinationLead': 'Pick a destination and connect it.',
+  'setup.about.storage-api': 'Your company’s own storage service: an address and an API token.',
+  'setup.about.onedrive': 'Sign in with a Microsoft work or personal account.',
+  'setup.about.gdrive': 'Sign in with a Google account.',
+  'setup.doneLead': 'The uploader now works in the background: it keeps going when this window is closed.',
+  'setup.summary.watching': 'Watching',
+  'setup.summary.destination': 'Uploading to',
+  'setup.summary.folder': 'Into',
+  'setup.skip': 'Skip set-up',
+  'setup.back': 'Back',
+  'setup.next': 'Next',
+  'setup.finish': 'Open the queue',
+} as const satisfies Record<RequiredKeys, string> & Record<string, string>;
+
+export type MessageKey = keyof typeof en;
+/** A complete dictionary: a missing or an extra key is a type error. */
+export type Messages = Readonly<Record<MessageKey, string>>;
