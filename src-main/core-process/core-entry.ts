@@ -1,7 +1,6 @@
 import { createCommandRouter } from '../core/bridge/command-router.ts';
 import type { HostServices } from '../core/host-services.ts';
 import { Uploader } from '../core/uploader.ts';
-import { parseCliArgs, stringOption } from '../headless/cli-args.ts';
 import { dataPaths, defaultDataDir } from '../headless/data-dir.ts';
 import { openHeadlessHost } from '../headless/headless-host.ts';
 import { acquireInstanceLock } from '../headless/instance-lock.ts';
@@ -81,8 +80,13 @@ function finish(
   setTimeout(() => process.exit(code), EXIT_GRACE_MS);
 }
 
+/** `--data-dir DIR` wherever it sits: Electron and Node lay out a child's argv differently. */
+function dataDirArg(argv: readonly string[]): string | undefined {
+  const at = argv.indexOf('--data-dir');
+  return at === -1 ? undefined : argv[at + 1];
+}
+
 const channel = parentChannel();
-const args = parseCliArgs(['core', ...process.argv.slice(2)]);
-runCore(channel, stringOption(args, 'data-dir') ?? defaultDataDir()).catch((error: unknown) => {
+runCore(channel, dataDirArg(process.argv) ?? defaultDataDir()).catch((error: unknown) => {
   finish(channel, { kind: 'failed', message: error instanceof Error ? error.message : String(error) }, 1);
 });

@@ -1,4 +1,4 @@
-import type { UploaderBridge } from '../../src-shared/bridge-client.ts';
+import { BridgeError, type UploaderBridge } from '../../src-shared/bridge-client.ts';
 import { bridgeSocketUrl, createWebSocketBridge } from './web-socket-bridge.ts';
 
 declare global {
@@ -13,9 +13,38 @@ let bridge: UploaderBridge | null = null;
 /**
  * The one bridge the UI talks to: the desktop preload's `window.uploader` when there is one, else
  * the headless host's WebSocket at the address the page was served from. The UI never needs to
- * know which.
+ * know which: on both, a failed command rejects with a BridgeError carrying the contract's code.
  */
 export function getBridge(): UploaderBridge {
-  bridge ??= window.uploader ?? createWebSocketBridge({ url: bridgeSocketUrl(window.location) });
+  if (bridge === null) {
+    const preloaded = window.uploader;
+    bridge =
+      preloaded === undefined
+        ? createWebSocketBridge({ url: bridgeSocketUrl(window.location) })
+        : withBridgeErrors(preloaded);
+  }
   return bridge;
+}
+
+/** The preload's rejections cross Electron's context bridge as plain {message, code} objects. */
+export function withBridgeErrors(inner: UploaderBridge): UploaderBridge {
+  return {
+    invoke: (method, params) =>
+      inner.invoke(method, params).catch((error: unknown) => {
+        throw asBridgeError(error);
+      }),
+    onEvent: (listener) => inner.onEvent(listener),
+  };
+}
+
+function asBridgeError(error: unknown): BridgeError {
+  if (error instanceof BridgeError) return error;
+  const { message, code } = (typeof error === 'object' && error !== null ? error : {}) as {
+    message?: unknown;
+    code?: unknown;
+  };
+  return new BridgeError(
+    typeof message === 'string' ? message : String(error),
+    typeof code === 'string' ? code : 'failed',
+  );
 }

@@ -1,0 +1,226 @@
+import { join } from 'node:path';
+import { app, type BrowserWindow, net, powerMonitor, session, shell } from 'electron';
+import type { AnyBridgeEvent, BridgeEvent, BridgeRequest } from '../src-shared/bridge-contract.ts';
+import { APP_ORIGIN, APP_PAGE_URL, appPaths } from './app-paths.ts';
+import { registerAppScheme, serveRendererFiles } from './app-protocol.ts';
+import { CoreSupervisor } from './core-supervisor.ts';
+import { isOpenableWebUrl } from './external-url.ts';
+import { chooseFolder } from './folder-dialog.ts';
+import { dataPaths } from './headless/data-dir.ts';
+import { registerBridgeIpc, sendBridgeEvent } from './ipc.ts';
+import { noticeFor } from './notices.ts';
+import { createNotifier } from './notifications.ts';
+import { devRendererCsp } from './renderer-host/content-security-policy.ts';
+import { originOf } from './sender-check.ts';
+import { guardAllWebContents, hardenSession } from './session-security.ts';
+import { routeShellRequest } from './shell-commands.ts';
+import { applyShellEvent, initialShellState, type ShellState } from './shell-state.ts';
+import { resolveShellLanguage, type ShellStrings, shellStrings } from './shell-strings.ts';
+import { HIDDEN_ARG, loginItemFor } from './start-at-login.ts';
+import { AppTray } from './tray.ts';
+import { pauseParams, type TrayAction, trayMenuModel } from './tray-menu.ts';
+import { type TrayView, trayViewOf } from './tray-state.ts';
+import { spawnUtilityCore } from './utility-core.ts';
+import { createMainWindow } from './window.ts';
+
+const APP_ID = 'com.recordinguploader.desktop';
+const ONLINE_POLL_MS = 10_000;
+const TRAY_REFRESH_MS = 1000;
+
+/** `npm run dev` sets this to Vite's server; a built or packaged app always loads app://. */
+const devServerUrl = app.isPackaged ? undefined : process.env.VITE_DEV_SERVER_URL;
+const pageUrl = devServerUrl ?? APP_PAGE_URL;
+const appOrigin = devServerUrl === undefined ? APP_ORIGIN : (originOf(devServerUrl) ?? APP_ORIGIN);
+const paths = appPaths(app.getAppPath(), process.resourcesPath, app.isPackaged);
+
+let window: BrowserWindow | null = null;
+let state: ShellState = initialShellState();
+let tray: AppTray | null = null;
+let supervisor: CoreSupervisor | null = null;
+let quitting = false;
+let trayTimer: NodeJS.Timeout | null = null;
+let lastTrayView: TrayView | null = null;
+
+registerAppScheme();
+guardAllWebContents();
+
+if (!app.requestSingleInstanceLock()) {
+  // Another copy runs: it brings its window forward (second-instance), this one leaves.
+  app.quit();
+} else {
+  app.on('second-instance', () => showWindow());
+  app.on('activate', () => showWindow());
+  // The window closing is not the app ending: it lives on in the tray.
+  app.on('window-all-closed', () => {});
+  app.on('before-quit', onBeforeQuit);
+  void app.whenReady().then(startShell);
+}
+
+function startShell(): void {
+  app.setAppUserModelId(APP_ID);
+  hardenSession(session.defaultSession, devServerUrl === undefined ? null : devRendererCsp(appOrigin));
+  if (devServerUrl === undefined) serveRendererFiles(paths.rendererDir);
+
+  const core = new CoreSupervisor({
+    spawn: () => spawnUtilityCore(paths.coreEntry, app.getPath('userData')),
+    onEvent: onCoreEvent,
+    onOpenBrowser: (url) => {
+      if (isOpenableWebUrl(url)) void shell.openExternal(url);
+    },
+  });
+  supervisor = core;
+  registerBridgeIpc({
+    trusted: () => ({ origin: appOrigin, webContentsId: window?.webContents.id ?? null }),
+    handle: (request) => routeShellRequest(request, shellCommands, (r) => core.request(r)),
+    onRefused: (reason, facts) => console.warn(`refused ${reason}: ${facts.frameUrl ?? 'no frame'}`),
+  });
+  tray = new AppTray(paths.iconsDir, onTrayAction, () => showWindow());
+  core.start();
+  void refreshFromCore();
+  watchConnectivity();
+  refreshTray();
+
+  const atLogin = process.argv.includes(HIDDEN_ARG) || app.getLoginItemSettings().wasOpenedAtLogin;
+  if (!atLogin) showWindow();
+}
+
+const shellCommands = {
+  chooseLocalFolder: (params: { defaultPath?: string }) =>
+    chooseFolder(window, strings().chooseFolderTitle, params),
+};
+
+function onCoreEvent(raw: BridgeEvent): void {
+  const event = raw as AnyBridgeEvent;
+  const before = state;
+  state = applyShellEvent(state, event);
+  const notice = noticeFor(before, event);
+  if (notice !== null) notify(notice);
+  if (event.event === 'snapshot') applyLoginItem();
+  if (event.event === 'core-status' && event.payload.state === 'running') void refreshFromCore();
+  sendBridgeEvent(window?.webContents, event);
+  scheduleTrayRefresh();
+}
+
+/** The shell's own view of the core starts from a snapshot, like the window's. */
+async function refreshFromCore(): Promise<void> {
+  const response = await supervisor?.request({ id: 0, method: 'getSnapshot', params: { jobLimit: 200 } });
+  if (response !== undefined && 'result' in response) {
+    onCoreEvent({ event: 'snapshot', payload: response.result } as BridgeEvent);
+  }
+}
+
+const notify = createNotifier(
+  () => strings(),
+  join(paths.iconsDir, 'icon.png'),
+  () => showWindow(),
+);
+
+function strings(): ShellStrings {
+  return shellStrings(resolveShellLanguage(state.settings?.language, app.getLocale()));
+}
+
+function showWindow(): void {
+  if (window === null || window.isDestroyed()) {
+    window = createMainWindow({
+      preload: paths.preload,
+      pageUrl,
+      icon: join(paths.iconsDir, 'icon.png'),
+      show: true,
+    });
+    window.on('close', (event) => {
+      if (quitting) return;
+      event.preventDefault();
+      window?.hide();
+    });
+    return;
+  }
+  if (window.isMinimized()) window.restore();
+  window.show();
+  window.focus();
+}
+
+function onTrayAction(action: TrayAction): void {
+  const pause = pauseParams(action, Date.now());
+  if (pause !== null) {
+    void invoke({ id: 0, method: 'pauseAll', params: pause });
+    return;
+  }
+  switch (action) {
+    case 'open':
+      showWindow();
+      break;
+    case 'resume':
+      void invoke({ id: 0, method: 'resumeAll', params: {} });
+      break;
+    case 'open-recordings':
+      if (state.settings?.recordingsFolder) void shell.openPath(state.settings.recordingsFolder);
+      break;
+    case 'open-logs':
+      void shell.openPath(dataPaths(app.getPath('userData')).logs);
+      break;
+    case 'quit':
+      app.quit();
+      break;
+  }
+}
+
+/** A tray command's result arrives as events too; only a refusal needs saying here. */
+async function invoke(request: BridgeRequest): Promise<void> {
+  const response = await supervisor?.request(request);
+  if (response !== undefined && 'error' in response)
+    console.warn(`${request.method}: ${response.error.message}`);
+}
+
+function scheduleTrayRefresh(): void {
+  if (trayTimer !== null) return;
+  trayTimer = setTimeout(() => {
+    trayTimer = null;
+    refreshTray();
+  }, TRAY_REFRESH_MS);
+}
+
+function refreshTray(): void {
+  const view = trayViewOf(state);
+  lastTrayView = view;
+  const words = strings();
+  tray?.update(
+    view.state,
+    `${words.appName}: ${words.status(view.status)}`,
+    trayMenuModel(view, state, words),
+  );
+}
+
+/** Offline is a tray state of its own: uploads wait and resume, nothing is wrong. */
+function watchConnectivity(): void {
+  const check = () => {
+    const online = net.isOnline();
+    if (online === state.online) return;
+    state = { ...state, online };
+    scheduleTrayRefresh();
+  };
+  setInterval(check, ONLINE_POLL_MS).unref();
+  powerMonitor.on('resume', check);
+  check();
+}
+
+function applyLoginItem(): void {
+  const item = loginItemFor(state.settings?.startAtLogin ?? true, app.isPackaged);
+  if (item !== null) app.setLoginItemSettings(item);
+}
+
+/** Quit: let the core persist and stop (it resumes at the next start), then leave. */
+function onBeforeQuit(event: Electron.Event): void {
+  if (quitting && supervisor === null) return;
+  event.preventDefault();
+  if (quitting) return;
+  quitting = true;
+  const core = supervisor;
+  void (core?.stop() ?? Promise.resolve()).finally(() => {
+    supervisor = null;
+    tray?.destroy();
+    app.quit();
+  });
+}
+
+/** Read by the Playwright test of the desktop app (npm run test:electron) through app.evaluate. */
+Object.assign(globalThis, { recordingUploaderTrayView: () => lastTrayView });

@@ -1,0 +1,61 @@
+import type { BridgeCommands } from '../src-shared/bridge-contract.ts';
+import type { ShellState } from './shell-state.ts';
+import type { ShellStrings } from './shell-strings.ts';
+import type { TrayView } from './tray-state.ts';
+
+export type TrayAction =
+  | 'open'
+  | 'pause-1h'
+  | 'pause-8h'
+  | 'pause-until-resumed'
+  | 'resume'
+  | 'open-recordings'
+  | 'open-logs'
+  | 'quit';
+
+export type TrayMenuEntry =
+  | { type: 'status'; label: string }
+  | { type: 'separator' }
+  | { type: 'action'; action: TrayAction; label: string; enabled: boolean };
+
+const HOUR_MS = 3_600_000;
+
+/** The tray menu as data: the status line, then the actions, each enabled only where it can act. */
+export function trayMenuModel(view: TrayView, state: ShellState, strings: ShellStrings): TrayMenuEntry[] {
+  const coreUp = state.core.state === 'running';
+  const paused = state.settings?.uploadsPaused === true;
+  const hasFolder = (state.settings?.recordingsFolder ?? '') !== '';
+  const action = (a: TrayAction, label: string, enabled = true): TrayMenuEntry => ({
+    type: 'action',
+    action: a,
+    label,
+    enabled,
+  });
+  return [
+    { type: 'status', label: strings.status(view.status) },
+    { type: 'separator' },
+    action('open', strings.menu.open),
+    { type: 'separator' },
+    action('pause-1h', strings.menu.pause1h, coreUp),
+    action('pause-8h', strings.menu.pause8h, coreUp),
+    action(
+      'pause-until-resumed',
+      strings.menu.pauseUntilResumed,
+      coreUp && !(paused && state.settings?.pausedUntil === null),
+    ),
+    action('resume', strings.menu.resume, coreUp && paused),
+    { type: 'separator' },
+    action('open-recordings', strings.menu.openRecordings, hasFolder),
+    action('open-logs', strings.menu.openLogs),
+    { type: 'separator' },
+    action('quit', strings.menu.quit),
+  ];
+}
+
+/** The pause command a menu entry sends; null for entries that are not a pause. */
+export function pauseParams(action: TrayAction, now: number): BridgeCommands['pauseAll']['params'] | null {
+  if (action === 'pause-1h') return { until: now + HOUR_MS };
+  if (action === 'pause-8h') return { until: now + 8 * HOUR_MS };
+  if (action === 'pause-until-resumed') return { until: null };
+  return null;
+}
