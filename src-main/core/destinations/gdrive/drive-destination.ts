@@ -256,7 +256,7 @@ export class DriveDestination implements Destination {
       mimeType: 'application/json',
       appProperties: properties,
     };
-    await this.#options.api.uploadSmall(metadata, bytes, 'id', signal);
+    await this.#options.api.uploadSmall(metadata, bytes, 'id,name,parents', signal);
   }
 
   /**
