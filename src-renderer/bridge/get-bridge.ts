@@ -1,4 +1,5 @@
-import { BridgeError, type UploaderBridge } from '../../src-shared/bridge-client.ts';
+import type { UploaderBridge } from '../../src-shared/bridge-client.ts';
+import { withBridgeErrors } from './preload-bridge.ts';
 import { bridgeSocketUrl, createWebSocketBridge } from './web-socket-bridge.ts';
 
 declare global {
@@ -24,27 +25,4 @@ export function getBridge(): UploaderBridge {
         : withBridgeErrors(preloaded);
   }
   return bridge;
-}
-
-/** The preload's rejections cross Electron's context bridge as plain {message, code} objects. */
-export function withBridgeErrors(inner: UploaderBridge): UploaderBridge {
-  return {
-    invoke: (method, params) =>
-      inner.invoke(method, params).catch((error: unknown) => {
-        throw asBridgeError(error);
-      }),
-    onEvent: (listener) => inner.onEvent(listener),
-  };
-}
-
-function asBridgeError(error: unknown): BridgeError {
-  if (error instanceof BridgeError) return error;
-  const { message, code } = (typeof error === 'object' && error !== null ? error : {}) as {
-    message?: unknown;
-    code?: unknown;
-  };
-  return new BridgeError(
-    typeof message === 'string' ? message : String(error),
-    typeof code === 'string' ? code : 'failed',
-  );
 }

@@ -1,0 +1,117 @@
+import { EventEmitter } from 'node:events';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { JOB_STATES, type JobState } from '../../src-shared/job.ts';
+import { defaultSettings } from '../../src-shared/settings.ts';
+
+const shown: { title: string; body: string }[] = [];
+class FakeNotification extends EventEmitter {
+  static isSupported = () => true;
+  readonly options: { title: string; body: string };
+  constructor(options: { title: string; body: string }) {
+    super();
+    this.options = options;
+  }
+  show() {
+    shown.push({ title: this.options.title, body: this.options.body });
+  }
+}
+vi.mock('electron', () => ({ Notification: FakeNotification }));
+
+const { NotificationLimiter } = await import('../../src-main/notification-limiter.ts');
+const { noticeFor } = await import('../../src-main/notices.ts');
+const { createNotifier } = await import('../../src-main/notifications.ts');
+const { initialShellState, applyShellEvent } = await import('../../src-main/shell-state.ts');
+const { shellStrings } = await import('../../src-main/shell-strings.ts');
+
+describe('notification rate limits', () => {
+  it('lets one notification of a kind through per minute, each kind on its own clock', () => {
+    const limiter = new NotificationLimiter(60_000);
+    expect(limiter.allow('recording-failed', 0)).toBe(true);
+    expect(limiter.allow('recording-failed', 1)).toBe(false);
+    expect(limiter.allow('sign-in-needed', 2)).toBe(true);
+    expect(limiter.allow('recording-failed', 59_999)).toBe(false);
+    expect(limiter.allow('recording-failed', 60_000)).toBe(true);
+    expect(limiter.allow('sign-in-needed', 60_001)).toBe(false);
+    expect(limiter.allow('sign-in-needed', 60_002)).toBe(true);
+  });
+
+  describe('the notifier (electron mocked)', () => {
+    beforeEach(() => {
+      shown.length = 0;
+      vi.useFakeTimers({ now: 1_000_000 });
+    });
+    afterEach(() => vi.useRealTimers());
+
+    it('shows twenty failures in a second as one notification, and the next one after a minute', () => {
+      const notify = createNotifier(
+        () => shellStrings('en'),
+        '/icons/icon.png',
+        () => {},
+      );
+      for (let i = 0; i < 20; i++)
+        notify({ kind: 'recording-failed', fileName: `r${i}.mp4`, reason: 'HTTP 400' });
+      notify({ kind: 'sign-in-needed', destination: 'onedrive' });
+      expect(shown).toEqual([
+        { title: 'A recording failed to upload', body: 'r0.mp4: HTTP 400' },
+        { title: 'Sign-in needed', body: 'Uploads wait until you sign in to OneDrive again.' },
+      ]);
+      vi.advanceTimersByTime(60_000);
+      notify({ kind: 'recording-failed', fileName: 'late.mp4', reason: null });
+      expect(shown.at(-1)).toEqual({ title: 'A recording failed to upload', body: 'late.mp4' });
+      expect(shown).toHaveLength(3);
+    });
+  });
+});
+
+describe('which events are worth a notification', () => {
+  const base = applyShellEvent(initialShellState(), {
+    event: 'snapshot',
+    payload: {
+      settings: defaultSettings(),
+      totals: {
+        ...(Object.fromEntries(JOB_STATES.map((s) => [s, 0])) as Record<JobState, number>),
+        doneToday: 0,
+      },
+      jobs: [],
+      connections: [{ destination: 'onedrive', state: 'connected', label: 'op@example.com', detail: null }],
+      paused: false,
+    },
+  });
+
+  it('a destination that starts needing a sign-in, once', () => {
+    const event = {
+      event: 'connection-changed' as const,
+      payload: { destination: 'onedrive' as const, state: 'needs-auth' as const, label: null, detail: null },
+    };
+    expect(noticeFor(base, event)).toEqual({ kind: 'sign-in-needed', destination: 'onedrive' });
+    const already = applyShellEvent(base, event);
+    expect(noticeFor(already, event)).toBeNull();
+  });
+
+  it('a recording that failed for good, with its reason; not one that only waits', () => {
+    const failed = {
+      id: 1,
+      destination: 'onedrive' as const,
+      path: '/rec/a.mp4',
+      fileName: 'a.mp4',
+      sizeBytes: 1,
+      state: 'failed' as const,
+      confirmedBytes: 0,
+      attempts: 3,
+      lastError: 'the server refused the file',
+      warning: null,
+      remoteId: null,
+      remoteUrl: null,
+      createdAt: 0,
+      updatedAt: 0,
+      completedAt: null,
+      nextAttemptAt: null,
+    };
+    expect(noticeFor(base, { event: 'job-updated', payload: failed })).toEqual({
+      kind: 'recording-failed',
+      fileName: 'a.mp4',
+      reason: 'the server refused the file',
+    });
+    expect(noticeFor(base, { event: 'job-updated', payload: { ...failed, state: 'waiting' } })).toBeNull();
+  });
+});
