@@ -64,6 +64,9 @@ export function migrate(db: Database, file: string, migrations: readonly Migrati
     const step = migrations[version - 1];
     if (step === undefined) continue;
     db.transaction(() => {
+      // Another process opening the same new database (status beside run) may have applied
+      // this step while we waited for the write lock.
+      if (schemaVersion(db) >= version) return;
       step(db);
       db.pragma(`user_version = ${version}`);
     }).immediate();
