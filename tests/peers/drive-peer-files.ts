@@ -70,8 +70,12 @@ export class DriveFiles {
     return stored;
   }
 
+  /** Deleting a folder deletes everything in it, as in Drive. */
   delete(id: string): boolean {
-    return this.#files.delete(id);
+    const deleted = this.#files.delete(id);
+    if (!deleted) return false;
+    for (const file of this.all()) if (file.parents.includes(id)) this.delete(file.id);
+    return true;
   }
 
   addSharedDrive(name: string): SharedDrive {

@@ -99,12 +99,15 @@ export class UploadSessions {
     return [...this.#sessions.values()];
   }
 
-  /** Every unfinished session is forgotten, as after its week is up. */
-  expireAll(): number {
+  /** Sessions are forgotten, as after their week is up; finished ones too when asked. */
+  expireAll(includeFinished = false): number {
     let count = 0;
-    for (const session of this.#sessions.values()) {
+    for (const [id, session] of this.#sessions) {
       if (session.fileId === null) {
         session.expiresAt = 0;
+        count += 1;
+      } else if (includeFinished) {
+        this.#sessions.delete(id);
         count += 1;
       }
     }

@@ -15,7 +15,7 @@ import type {
 } from '../destination.ts';
 import { type DriveApi, type NewFileMetadata, quoteQuery } from './drive-api.ts';
 import { APP_FOLDER_NAME, type DriveFolders } from './drive-folders.ts';
-import { type DriveFileAnswer, driveFile, UPLOADED_FILE_FIELDS } from './drive-schemas.ts';
+import { type DriveFileAnswer, driveFile, FOLDER_FIELDS, UPLOADED_FILE_FIELDS } from './drive-schemas.ts';
 
 /** Drive takes resumable chunks in multiples of 256 KiB (all but the last). */
 export const DRIVE_CHUNK_MULTIPLE = 256 * 1024;
@@ -268,7 +268,8 @@ export class DriveDestination implements Destination {
     const { folders } = this.#options;
     const root = await folders.root(signal);
     folders.forgetTemplateFolders(item, root.id);
-    const rootStillThere = (await this.#options.api.getFile(root.id, 'id,trashed', signal)) !== null;
+    const rootFile = await this.#options.api.getFile(root.id, FOLDER_FIELDS, signal);
+    const rootStillThere = rootFile !== null && rootFile.trashed !== true;
     if (!rootStillThere) {
       const isAppFolder = root.driveId === null && root.path === `/${APP_FOLDER_NAME}`;
       if (!isAppFolder) {
