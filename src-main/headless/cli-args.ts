@@ -3,6 +3,8 @@ export interface CliArgs {
   command: string | null;
   positionals: string[];
   options: Map<string, string | true>;
+  /** Options given without a value: reported by expectOptions, once an unknown name had its say. */
+  valueless: Set<string>;
 }
 
 const SWITCHES = new Set(['json', 'help', 'web-ui']);
@@ -14,6 +16,7 @@ export class UsageError extends Error {
 export function parseCliArgs(argv: readonly string[]): CliArgs {
   const positionals: string[] = [];
   const options = new Map<string, string | true>();
+  const valueless = new Set<string>();
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] ?? '';
     if (!arg.startsWith('--')) {
@@ -27,12 +30,15 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     }
     const value = inline ?? argv[i + 1];
     if (value === undefined || (inline === undefined && value.startsWith('--'))) {
-      throw new UsageError(`--${name} needs a value`);
+      // Not an error yet: a mistyped switch (--jsn for --json) is an unknown option first.
+      options.set(name, true);
+      valueless.add(name);
+      continue;
     }
     if (inline === undefined) i += 1;
     options.set(name, value);
   }
-  return { command: positionals.shift() ?? null, positionals, options };
+  return { command: positionals.shift() ?? null, positionals, options, valueless };
 }
 
 /** Rejects options the command does not know, so a typo is never silently ignored. */
@@ -40,6 +46,7 @@ export function expectOptions(args: CliArgs, known: readonly string[]): void {
   for (const name of args.options.keys()) {
     if (!known.includes(name)) throw new UsageError(`${args.command ?? ''}: unknown option --${name}`);
   }
+  for (const name of args.valueless) throw new UsageError(`--${name} needs a value`);
 }
 
 export function stringOption(args: CliArgs, name: string): string | undefined {
