@@ -30,13 +30,20 @@ export class HttpClient {
     const timeoutMs = this.#timeoutMs();
     const watchdog = new IdleWatchdog(timeoutMs);
     const combined = AbortSignal.any([signal, watchdog.signal]);
-    const body = request.body instanceof ReadableStream ? watchdog.track(request.body) : request.body;
+    const { body: given, headers } = asPiecesIfLarge(request);
+    const body = given instanceof ReadableStream ? watchdog.track(given) : given;
     const init: RequestInit & { duplex?: 'half' } = { method: request.method, signal: combined };
-    if (request.headers !== undefined) init.headers = request.headers;
+    if (headers !== undefined) init.headers = headers;
     if (body !== undefined) init.body = body as NonNullable<RequestInit['body']>;
     if (body instanceof ReadableStream) init.duplex = 'half';
     try {
-      return await this.#fetch(request.url, init);
+      const response = await this.#fetch(request.url, init);
+      // A server may answer before it has read the whole body: no further piece of the caller's
+      // bytes is handed out then, as the caller may reuse them once this returns. (Whatever is
+      // still on its way belongs to a request that is already answered, and the final hash
+      // check stands behind every byte in any case.)
+      if (given instanceof PieceStream) given.stop();
+      return response;
     } catch (error) {
       if (watchdog.fired && !signal.aborted) {
         throw new TransferFault(
@@ -70,6 +77,51 @@ export class HttpClient {
       );
     }
     return parsed.data;
+  }
+}
+
+/**
+ * fetch copies a byte body twice before it sends a byte (a copy of the buffer source, then a
+ * clone into its byte stream): for a 10 MiB chunk that is 20 MiB of copying and garbage per
+ * request, which halved upload throughput and doubled memory. A large byte body therefore goes as
+ * a stream of views of the caller's bytes, with the Content-Length the byte body would have had.
+ */
+const PIECES_FROM_BYTES = 1024 * 1024;
+const PIECE_BYTES = 256 * 1024;
+
+function asPiecesIfLarge(request: HttpRequest): Pick<HttpRequest, 'body' | 'headers'> {
+  const { body, headers } = request;
+  if (!(body instanceof Uint8Array) || body.byteLength < PIECES_FROM_BYTES) return { body, headers };
+  const hasLength = Object.keys(headers ?? {}).some((name) => name.toLowerCase() === 'content-length');
+  return {
+    body: new PieceStream(body),
+    headers: hasLength ? headers : { ...headers, 'content-length': String(body.byteLength) },
+  };
+}
+
+/** Views of one buffer, PIECE_BYTES at a time, never a copy; stop() ends it where it is. */
+class PieceStream extends ReadableStream<Uint8Array> {
+  readonly #state: { stopped: boolean };
+
+  constructor(bytes: Uint8Array) {
+    const state = { stopped: false };
+    let at = 0;
+    super({
+      pull: (controller) => {
+        if (state.stopped || at >= bytes.byteLength) {
+          controller.close();
+          return;
+        }
+        const end = Math.min(at + PIECE_BYTES, bytes.byteLength);
+        controller.enqueue(bytes.subarray(at, end));
+        at = end;
+      },
+    });
+    this.#state = state;
+  }
+
+  stop(): void {
+    this.#state.stopped = true;
   }
 }
 
