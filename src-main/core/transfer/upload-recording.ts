@@ -7,6 +7,7 @@ import type {
   UploadItem,
 } from '../destinations/destination.ts';
 import { isFault, TransferFault } from '../faults.ts';
+import { ChunkReader } from './chunk-reader.ts';
 import { hashesEqual, MultiHash } from './hashers.ts';
 import { RecordingFile } from './recording-file.ts';
 
@@ -128,6 +129,9 @@ async function send(
   return { hash, committed: null };
 }
 
+/** About half a millisecond of sha256: short enough not to stall a socket that wants feeding. */
+const HASH_SLICE_BYTES = 1024 * 1024;
+
 export function chunkLength(session: RemoteSession, wanted: number): number {
   const multiple = Math.max(1, session.chunkMultiple);
   const capped = session.maxChunkBytes === null ? wanted : Math.min(wanted, session.maxChunkBytes);
@@ -143,41 +147,66 @@ async function sendChunks(
   const { item, destination, signal } = input;
   const total = item.sizeBytes;
   const size = chunkLength(session, input.chunkSizeBytes);
-  // The hash always covers exactly the bytes the remote confirmed: [0, confirmed).
+  // The hash covers exactly the bytes the remote confirmed, [0, confirmed): all but the last
+  // answer's are in `hash`; the last answer's are `unhashed`, folded in while the next chunk
+  // travels, and never a byte the remote did not confirm.
   let hash = await hashPrefix(input, file, startAt, size);
+  let unhashed: Uint8Array = new Uint8Array(0);
   let confirmed = startAt;
-  const buffer = Buffer.allocUnsafe(Math.min(size, Math.max(total, 1)));
   if (total === 0) {
     const answer = await destination.putChunk(session, { start: 0, bytes: new Uint8Array(0), total }, signal);
     if (!answer.complete) throw incomplete(input, answer.confirmed);
     return { hash, committed: answer.file };
   }
+  const reader = new ChunkReader(file, Math.min(size, total));
+  let overlapped: Promise<void> = Promise.resolve();
   let committed: RemoteFile | null = null;
-  while (confirmed < total) {
-    if (signal.aborted) throw new TransferFault('cancelled', `upload of ${item.path} was stopped`);
-    await file.assertUnchanged();
-    const length = Math.min(size, total - confirmed);
-    const bytes = await file.read(confirmed, length, buffer);
-    const answer = await destination.putChunk(session, { start: confirmed, bytes, total }, signal);
-    const now = answer.complete ? total : answer.confirmed;
-    if (answer.complete) committed = answer.file;
-    if (now > confirmed + length || now > total) {
-      throw new TransferFault(
-        'rejected',
-        `${destination.kind} confirmed ${now} bytes of ${item.fileName}, more than was sent`,
-      );
+  try {
+    while (confirmed < total) {
+      if (signal.aborted) throw new TransferFault('cancelled', `upload of ${item.path} was stopped`);
+      await file.assertUnchanged();
+      const length = Math.min(size, total - confirmed);
+      const bytes = await reader.read(confirmed, length);
+      const answered = destination.putChunk(session, { start: confirmed, bytes, total }, signal);
+      // While this chunk travels, the CPU hashes the last one and the disk reads the next one.
+      const next = confirmed + length;
+      overlapped = hashInSlices(hash, unhashed).then(() => {
+        if (next < total) reader.readAhead(next, Math.min(size, total - next));
+      });
+      const [answer] = await Promise.all([answered, overlapped]);
+      const now = answer.complete ? total : answer.confirmed;
+      if (answer.complete) committed = answer.file;
+      if (now > confirmed + length || now > total) {
+        throw new TransferFault(
+          'rejected',
+          `${destination.kind} confirmed ${now} bytes of ${item.fileName}, more than was sent`,
+        );
+      }
+      if (now >= confirmed) {
+        unhashed = bytes.subarray(0, now - confirmed);
+      } else {
+        // The remote lost bytes it had confirmed: the hash must be rebuilt to match.
+        hash = await hashPrefix(input, file, now, size);
+        unhashed = new Uint8Array(0);
+      }
+      if (now !== confirmed) input.checkpoint.saveProgress(now);
+      confirmed = now;
+      input.onProgress(confirmed);
     }
-    if (now >= confirmed) {
-      hash.update(bytes.subarray(0, now - confirmed));
-    } else {
-      // The remote lost bytes it had confirmed: the hash must be rebuilt to match.
-      hash = await hashPrefix(input, file, now, size);
-    }
-    if (now !== confirmed) input.checkpoint.saveProgress(now);
-    confirmed = now;
-    input.onProgress(confirmed);
+    hash.update(unhashed);
+    return { hash, committed };
+  } finally {
+    await overlapped.catch(() => {});
+    await reader.settle();
   }
-  return { hash, committed };
+}
+
+/** Hashes in slices, letting I/O run between them, so a chunk in flight keeps moving. */
+async function hashInSlices(hash: MultiHash, bytes: Uint8Array): Promise<void> {
+  for (let at = 0; at < bytes.byteLength; at += HASH_SLICE_BYTES) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    hash.update(bytes.subarray(at, at + HASH_SLICE_BYTES));
+  }
 }
 
 function incomplete(input: TransferInput, confirmed: number): TransferFault {
@@ -204,8 +233,9 @@ async function sendWhole(
         return;
       }
       const length = Math.min(pieceSize, total - position);
-      // A fresh buffer per piece: fetch may still hold the previous one while it writes.
-      const bytes = await file.read(position, length);
+      // A fresh buffer per piece: fetch may still hold the previous one while it writes. Not
+      // zero-filled first: the read fills every byte or throws.
+      const bytes = await file.read(position, length, Buffer.allocUnsafe(length));
       hash.update(bytes);
       position += length;
       input.onProgress(position);
