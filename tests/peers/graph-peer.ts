@@ -121,7 +121,7 @@ export class GraphPeer {
   files(): Array<DriveItem & { path: string }> {
     return this.drive.files().map((item) => ({
       ...item,
-      path: `${this.drive.pathOf(item.id).replace(/^\/drive\/root:/, '')}/${item.name}`,
+      path: `${this.drive.pathOf(item.parentId ?? item.id).replace(/^\/drive\/root:/, '')}/${item.name}`,
     }));
   }
 
@@ -275,7 +275,8 @@ export class GraphPeer {
   }
 
   #children(res: ServerResponse, url: URL, item: DriveItem): void {
-    const top = Number(url.searchParams.get('$top') ?? this.#options.pageSize ?? 200);
+    // Server-driven paging: a page is never longer than the server's own size, whatever $top asks.
+    const top = Math.min(Number(url.searchParams.get('$top') ?? 200), this.#options.pageSize ?? 200);
     const skip = Number(url.searchParams.get('$skiptoken') ?? 0);
     const all = this.drive.children(item.id);
     const page = all.slice(skip, skip + top);

@@ -5,18 +5,23 @@ import type { SecretStore } from '../../../auth/secret-store.ts';
 export const ONEDRIVE_CACHE_SECRET = 'onedrive.token-cache';
 
 /**
- * MSAL's token cache lives in the SecretStore, read before and written after every access,
- * so nothing of it ever touches SQLite, a settings file or a log, and another process that
- * signs in (the headless `connect`) is seen by this one.
+ * MSAL's token cache lives in the SecretStore, so nothing of it ever touches SQLite, a settings
+ * file or a log. It is read from the keychain once and written back whenever MSAL changed it;
+ * between those, MSAL works on the copy in memory (which also spares the keychain a read for
+ * every request).
  */
 export function secretCachePlugin(secrets: SecretStore): ICachePlugin {
+  let current: string | null = null;
   return {
     beforeCacheAccess: async (context: TokenCacheContext) => {
-      const stored = await secrets.get(ONEDRIVE_CACHE_SECRET);
-      context.tokenCache.deserialize(stored ?? '{}');
+      // Only what was found is kept: an absent answer is asked again next time.
+      current ??= await secrets.get(ONEDRIVE_CACHE_SECRET);
+      context.tokenCache.deserialize(current ?? '{}');
     },
     afterCacheAccess: async (context: TokenCacheContext) => {
-      if (context.cacheHasChanged) await secrets.set(ONEDRIVE_CACHE_SECRET, context.tokenCache.serialize());
+      if (!context.cacheHasChanged) return;
+      current = context.tokenCache.serialize();
+      await secrets.set(ONEDRIVE_CACHE_SECRET, current);
     },
   };
 }

@@ -149,6 +149,11 @@ export class OneDriveAuth {
     this.#app = null;
   }
 
+  /** Reads the credentials from the keychain again at the next use: another process may have signed in. */
+  reload(): void {
+    this.#app = null;
+  }
+
   /** Identifies the stored credentials without revealing them: tells when another process signed in. */
   async credentialsFingerprint(): Promise<string | null> {
     const stored = await this.#options.secrets.get(ONEDRIVE_CACHE_SECRET);

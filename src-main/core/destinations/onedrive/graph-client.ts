@@ -1,0 +1,73 @@
+import type { z } from 'zod';
+import { TransferFault } from '../../faults.ts';
+import type { HttpClient, HttpRequest } from '../http-client.ts';
+import { faultFromResponse } from '../http-fault.ts';
+
+export interface GraphClientOptions {
+  baseUrl(): string;
+  http: HttpClient;
+  /** An access token; `forceRefresh` after Graph refused the last one. Throws TransferFault. */
+  token(forceRefresh: boolean): Promise<string>;
+  now(): number;
+}
+
+/**
+ * Requests to Microsoft Graph with the signed-in user's token. A 401 gets one silent refresh and
+ * one more try, because a token may be revoked or cut short before its stated end; a second 401
+ * is an auth fault. Upload URLs are not sent through here: they must never carry a token.
+ */
+export class GraphClient {
+  readonly #options: GraphClientOptions;
+
+  constructor(options: GraphClientOptions) {
+    this.#options = options;
+  }
+
+  /** `path` below the Graph base URL (e.g. "/me/drive"), or an absolute `@odata.nextLink`. */
+  url(path: string, query: Record<string, string> = {}): string {
+    const base = this.#options.baseUrl().replace(/\/+$/, '');
+    const url = new URL(/^https?:\/\//.test(path) ? path : `${base}${path}`);
+    for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
+    return url.toString();
+  }
+
+  async send(request: HttpRequest, signal: AbortSignal): Promise<Response> {
+    const what = `OneDrive ${request.what}`;
+    const first = await this.#sendWith(await this.#options.token(false), request, what, signal);
+    if (first.status !== 401) return first;
+    await first.body?.cancel();
+    const second = await this.#sendWith(await this.#options.token(true), request, what, signal);
+    if (second.status === 401) throw await this.fault(second, request.what);
+    return second;
+  }
+
+  /** Sends without a token: for upload URLs, which carry their own authorization. */
+  sendBare(request: HttpRequest, signal: AbortSignal): Promise<Response> {
+    return this.#options.http.send({ ...request, what: `OneDrive ${request.what}` }, signal);
+  }
+
+  json<S extends z.ZodType>(response: Response, schema: S, what: string): Promise<z.infer<S>> {
+    return this.#options.http.json(response, schema, `OneDrive ${what}`);
+  }
+
+  fault(response: Response, what: string, sessionUrl = false): Promise<TransferFault> {
+    return faultFromResponse(response, { what: `OneDrive ${what}`, sessionUrl, now: this.#options.now() });
+  }
+
+  #sendWith(token: string, request: HttpRequest, what: string, signal: AbortSignal): Promise<Response> {
+    if (token === '') throw new TransferFault('auth', 'no OneDrive access token');
+    const headers = { ...request.headers, authorization: `Bearer ${token}` };
+    return this.#options.http.send({ ...request, headers, what }, signal);
+  }
+}
+
+/** `/drives/{id}` for a known drive, `/me/drive` for the signed-in user's own. */
+export function drivePath(driveId: string | null): string {
+  return driveId === null ? '/me/drive' : `/drives/${encodeURIComponent(driveId)}`;
+}
+
+/** An item by id, or a child of it by name: `…/items/{id}:/{name}:`. */
+export function itemPath(driveId: string | null, itemId: string, childName?: string): string {
+  const item = `${drivePath(driveId)}/items/${encodeURIComponent(itemId)}`;
+  return childName === undefined ? item : `${item}:/${encodeURIComponent(childName)}:`;
+}

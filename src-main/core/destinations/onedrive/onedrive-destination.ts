@@ -1,0 +1,430 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Settings } from '../../../../src-shared/settings.ts';
+import { TransferFault } from '../../faults.ts';
+import type { Logger } from '../../logging/logger.ts';
+import type { AccountStore } from '../../store/account-store.ts';
+import { registerHash } from '../../transfer/hashers.ts';
+import type {
+  Chunk,
+  Destination,
+  HashSet,
+  RemoteFile,
+  RemoteOffset,
+  RemoteSession,
+  UploadItem,
+} from '../destination.ts';
+import { ensureFolderPath } from '../remote-folder-path.ts';
+import { expandTemplate, recordingStart } from '../remote-subfolder-template.ts';
+import { type GraphClient, itemPath } from './graph-client.ts';
+import {
+  type DriveItemAnswer,
+  driveItemAnswer,
+  uploadProgressAnswer,
+  uploadSessionAnswer,
+} from './graph-schemas.ts';
+import type { OneDriveFolders } from './onedrive-folders.ts';
+import { oneDriveName, oneDriveNameIn } from './onedrive-names.ts';
+import { QuickXorHash, quickXorHashOf } from './quick-xor-hash.ts';
+
+registerHash('quickXorHash', () => new QuickXorHash());
+
+/** Graph: simple upload up to 4 MiB; session fragments in multiples of 320 KiB, under 60 MiB. */
+export const SIMPLE_UPLOAD_MAX = 4 * 1024 * 1024;
+export const FRAGMENT_MULTIPLE = 320 * 1024;
+export const FRAGMENT_MAX = 60 * 1024 * 1024 - 1;
+/** Where recordings go when the operator has not chosen a folder. */
+export const DEFAULT_FOLDER_NAME = 'Recordings';
+const ITEM_FIELDS = 'id,name,size,file,webUrl,parentReference';
+
+export interface OneDriveDestinationOptions {
+  graph: GraphClient;
+  folders: OneDriveFolders;
+  settings(): Settings;
+  accounts: AccountStore;
+  logger: Logger;
+}
+
+interface Target {
+  driveId: string | null;
+  parentId: string;
+  /** Display path of the parent, for the path-length rule and messages. */
+  folderPath: string;
+  /** What to forget if the parent turns out to be gone: the remembered template folders. */
+  rootId: string;
+  segments: string[];
+}
+
+/**
+ * OneDrive through Microsoft Graph. Files up to 4 MiB go in one `PUT …/content`; larger ones
+ * through an upload session whose `uploadUrl` the chunk loop persists before the first fragment,
+ * sent without a token, resumed from `nextExpectedRanges`. Graph commits the file on its last
+ * byte, and reports quickXorHash, which is compared with the one computed while reading.
+ */
+export class OneDriveDestination implements Destination {
+  readonly kind = 'onedrive' as const;
+  readonly hashes = ['quickXorHash'] as const;
+  readonly #options: OneDriveDestinationOptions;
+  readonly #graph: GraphClient;
+
+  constructor(options: OneDriveDestinationOptions) {
+    this.#options = options;
+    this.#graph = options.graph;
+  }
+
+  async testConnection(signal: AbortSignal): Promise<void> {
+    const url = this.#graph.url('/me/drive', { $select: 'id' });
+    const response = await this.#graph.send({ method: 'GET', url, what: 'GET /me/drive' }, signal);
+    if (!response.ok) throw await this.#graph.fault(response, 'GET /me/drive');
+    await response.body?.cancel();
+  }
+
+  async findExisting(item: UploadItem, signal: AbortSignal): Promise<RemoteFile | null> {
+    const target = await this.#target(item, signal);
+    const found = await this.#child(target, this.#name(item.fileName, target), signal);
+    if (found === null || found.size !== item.sizeBytes || !found.file) return null;
+    return remoteFileOf(found);
+  }
+
+  async startSession(item: UploadItem, signal: AbortSignal): Promise<RemoteSession> {
+    const target = await this.#target(item, signal);
+    const name = this.#name(item.fileName, target);
+    const where = { driveId: target.driveId, parentId: target.parentId, name };
+    if (item.sizeBytes <= SIMPLE_UPLOAD_MAX) {
+      // One request holds the whole file: a "chunk" as long as the file.
+      return {
+        mode: 'chunked',
+        chunkMultiple: Math.max(1, item.sizeBytes),
+        maxChunkBytes: SIMPLE_UPLOAD_MAX,
+        expiresAt: null,
+        state: { kind: 'simple', ...where },
+      };
+    }
+    const what = 'POST createUploadSession';
+    const response = await this.#graph.send(
+      {
+        method: 'POST',
+        url: this.#graph.url(`${itemPath(target.driveId, target.parentId, name)}/createUploadSession`),
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ item: { '@microsoft.graph.conflictBehavior': this.#conflict(), name } }),
+        what,
+      },
+      signal,
+    );
+    if (response.status === 404) throw await this.#parentGone(response, target);
+    if (!response.ok) throw await this.#graph.fault(response, what);
+    const answer = await this.#graph.json(response, uploadSessionAnswer, what);
+    return {
+      mode: 'chunked',
+      chunkMultiple: FRAGMENT_MULTIPLE,
+      maxChunkBytes: FRAGMENT_MAX,
+      // Graph extends a session with every fragment: its end is learnt by asking (404 = gone).
+      expiresAt: null,
+      state: { kind: 'session', ...where, uploadUrl: answer.uploadUrl },
+    };
+  }
+
+  async probe(session: RemoteSession, item: UploadItem, signal: AbortSignal): Promise<RemoteOffset> {
+    if (session.state.kind === 'simple') {
+      // A simple upload is all or nothing: it is either stored already or sent again.
+      const found = await this.#child(where(session), stateText(session, 'name'), signal);
+      if (found?.file && found.size === item.sizeBytes) {
+        return { complete: true, file: remoteFileOf(found) };
+      }
+      return { complete: false, confirmed: 0 };
+    }
+    return this.#askProgress(session, signal);
+  }
+
+  async putChunk(session: RemoteSession, chunk: Chunk, signal: AbortSignal): Promise<RemoteOffset> {
+    if (session.state.kind === 'simple') return this.#putSimple(session, chunk, signal);
+    const end = chunk.start + chunk.bytes.byteLength - 1;
+    const what = 'PUT upload fragment';
+    const response = await this.#graph.sendBare(
+      {
+        method: 'PUT',
+        url: stateText(session, 'uploadUrl'),
+        headers: {
+          'content-range': `bytes ${chunk.start}-${end}/${chunk.total}`,
+          'content-type': 'application/octet-stream',
+        },
+        body: chunk.bytes,
+        what,
+      },
+      signal,
+    );
+    if (response.status === 202) return this.#progressOf(response, what);
+    if (response.status === 200 || response.status === 201) {
+      const stored = await this.#graph.json(response, driveItemAnswer, what);
+      this.#logRenamed(session, stored);
+      return { complete: true, file: remoteFileOf(stored) };
+    }
+    if (response.status === 416) {
+      // Graph already holds (some of) this range: ask where it stands and go on from there.
+      await response.body?.cancel();
+      return this.#askProgress(session, signal);
+    }
+    if (response.status === 409) throw await this.#conflictFault(response, session);
+    throw await this.#graph.fault(response, what, true);
+  }
+
+  sendWhole(): Promise<void> {
+    return Promise.reject(new TransferFault('rejected', 'OneDrive uploads are always sent in fragments'));
+  }
+
+  async finish(
+    session: RemoteSession,
+    item: UploadItem,
+    local: HashSet,
+    signal: AbortSignal,
+    committed: RemoteFile | null,
+  ): Promise<RemoteFile> {
+    let file = committed;
+    if (file === null) {
+      const found = await this.#child(where(session), stateText(session, 'name'), signal);
+      if (found === null || found.size !== item.sizeBytes) {
+        throw new TransferFault('retriable', `OneDrive received ${item.fileName} but does not list it yet`);
+      }
+      file = remoteFileOf(found);
+    }
+    if (file.hashes.quickXorHash === undefined) file = await this.#withHash(file, signal);
+    if (committed !== null && file.hashes.quickXorHash !== local.quickXorHash) {
+      // The stored bytes are not the recording's: they must not stay there looking like it.
+      await this.#delete(session, file.id, signal);
+      throw new TransferFault(
+        'hash-mismatch',
+        `OneDrive stored ${item.fileName} with quickXorHash ${file.hashes.quickXorHash}, but the local file's is ${local.quickXorHash}`,
+      );
+    }
+    return file;
+  }
+
+  /** The metadata sidecar goes beside the video, under OneDrive's name rules; once only. */
+  async placeSidecar(item: UploadItem, _video: RemoteFile, signal: AbortSignal): Promise<void> {
+    const sidecar = item.sidecar;
+    if (sidecar === null || sidecar.json === null) return;
+    const bytes: Uint8Array = await readFile(sidecar.path).catch(() =>
+      Buffer.from(JSON.stringify(sidecar.json)),
+    );
+    const target = await this.#target(item, signal);
+    const name = this.#name(basename(sidecar.path), target);
+    const existing = await this.#child(target, name, signal);
+    if (existing?.size === bytes.byteLength && existing.file?.hashes?.quickXorHash === quickXorHashOf(bytes))
+      return;
+    if (bytes.byteLength > FRAGMENT_MAX) {
+      throw new TransferFault(
+        'rejected',
+        `the metadata sidecar ${sidecar.path} is too large for OneDrive (${bytes.byteLength} bytes)`,
+      );
+    }
+    const session: RemoteSession =
+      bytes.byteLength <= SIMPLE_UPLOAD_MAX
+        ? {
+            mode: 'chunked',
+            chunkMultiple: 1,
+            maxChunkBytes: null,
+            expiresAt: null,
+            state: { kind: 'simple', driveId: target.driveId, parentId: target.parentId, name },
+          }
+        : await this.startSession(
+            { ...item, fileName: basename(sidecar.path), sizeBytes: bytes.byteLength, sidecar: null },
+            signal,
+          );
+    const answer = await this.putChunk(session, { start: 0, bytes, total: bytes.byteLength }, signal);
+    if (!answer.complete)
+      throw new TransferFault('retriable', `OneDrive did not store the whole sidecar of ${item.fileName}`);
+  }
+
+  async #putSimple(session: RemoteSession, chunk: Chunk, signal: AbortSignal): Promise<RemoteOffset> {
+    if (chunk.start !== 0 || chunk.bytes.byteLength !== chunk.total) {
+      throw new TransferFault(
+        'rejected',
+        'a simple OneDrive upload must carry the whole file in one request',
+      );
+    }
+    const what = 'PUT content';
+    const target = where(session);
+    const response = await this.#graph.send(
+      {
+        method: 'PUT',
+        url: this.#graph.url(
+          `${itemPath(target.driveId, target.parentId, stateText(session, 'name'))}/content`,
+          {
+            '@microsoft.graph.conflictBehavior': this.#conflict(),
+          },
+        ),
+        headers: { 'content-type': 'application/octet-stream' },
+        body: chunk.bytes,
+        what,
+      },
+      signal,
+    );
+    if (response.status === 409) throw await this.#conflictFault(response, session);
+    if (response.status !== 200 && response.status !== 201) throw await this.#graph.fault(response, what);
+    const stored = await this.#graph.json(response, driveItemAnswer, what);
+    this.#logRenamed(session, stored);
+    return { complete: true, file: remoteFileOf(stored) };
+  }
+
+  async #askProgress(session: RemoteSession, signal: AbortSignal): Promise<RemoteOffset> {
+    const what = 'GET upload session';
+    const response = await this.#graph.sendBare(
+      { method: 'GET', url: stateText(session, 'uploadUrl'), what },
+      signal,
+    );
+    if (!response.ok) throw await this.#graph.fault(response, what, true);
+    return this.#progressOf(response, what);
+  }
+
+  /** `nextExpectedRanges`: the first missing byte is where the contiguous prefix ends. */
+  async #progressOf(response: Response, what: string): Promise<RemoteOffset> {
+    const answer = await this.#graph.json(response, uploadProgressAnswer, what);
+    const first = answer.nextExpectedRanges[0];
+    if (first === undefined) return { complete: true, file: null };
+    return { complete: false, confirmed: Number(first.split('-')[0]) };
+  }
+
+  async #child(
+    target: { driveId: string | null; parentId: string },
+    name: string,
+    signal: AbortSignal,
+  ): Promise<DriveItemAnswer | null> {
+    const what = 'GET item by name';
+    const url = this.#graph.url(itemPath(target.driveId, target.parentId, name), { $select: ITEM_FIELDS });
+    const response = await this.#graph.send({ method: 'GET', url, what }, signal);
+    if (response.status === 404) {
+      await response.body?.cancel();
+      return null;
+    }
+    if (!response.ok) throw await this.#graph.fault(response, what);
+    return this.#graph.json(response, driveItemAnswer, what);
+  }
+
+  /** Some drives compute the hash a moment after the commit: ask once more for it. */
+  async #withHash(file: RemoteFile, signal: AbortSignal): Promise<RemoteFile> {
+    const driveId = this.#options.settings().oneDriveFolder?.driveId ?? null;
+    const what = 'GET item';
+    const url = this.#graph.url(itemPath(driveId, file.id), { $select: ITEM_FIELDS });
+    const response = await this.#graph.send({ method: 'GET', url, what }, signal);
+    if (!response.ok) throw await this.#graph.fault(response, what);
+    const item = remoteFileOf(await this.#graph.json(response, driveItemAnswer, what));
+    if (item.hashes.quickXorHash === undefined) {
+      throw new TransferFault(
+        'retriable',
+        'OneDrive has not reported the quickXorHash of the stored file yet',
+      );
+    }
+    return item;
+  }
+
+  async #delete(session: RemoteSession, id: string, signal: AbortSignal): Promise<void> {
+    const url = this.#graph.url(itemPath(where(session).driveId, id));
+    try {
+      const response = await this.#graph.send({ method: 'DELETE', url, what: 'DELETE item' }, signal);
+      await response.body?.cancel();
+    } catch (error) {
+      this.#options.logger.warn('a mismatched OneDrive file could not be deleted', {
+        reason: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
+  /** The folder a recording goes to: the chosen one (else /Recordings) plus the subfolder template. */
+  async #target(item: UploadItem, signal: AbortSignal): Promise<Target> {
+    const settings = this.#options.settings();
+    const chosen = settings.oneDriveFolder;
+    const driveId = chosen?.driveId ?? null;
+    const rootId = chosen?.id ?? 'root';
+    const sidecar = item.sidecar?.json ?? null;
+    const templated = expandTemplate(
+      settings.remoteSubfolderTemplate,
+      { startedAt: recordingStart(sidecar, item.mtimeMs), sidecar },
+      // An empty segment is dropped by the template, so it must stay empty here.
+      (segment) => (segment === '' ? '' : oneDriveName(segment)),
+    );
+    const segments = chosen === null ? [DEFAULT_FOLDER_NAME, ...templated] : templated;
+    const basePath = chosen === null || chosen.path === '/' ? '' : chosen.path;
+    const folderPath = `${basePath}/${segments.join('/')}`.replace(/\/+$/, '') || '/';
+    const parentId =
+      segments.length === 0
+        ? rootId
+        : await ensureFolderPath(
+            'onedrive',
+            rootId,
+            segments,
+            this.#options.folders,
+            this.#options.accounts,
+            signal,
+          );
+    return { driveId, parentId, folderPath, rootId, segments };
+  }
+
+  #name(original: string, target: Target): string {
+    const name = oneDriveNameIn(target.folderPath, original);
+    if (name !== original)
+      this.#options.logger.info('name changed to suit OneDrive', { from: original, to: name });
+    return name;
+  }
+
+  #logRenamed(session: RemoteSession, stored: DriveItemAnswer): void {
+    const wanted = session.state.name;
+    if (stored.name !== undefined && stored.name !== wanted) {
+      this.#options.logger.info(
+        'OneDrive stored the recording under another name (conflict behaviour rename)',
+        {
+          wanted: String(wanted),
+          stored: stored.name,
+        },
+      );
+    }
+  }
+
+  /** A remembered template folder was deleted remotely: forget it, so the next try makes it again. */
+  async #parentGone(response: Response, target: Target): Promise<TransferFault> {
+    const fault = await this.#graph.fault(response, 'POST createUploadSession');
+    if (target.segments.length === 0) return fault;
+    for (let depth = 1; depth <= target.segments.length; depth += 1) {
+      this.#options.accounts.forgetRemoteFolder(
+        'onedrive',
+        target.rootId,
+        target.segments.slice(0, depth).join('/'),
+      );
+    }
+    return new TransferFault('retriable', `${fault.message}; the folder ${target.folderPath} is made again`);
+  }
+
+  async #conflictFault(response: Response, session: RemoteSession): Promise<TransferFault> {
+    const fault = await this.#graph.fault(response, 'upload');
+    return new TransferFault(
+      'rejected',
+      `OneDrive already holds a file named "${String(session.state.name)}" there and the conflict behaviour is "${this.#conflict()}" (${fault.message})`,
+      { status: 409 },
+    );
+  }
+
+  #conflict(): Settings['oneDriveConflictBehavior'] {
+    return this.#options.settings().oneDriveConflictBehavior;
+  }
+}
+
+function remoteFileOf(item: DriveItemAnswer): RemoteFile {
+  const hash = item.file?.hashes?.quickXorHash;
+  return {
+    id: item.id,
+    url: item.webUrl ?? null,
+    hashes: typeof hash === 'string' && hash !== '' ? { quickXorHash: hash } : {},
+  };
+}
+
+function where(session: RemoteSession): { driveId: string | null; parentId: string } {
+  const driveId = session.state.driveId;
+  return { driveId: typeof driveId === 'string' ? driveId : null, parentId: stateText(session, 'parentId') };
+}
+
+function stateText(session: RemoteSession, key: string): string {
+  const value = session.state[key];
+  if (typeof value !== 'string' || value === '') {
+    throw new TransferFault('rejected', `the saved OneDrive upload session has no ${key}; it starts over`);
+  }
+  return value;
+}

@@ -1,0 +1,211 @@
+import type { ConnectionView, RemoteFolder } from '../../../../src-shared/bridge-contract.ts';
+import { isFault } from '../../faults.ts';
+import type { DestinationProvider } from '../destination-provider.ts';
+import type { ProviderContext } from '../provider-context.ts';
+import { OneDriveAuth } from './auth/onedrive-auth.ts';
+import { GraphClient } from './graph-client.ts';
+import { driveAnswer, meAnswer } from './graph-schemas.ts';
+import { OneDriveDestination } from './onedrive-destination.ts';
+import { OneDriveFolders } from './onedrive-folders.ts';
+
+export interface OneDriveProviderOptions {
+  /** How long a sign-in waits for the person in the browser. */
+  signInTimeoutMs?: number;
+}
+
+interface Rejection {
+  reason: string;
+  /** The stored credentials that were rejected, so new ones (from another process) are noticed. */
+  fingerprint: Promise<string | null>;
+}
+
+/**
+ * OneDrive for the uploader: Microsoft sign-in, the account and drive for the status (name,
+ * UPN, drive type, free space), the folder picker, and the upload destination.
+ */
+export class OneDriveProvider implements DestinationProvider {
+  readonly kind = 'onedrive' as const;
+  readonly destination: OneDriveDestination;
+  readonly #context: ProviderContext;
+  readonly #auth: OneDriveAuth;
+  readonly #graph: GraphClient;
+  readonly #folders: OneDriveFolders;
+  #rejected: Rejection | null = null;
+  #lastError: string | null = null;
+
+  constructor(context: ProviderContext, options: OneDriveProviderOptions = {}) {
+    this.#context = context;
+    const { host } = context;
+    this.#auth = new OneDriveAuth({
+      settings: () => {
+        const s = context.settings();
+        return {
+          clientId: s.oneDriveClientId,
+          tenant: s.oneDriveTenant,
+          authorityHost: s.oneDriveAuthorityHost,
+        };
+      },
+      fetch: host.fetch,
+      openBrowser: (url) => host.openBrowser(url),
+      secrets: host.secrets,
+      logger: host.logger,
+      requestTimeoutMs: () => context.settings().requestTimeoutSeconds * 1000,
+      ...(options.signInTimeoutMs === undefined ? {} : { signInTimeoutMs: options.signInTimeoutMs }),
+    });
+    this.#graph = new GraphClient({
+      baseUrl: () => context.settings().graphBaseUrl,
+      http: context.http,
+      token: (forceRefresh) => this.#auth.accessToken(forceRefresh),
+      now: () => host.clock.now(),
+    });
+    this.#folders = new OneDriveFolders(this.#graph, () => this.#driveId());
+    this.destination = new OneDriveDestination({
+      graph: this.#graph,
+      folders: this.#folders,
+      settings: () => context.settings(),
+      accounts: context.accounts,
+      logger: host.logger,
+    });
+  }
+
+  isReady(): boolean {
+    return (
+      this.#context.settings().oneDriveClientId.trim() !== '' &&
+      this.#context.accounts.get(this.kind) !== null
+    );
+  }
+
+  connection(): ConnectionView {
+    const account = this.#context.accounts.get(this.kind);
+    const base = { destination: this.kind, label: account?.label ?? null };
+    if (this.#context.settings().oneDriveClientId.trim() === '') {
+      return { ...base, state: 'not-configured', detail: 'no app registration is set (oneDriveClientId)' };
+    }
+    if (account === null)
+      return { ...base, state: 'needs-auth', detail: 'not signed in: connect to sign in' };
+    if (this.#rejected !== null) {
+      return { ...base, state: 'needs-auth', detail: `sign in again: ${this.#rejected.reason}` };
+    }
+    if (this.#lastError !== null) return { ...base, state: 'error', detail: this.#lastError };
+    return { ...base, state: 'connected', detail: describeDrive(account.details) };
+  }
+
+  async checkConnection(signal: AbortSignal): Promise<ConnectionView> {
+    if (this.isReady()) {
+      try {
+        await this.#refreshAccount(signal);
+        this.#lastError = null;
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        if (isFault(error, 'auth')) this.credentialsRejected(reason);
+        else this.#lastError = reason;
+      }
+    }
+    return this.connection();
+  }
+
+  async connect(signal: AbortSignal): Promise<ConnectionView> {
+    await this.#auth.signIn(signal);
+    this.#rejected = null;
+    this.#lastError = null;
+    await this.#refreshAccount(AbortSignal.any([signal, AbortSignal.timeout(this.#timeoutMs())]));
+    return this.connection();
+  }
+
+  async disconnect(): Promise<ConnectionView> {
+    await this.#auth.signOut();
+    this.#context.accounts.clear(this.kind);
+    this.#rejected = null;
+    this.#lastError = null;
+    // A folder id means nothing in another account's drive.
+    if (this.#context.settings().oneDriveFolder !== null)
+      await this.#context.saveSettings({ oneDriveFolder: null });
+    this.#context.host.logger.info('signed out of OneDrive');
+    return this.connection();
+  }
+
+  listFolders(parentId: string | null, signal: AbortSignal): Promise<RemoteFolder[]> {
+    return this.#folders.list(parentId, signal);
+  }
+
+  createFolder(parentId: string | null, name: string, signal: AbortSignal): Promise<RemoteFolder> {
+    return this.#folders.create(parentId, name, signal);
+  }
+
+  describeFolder(folderId: string, signal: AbortSignal): Promise<RemoteFolder> {
+    return this.#folders.describe(folderId, signal);
+  }
+
+  credentialsRejected(reason: string): void {
+    this.#rejected = { reason, fingerprint: this.#auth.credentialsFingerprint().catch(() => null) };
+  }
+
+  async credentialsReplaced(): Promise<boolean> {
+    const rejected = this.#rejected;
+    if (rejected === null) return false;
+    const [before, now] = await Promise.all([rejected.fingerprint, this.#auth.credentialsFingerprint()]);
+    if (now === null || now === before) return false;
+    this.#auth.reload();
+    if ((await this.#auth.account()) === null) return false;
+    this.#rejected = null;
+    await this.#refreshAccount(AbortSignal.timeout(this.#timeoutMs())).catch(() => {});
+    return true;
+  }
+
+  /** Who is signed in and what their drive holds: GET /me and GET /me/drive. */
+  async #refreshAccount(signal: AbortSignal): Promise<void> {
+    const me = await this.#get('/me', 'displayName,userPrincipalName,id', meAnswer, signal);
+    const drive = await this.#get('/me/drive', 'id,driveType,quota', driveAnswer, signal);
+    const upn = me.userPrincipalName ?? null;
+    const name = me.displayName ?? null;
+    const label = name !== null && upn !== null ? `${name} (${upn})` : (name ?? upn ?? 'OneDrive account');
+    this.#context.accounts.set(this.kind, label, {
+      displayName: name,
+      userPrincipalName: upn,
+      driveId: drive.id,
+      driveType: drive.driveType ?? null,
+      quotaTotal: drive.quota?.total ?? null,
+      quotaRemaining: drive.quota?.remaining ?? null,
+      quotaState: drive.quota?.state ?? null,
+    });
+  }
+
+  async #get<T>(
+    path: string,
+    fields: string,
+    schema: import('zod').ZodType<T>,
+    signal: AbortSignal,
+  ): Promise<T> {
+    const what = `GET ${path}`;
+    const url = this.#graph.url(path, { $select: fields });
+    const response = await this.#graph.send({ method: 'GET', url, what }, signal);
+    if (!response.ok) throw await this.#graph.fault(response, what);
+    return this.#graph.json(response, schema, what) as Promise<T>;
+  }
+
+  /** The drive of the chosen folder, else the signed-in user's own. */
+  #driveId(): string | null {
+    return this.#context.settings().oneDriveFolder?.driveId ?? null;
+  }
+
+  #timeoutMs(): number {
+    return this.#context.settings().requestTimeoutSeconds * 1000;
+  }
+}
+
+function describeDrive(details: Record<string, string | number | boolean | null>): string {
+  const type = typeof details.driveType === 'string' ? `OneDrive ${details.driveType}` : 'OneDrive';
+  const remaining = details.quotaRemaining;
+  return typeof remaining === 'number' ? `${type}, ${formatBytes(remaining)} free` : type;
+}
+
+function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  return `${value >= 10 || unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+}
