@@ -65,10 +65,7 @@ export class DriveDestination implements Destination {
 
   async findExisting(item: UploadItem, signal: AbortSignal): Promise<RemoteFile | null> {
     const found = await this.#findRecording(item, signal);
-    if (found === null) return null;
-    // Found complete after a crash: its sidecar may not have followed it yet.
-    await this.#placeSidecar(item, found, signal);
-    return remoteFile(found);
+    return found === null ? null : remoteFile(found);
   }
 
   async startSession(item: UploadItem, signal: AbortSignal): Promise<RemoteSession> {
@@ -107,8 +104,16 @@ export class DriveDestination implements Destination {
     };
   }
 
-  probe(session: RemoteSession, item: UploadItem, signal: AbortSignal): Promise<RemoteOffset> {
-    return this.#put(session, `bytes */${item.sizeBytes}`, new Uint8Array(0), 'status probe', signal);
+  async probe(session: RemoteSession, item: UploadItem, signal: AbortSignal): Promise<RemoteOffset> {
+    const offset = await this.#put(
+      session,
+      `bytes */${item.sizeBytes}`,
+      new Uint8Array(0),
+      'status probe',
+      signal,
+    );
+    // Finished before a restart: finish() still verifies it (and removes a bad copy).
+    return offset.complete ? { complete: true, file: null } : offset;
   }
 
   putChunk(session: RemoteSession, chunk: Chunk, signal: AbortSignal): Promise<RemoteOffset> {
@@ -129,15 +134,17 @@ export class DriveDestination implements Destination {
     item: UploadItem,
     local: HashSet,
     signal: AbortSignal,
+    committed: RemoteFile | null,
   ): Promise<RemoteFile> {
-    const stored = await this.#committedFile(session, item, signal);
-    if (stored.md5Checksum === undefined) {
+    const stored = committed ?? remoteFile(await this.#committedFile(session, item, signal));
+    const storedMd5 = stored.hashes.md5;
+    if (storedMd5 === undefined) {
       throw new TransferFault(
         'rejected',
         `Google Drive reported no md5Checksum for ${item.fileName}, so the upload cannot be verified`,
       );
     }
-    if (local.md5 !== undefined && stored.md5Checksum.toLowerCase() !== local.md5.toLowerCase()) {
+    if (local.md5 !== undefined && storedMd5 !== local.md5.toLowerCase()) {
       // A corrupt copy must not stay, nor be "found" complete by the next attempt.
       await this.#options.api.deleteFile(stored.id, signal).catch((error: unknown) => {
         this.#options.logger.warn('Google Drive: a copy that failed verification could not be deleted', {
@@ -147,11 +154,10 @@ export class DriveDestination implements Destination {
       });
       throw new TransferFault(
         'hash-mismatch',
-        `Google Drive stored ${item.fileName} with md5 ${stored.md5Checksum}, but the local file's is ${local.md5}; the stored copy was deleted`,
+        `Google Drive stored ${item.fileName} with md5 ${storedMd5}, but the local file's is ${local.md5}; the stored copy was deleted`,
       );
     }
-    await this.#placeSidecar(item, stored, signal);
-    return remoteFile(stored);
+    return stored;
   }
 
   /** The file a finished session made: Drive answers a status query on it with the file itself. */
@@ -210,9 +216,8 @@ export class DriveDestination implements Destination {
       return { complete: false, confirmed: rangeEnd(response.headers.get('range')) };
     }
     if (response.status === 200 || response.status === 201) {
-      await response.body?.cancel();
-      // finish() still runs: it verifies the file and places the sidecar beside it.
-      return { complete: true, file: null };
+      // The last chunk's answer is the file, with the md5Checksum asked for when the session began.
+      return { complete: true, file: remoteFile(await this.#options.api.json(response, driveFile, what)) };
     }
     throw await this.#options.api.fault(response, what, true);
   }
@@ -232,13 +237,22 @@ export class DriveDestination implements Destination {
     );
   }
 
-  /** The sidecar, beside the video, once: found by its own appProperties before it is sent. */
-  async #placeSidecar(item: UploadItem, video: DriveFileAnswer, signal: AbortSignal): Promise<void> {
+  /**
+   * The sidecar, beside the verified video, once: looked for by its own appProperties first, as
+   * this runs again after a crash between the two.
+   */
+  async placeSidecar(item: UploadItem, video: RemoteFile, signal: AbortSignal): Promise<void> {
     const sidecar = item.sidecar;
     // A sidecar that is not valid JSON was reported on the job and is not sent.
     if (sidecar === null || sidecar.json === null) return;
-    const parent = video.parents?.[0];
-    if (parent === undefined) return;
+    const placed = await this.#options.api.getFile(video.id, 'id,name,parents', signal);
+    const parent = placed?.parents?.[0];
+    if (parent === undefined) {
+      throw new TransferFault(
+        'rejected',
+        `Google Drive no longer shows the uploaded ${item.fileName}, so its metadata file has no place`,
+      );
+    }
     const properties = recordingProperties(item, ROLE_METADATA);
     const q = `${quoteQuery(parent)} in parents and ${propertyTerm('recordingId', properties.recordingId as string)} and ${propertyTerm('recordingRole', ROLE_METADATA)} and trashed=false`;
     const present = await this.#options.api.listAll(q, 'id,name', signal);

@@ -39,7 +39,7 @@ export class GoogleCredentials {
   async accessToken(signal: AbortSignal): Promise<string> {
     const client = await this.#signedInClient();
     try {
-      const { token } = await abortable(client.getAccessToken(), signal);
+      const { token } = await abortable(() => client.getAccessToken(), signal);
       if (!token)
         throw new TransferFault('auth', 'Google issued no access token: sign in to Google Drive again');
       return token;
@@ -213,8 +213,10 @@ export function describeGoogleError(error: unknown, doing: string): string {
   return `${doing} failed: ${reason}`;
 }
 
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+/** Stops waiting when the signal aborts; the work itself, shared with other callers, goes on. */
+function abortable<T>(work: () => Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(signal.reason);
+  const promise = work();
   return new Promise((resolve, reject) => {
     const onAbort = (): void => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
