@@ -15,7 +15,7 @@ export function secretCachePlugin(secrets: SecretStore): ICachePlugin {
   return {
     beforeCacheAccess: async (context: TokenCacheContext) => {
       // Only what was found is kept: an absent answer is asked again next time.
-      current ??= await secrets.get(ONEDRIVE_CACHE_SECRET);
+      current ??= await readCache(secrets);
       context.tokenCache.deserialize(current ?? '{}');
     },
     afterCacheAccess: async (context: TokenCacheContext) => {
@@ -24,4 +24,16 @@ export function secretCachePlugin(secrets: SecretStore): ICachePlugin {
       await secrets.set(ONEDRIVE_CACHE_SECRET, current);
     },
   };
+}
+
+/**
+ * The Linux Secret Service has been seen answering "no entry" for an entry that exists, now and
+ * then; an absent cache is asked for twice more before it counts as signed out.
+ */
+async function readCache(secrets: SecretStore): Promise<string | null> {
+  for (let attempt = 0; ; attempt += 1) {
+    const stored = await secrets.get(ONEDRIVE_CACHE_SECRET);
+    if (stored !== null || attempt >= 2) return stored;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
