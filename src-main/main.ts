@@ -79,6 +79,8 @@ function startShell(): void {
   void refreshFromCore();
   watchConnectivity();
   refreshTray();
+  // Shutting down (Linux, macOS): stop the core as on Quit, while the OS still waits for us.
+  powerMonitor.on('shutdown', () => app.quit());
 
   const atLogin = process.argv.includes(HIDDEN_ARG) || app.getLoginItemSettings().wasOpenedAtLogin;
   if (!atLogin) showWindow();
@@ -131,6 +133,10 @@ function showWindow(): void {
       if (quitting) return;
       event.preventDefault();
       window?.hide();
+    });
+    // Windows logging off or shutting down: closing must not be refused, or it would hold the OS up.
+    window.on('session-end', () => {
+      quitting = true;
     });
     return;
   }
