@@ -91,7 +91,7 @@ export const en = {
 
   'job.sentOf': '{sent} of {size}',
   'job.timeLeft': '{time} left',
-  'job.attempts': 'Attempts: {count}',
+  'job.attempts': 'Retries: {count}',
   'job.nextTry': 'next try at {time}',
   'job.doneAt': 'finished {time}',
   'job.progress': 'Upload progress of {name}',
@@ -105,7 +105,7 @@ export const en = {
   'job.cancel': 'Cancel',
   'job.cancelFile': 'Cancel {name}',
 
-  'cancel.title': 'Cancel the upload of {name}?',
+  'cancel.title': 'Cancel this upload?',
   'cancel.body':
     'The recording stays in the recordings folder but is not uploaded. You can retry it later from the list.',
   'cancel.confirm': 'Cancel upload',

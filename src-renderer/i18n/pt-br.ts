@@ -72,7 +72,7 @@ export const ptBR: Messages = {
 
   'job.sentOf': '{sent} de {size}',
   'job.timeLeft': 'faltam {time}',
-  'job.attempts': 'Tentativas: {count}',
+  'job.attempts': 'Novas tentativas: {count}',
   'job.nextTry': 'próxima tentativa às {time}',
   'job.doneAt': 'concluído {time}',
   'job.progress': 'Progresso do envio de {name}',
@@ -86,7 +86,7 @@ export const ptBR: Messages = {
   'job.cancel': 'Cancelar',
   'job.cancelFile': 'Cancelar {name}',
 
-  'cancel.title': 'Cancelar o envio de {name}?',
+  'cancel.title': 'Cancelar este envio?',
   'cancel.body':
     'A gravação continua na pasta de gravações, mas não é enviada. Você pode tentar de novo depois, pela lista.',
   'cancel.confirm': 'Cancelar envio',

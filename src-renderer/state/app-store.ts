@@ -16,7 +16,10 @@ import {
 import { needsFirstRun } from './first-run.ts';
 
 export const PAGE_SIZE = 100;
-/** Events are applied together at most this often: one render for a burst, not one per event. */
+/**
+ * Events are applied together at most this often: one render for a burst, not one per event. A
+ * command's answer first applies the events that came before it, so nothing older lands on top.
+ */
 const FLUSH_MS = 50;
 
 export interface AppState extends CoreView {
@@ -63,7 +66,9 @@ export function createAppStore(bridge: UploaderBridge): AppStore {
   let loading: { filter: JobFilter; offset: number } | null = null;
 
   const flush = (): void => {
+    if (flushTimer !== null) clearTimeout(flushTimer);
     flushTimer = null;
+    if (pending.length === 0) return;
     const events = pending;
     pending = [];
     const wasUnavailable = store.getState().core.state === 'unavailable';
@@ -88,6 +93,8 @@ export function createAppStore(bridge: UploaderBridge): AppStore {
     async reload() {
       try {
         const snapshot = await bridge.invoke('getSnapshot', { jobLimit: PAGE_SIZE });
+        // Events that arrived before the answer are older than it: they go first, not after.
+        flush();
         store.setState((state) => {
           const view = applySnapshot(state, snapshot);
           const firstRun =
@@ -124,6 +131,7 @@ export function createAppStore(bridge: UploaderBridge): AppStore {
       bridge
         .invoke('listJobs', { filter: state.filter, offset, limit: PAGE_SIZE })
         .then((page) => {
+          flush();
           store.setState((current) => applyPage(current, request.filter, page, PAGE_SIZE));
         })
         .catch(() => {
@@ -135,14 +143,17 @@ export function createAppStore(bridge: UploaderBridge): AppStore {
     },
 
     settingsSaved(settings) {
+      flush();
       store.setState({ settings, paused: settings.uploadsPaused });
     },
 
     connectionChanged(view) {
+      flush();
       store.setState((state) => ({ connections: { ...state.connections, [view.destination]: view } }));
     },
 
     jobChanged(job) {
+      flush();
       store.setState((state) => applyJob(state, job));
     },
 

@@ -68,7 +68,9 @@ function DestinationCard(props: { kind: DestinationKind; children: ReactNode }) 
 function CloudBody(props: { kind: CloudKind }) {
   const { t } = useI18n();
   const navigate = useNavigate();
-  const available = useApp((state) => state.connections[props.kind] !== undefined);
+  const connection = useApp((state) => state.connections[props.kind]);
+  const available = connection !== undefined;
+  const signedIn = available && connection.state !== 'not-configured';
   const folder = useApp((state) =>
     props.kind === 'onedrive' ? state.settings?.oneDriveFolder : state.settings?.googleDriveFolder,
   );
@@ -76,7 +78,7 @@ function CloudBody(props: { kind: CloudKind }) {
     <>
       <CloudConnect kind={props.kind} />
       {available && props.kind === 'gdrive' && <DriveScopeChoice />}
-      {available && (
+      {signedIn && (
         <div className="folder-line">
           <span>{folder ? t('destinations.folder', { path: folder.path }) : t('destinations.noFolder')}</span>
           <button type="button" className="btn btn-small btn-quiet" onClick={() => navigate('folders')}>

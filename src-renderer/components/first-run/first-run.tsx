@@ -128,20 +128,20 @@ function DestinationStep() {
         <legend className="visually-hidden">{t('setup.step.destination')}</legend>
         {DESTINATION_KINDS.map((kind) => (
           <label key={kind} className={`destination-option${active === kind ? ' is-checked' : ''}`}>
-            <input
-              type="radio"
-              name="destination"
-              value={kind}
-              checked={active === kind}
-              disabled={connections[kind] === undefined || choose.busy}
-              onChange={() => choose.run(kind)}
-            />
-            <DestinationIcon kind={kind} />
-            <span className="destination-option-text">
+            <span className="destination-option-head">
+              <input
+                type="radio"
+                name="destination"
+                value={kind}
+                checked={active === kind}
+                disabled={connections[kind] === undefined || choose.busy}
+                onChange={() => choose.run(kind)}
+              />
+              <DestinationIcon kind={kind} />
               <span className="choice-title">{t(`destination.${kind}`)}</span>
-              <span className="help">
-                {connections[kind] === undefined ? t('connection.unavailable') : t(`setup.about.${kind}`)}
-              </span>
+            </span>
+            <span className="help">
+              {connections[kind] === undefined ? t('connection.unavailable') : t(`setup.about.${kind}`)}
             </span>
           </label>
         ))}

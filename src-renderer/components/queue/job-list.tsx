@@ -82,7 +82,7 @@ function CancelDialog(props: { job: JobView | null; onClose(): void }) {
   return (
     <ConfirmDialog
       open={props.job !== null}
-      title={t('cancel.title', { name })}
+      title={t('cancel.title')}
       confirmLabel={t('cancel.confirm')}
       keepLabel={t('cancel.keep')}
       busy={cancel.busy}
@@ -94,6 +94,7 @@ function CancelDialog(props: { job: JobView | null; onClose(): void }) {
         props.onClose();
       }}
     >
+      <p className="dialog-subject">{name}</p>
       <p>{t('cancel.body')}</p>
       <ErrorText>{cancel.error}</ErrorText>
     </ConfirmDialog>

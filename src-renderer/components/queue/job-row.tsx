@@ -16,7 +16,7 @@ import { useAsyncAction } from '../common/use-async-action.ts';
 import { ProgressBar } from './progress-bar.tsx';
 
 /** Every row is this tall: a fixed height keeps the virtual list exact without measuring rows. */
-export const ROW_HEIGHT = 92;
+export const ROW_HEIGHT = 96;
 
 const TONES: Record<JobState, 'active' | 'done' | 'problem' | 'idle'> = {
   queued: 'idle',

@@ -1,0 +1,114 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STORAGE_API_TOKEN_SECRET } from '../../src-main/core/auth/env-secret-store.ts';
+import type { HeadlessProcess } from '../support/headless-cli.ts';
+import { HeadlessFixture, KiB, MiB } from '../support/headless-fixture.ts';
+import { ensureRendererBuild } from '../support/renderer-build.ts';
+import { launchChromium, openUi, screenshot, type UiPage } from '../support/ui-browser.ts';
+import { jobRow, waitForRowState } from '../support/ui-queue.ts';
+
+/**
+ * A new operator's first minutes, in the real UI served by the real headless host: nothing is set
+ * up, the first-run guide takes them through the folder and the storage API, and a recording
+ * dropped into the folder afterwards is uploaded.
+ */
+describe('first run in the browser', () => {
+  let fixture: HeadlessFixture;
+  let host: HeadlessProcess;
+  let browser: Browser;
+  let ui: UiPage;
+
+  beforeAll(async () => {
+    const [built, started] = await Promise.all([
+      ensureRendererBuild(),
+      HeadlessFixture.start({ peer: { chunkSize: 256 * KiB } }),
+      launchChromium().then((launched) => {
+        browser = launched;
+      }),
+    ]);
+    expect(built).toMatch(/renderer/);
+    fixture = started;
+    // Nothing an operator would set: only what keeps the test short.
+    fixture.writeSettings({ settleSeconds: 1, chunkSizeBytes: MiB });
+    host = fixture.spawn(
+      ['run', '--data-dir', fixture.dataDir, '--settings', fixture.settingsFile, '--web-ui'],
+      {
+        token: null,
+      },
+    );
+    const output = await host.waitForOutput(/Web UI: (\S+)/);
+    const url = /Web UI: (\S+)/.exec(output)?.[1] ?? '';
+    ui = await openUi(browser, url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await fixture?.keychain().delete(STORAGE_API_TOKEN_SECRET);
+    await fixture?.close();
+  });
+
+  it('guides from nothing to an uploaded recording, and never shows the stored token', async () => {
+    const { page } = ui;
+    await page.getByRole('heading', { name: 'Where are recordings saved?' }).waitFor();
+    const next = page.getByRole('button', { name: 'Next' });
+    expect(await next.isDisabled()).toBe(true);
+
+    // A browser has no native folder dialog: the UI says so and the path is typed instead.
+    await page.getByRole('button', { name: 'Browse…' }).click();
+    await page.getByText('Type the full path of the folder').waitFor();
+    expect(await page.getByRole('button', { name: 'Browse…' }).count()).toBe(0);
+    await page.getByLabel('Recordings folder').fill(fixture.folder);
+    await screenshot(page, 'first-run-folder');
+    await page.getByRole('button', { name: 'Save folder' }).click();
+    await page.getByText(`Saved. The uploader now watches ${fixture.folder}.`).waitFor();
+    await next.click();
+
+    await page.getByRole('heading', { name: 'Where should recordings go?' }).waitFor();
+    expect(await page.getByRole('radio', { name: /Company storage API/ }).isChecked()).toBe(true);
+    expect(await next.isDisabled()).toBe(true);
+    // A bad address is refused before anything is sent, in words an operator understands.
+    await page.getByRole('textbox', { name: 'Address' }).fill('storage.example.com');
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.getByText('Enter an address starting with http:// or https://.').waitFor();
+    await page.getByRole('textbox', { name: 'Address' }).fill(fixture.peer.baseUrl);
+    // A wrong token: the test says why it failed.
+    await page.getByRole('textbox', { name: 'API token' }).fill('not-the-token');
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.getByText(/The connection test failed: .+/).waitFor();
+    await page.getByRole('textbox', { name: 'API token' }).fill(fixture.peer.token);
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.getByText('Connection works: the storage API accepted the token.').waitFor();
+    expect(await page.getByRole('textbox', { name: 'API token' }).inputValue()).toBe('');
+    await screenshot(page, 'first-run-destination');
+    await next.click();
+
+    await page.getByRole('heading', { name: 'Which folder should they go into?' }).waitFor();
+    await page.getByText('there is no folder to choose').waitFor();
+    await next.click();
+
+    await page.getByRole('heading', { name: 'All set' }).waitFor();
+    await page.getByRole('definition').filter({ hasText: fixture.folder }).waitFor();
+    await page.getByRole('button', { name: 'Open the queue' }).click();
+
+    await page.getByText('No recordings yet.').waitFor();
+    await page.getByRole('status').filter({ hasText: 'All caught up' }).waitFor();
+
+    const bytes = Buffer.alloc(600 * KiB, 7);
+    writeFileSync(join(fixture.folder, 'first-session.mp4'), bytes);
+    await waitForRowState(page, 'first-session.mp4', 'Done', 20_000);
+    expect(
+      await jobRow(page, 'first-session.mp4').getByRole('progressbar').getAttribute('aria-valuenow'),
+    ).toBe('100');
+    expect(await fixture.storedOnce('first-session.mp4')).toEqual(bytes);
+
+    // The token field is write-only: the stored token is in the keychain, never in the page.
+    await page.getByRole('tab', { name: 'Destinations' }).click();
+    await page.getByText(`Set up: ${fixture.peer.baseUrl}`).waitFor();
+    expect(await page.getByRole('textbox', { name: 'API token' }).inputValue()).toBe('');
+    expect(await page.content()).not.toContain(fixture.peer.token);
+    expect(await fixture.keychain().get(STORAGE_API_TOKEN_SECRET)).toBe(fixture.peer.token);
+    expect(ui.problems).toEqual([]);
+  });
+});
