@@ -73,6 +73,8 @@ export class GoogleIdentityPeer {
   /** What the next visitor of the consent page does. */
   consent: 'allow' | 'deny' = 'allow';
   accessTokenTtlSeconds: number;
+  /** The token endpoint answers this many requests with this status (an outage at Google). */
+  tokenOutage: { status: number; count: number } | null = null;
   readonly #server: Server;
   readonly #codes = new Map<string, PendingCode>();
   readonly #accessTokens = new Map<string, AccessToken>();
@@ -200,6 +202,11 @@ export class GoogleIdentityPeer {
   async #token(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const form = await readForm(req);
     const grantType = form.get('grant_type');
+    if (this.tokenOutage !== null && this.tokenOutage.count > 0) {
+      this.tokenOutage.count -= 1;
+      this.tokenRequests.push({ grantType, status: this.tokenOutage.status, error: 'outage' });
+      return sendOAuthError(res, this.tokenOutage.status, 'temporarily_unavailable', 'Service unavailable.');
+    }
     const fail = (status: number, error: string, description: string): void => {
       this.tokenRequests.push({ grantType, status, error });
       sendOAuthError(res, status, error, description);
