@@ -13,9 +13,9 @@ const USAGE = `Recording Uploader, headless
   status                   [--data-dir DIR] [--json]            print the upload queue
   set-secret storage-api   [--data-dir DIR]                     read the storage API token from stdin
   import-wats-config PATH  [--data-dir DIR]                     import the recording system's config.json
-  connect DEST             [--data-dir DIR]                     sign in to onedrive or gdrive in the browser
-  folders DEST             [--data-dir DIR] [--parent ID] [--json]  list remote folders
-  use DEST                 [--data-dir DIR] [--folder ID]       upload to DEST (into that folder)
+  connect DEST             [--data-dir DIR] [--settings FILE]   sign in to onedrive or gdrive in the browser
+  folders DEST             [--data-dir DIR] [--settings FILE] [--parent ID] [--json]  list remote folders
+  use DEST                 [--data-dir DIR] [--settings FILE] [--folder ID]  upload to DEST (into that folder)
 
 Without --data-dir the desktop app's own data folder is used: ${defaultDataDir()}
 `;

@@ -2,12 +2,13 @@ import { DESTINATION_KINDS, type DestinationKind } from '../../../src-shared/set
 import { Uploader } from '../../core/uploader.ts';
 import { type CliArgs, expectOptions, stringOption, UsageError } from '../cli-args.ts';
 import { openHeadlessHost } from '../headless-host.ts';
+import { readOverrides } from './run-command.ts';
 
 /** `connect DEST`: signs in through the browser (or prints the address where there is none). */
 export function connectCommand(args: CliArgs, dataDir: string): Promise<number> {
-  expectOptions(args, ['data-dir']);
+  expectOptions(args, ['data-dir', 'settings']);
   const destination = destinationArg(args);
-  return withUploader(dataDir, async (uploader) => {
+  return withUploader(args, dataDir, async (uploader) => {
     const view = await uploader.connect({ destination });
     process.stdout.write(`${destination}: ${view.state}${view.label ? ` as ${view.label}` : ''}\n`);
     return view.state === 'connected' ? 0 : 1;
@@ -16,9 +17,9 @@ export function connectCommand(args: CliArgs, dataDir: string): Promise<number> 
 
 /** `folders DEST [--parent ID]`: lists the child folders to choose from. */
 export function foldersCommand(args: CliArgs, dataDir: string): Promise<number> {
-  expectOptions(args, ['data-dir', 'parent', 'json']);
+  expectOptions(args, ['data-dir', 'settings', 'parent', 'json']);
   const destination = destinationArg(args);
-  return withUploader(dataDir, async (uploader) => {
+  return withUploader(args, dataDir, async (uploader) => {
     const folders = await uploader.listRemoteFolders({
       destination,
       parentId: stringOption(args, 'parent') ?? null,
@@ -36,7 +37,7 @@ export function foldersCommand(args: CliArgs, dataDir: string): Promise<number> 
 
 /** `use DEST --folder ID`: makes DEST the active destination, uploading into that folder. */
 export function useCommand(args: CliArgs, dataDir: string): Promise<number> {
-  expectOptions(args, ['data-dir', 'folder']);
+  expectOptions(args, ['data-dir', 'settings', 'folder']);
   const destination = destinationArg(args);
   const folderId = stringOption(args, 'folder');
   if (folderId === undefined && destination !== 'storage-api') {
@@ -44,7 +45,7 @@ export function useCommand(args: CliArgs, dataDir: string): Promise<number> {
       `use ${destination}: give the folder with --folder ID (see: folders ${destination})`,
     );
   }
-  return withUploader(dataDir, async (uploader) => {
+  return withUploader(args, dataDir, async (uploader) => {
     if (folderId !== undefined) {
       const folder = await uploader.describeRemoteFolder({ destination, folderId });
       await uploader.chooseRemoteFolder({
@@ -67,10 +68,16 @@ function destinationArg(args: CliArgs): DestinationKind {
   return name as DestinationKind;
 }
 
-async function withUploader(dataDir: string, work: (uploader: Uploader) => Promise<number>): Promise<number> {
+/** `--settings FILE` applies here as in `run`: a server keeps its Google or Microsoft client there. */
+async function withUploader(
+  args: CliArgs,
+  dataDir: string,
+  work: (uploader: Uploader) => Promise<number>,
+): Promise<number> {
+  const overrides = await readOverrides(stringOption(args, 'settings'));
   const host = openHeadlessHost(dataDir);
   try {
-    return await work(new Uploader({ host: host.services, db: host.db }));
+    return await work(new Uploader({ host: host.services, db: host.db, overrides }));
   } finally {
     await host.close();
   }

@@ -48,7 +48,8 @@ export async function runCommand(args: CliArgs, dataDir: string): Promise<number
   return 0;
 }
 
-async function readOverrides(file: string | undefined): Promise<Partial<Settings>> {
+/** The settings a `--settings FILE` lays over the saved ones for one command, validated. */
+export async function readOverrides(file: string | undefined): Promise<Partial<Settings>> {
   if (file === undefined) return {};
   let parsed: unknown;
   try {
