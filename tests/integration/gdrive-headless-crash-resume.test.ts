@@ -6,9 +6,8 @@ import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KeychainSecretStore } from '../../src-main/core/auth/keychain-secret-store.ts';
 import { GOOGLE_REFRESH_TOKEN_SECRET } from '../../src-main/core/destinations/gdrive/google-credentials.ts';
-import { silentLogger } from '../../src-main/core/logging/logger.ts';
 import { openDatabase } from '../../src-main/core/store/database.ts';
-import { readInstallId, SettingsStore } from '../../src-main/core/store/settings-store.ts';
+import { readInstallId } from '../../src-main/core/store/settings-store.ts';
 import { dataPaths } from '../../src-main/headless/data-dir.ts';
 import type { JobView } from '../../src-shared/job.ts';
 import { DrivePeer } from '../peers/drive-peer.ts';
@@ -87,25 +86,35 @@ describe('the headless host with Google Drive', () => {
     const recordings = join(root, 'recordings');
     mkdirSync(recordings, { recursive: true });
     mkdirSync(dataDir, { recursive: true });
-    // The operator's saved settings, as the desktop app or an import would have left them.
-    const db = openDatabase(dataPaths(dataDir).database);
-    new SettingsStore(db, silentLogger).save(googlePeerSettings(identity, drive));
-    const secrets = new KeychainSecretStore({ namespace: readInstallId(db), dataDir });
-    db.close();
-    cleanups.push(() => secrets.delete(GOOGLE_REFRESH_TOKEN_SECRET));
+    // A server keeps its settings in a file: the Google client, the recordings folder, small chunks.
+    const settingsFile = join(root, 'settings.json');
+    writeFileSync(
+      settingsFile,
+      JSON.stringify({
+        ...googlePeerSettings(identity, drive),
+        recordingsFolder: recordings,
+        settleSeconds: 1,
+        chunkSizeBytes: MiB,
+      }),
+    );
+    const withSettings = ['--data-dir', dataDir, '--settings', settingsFile];
 
     // connect gdrive: the address is printed; the "browser" opens it and is sent to the loopback.
-    const connect = start(['connect', 'gdrive', '--data-dir', dataDir]);
+    const connect = start(['connect', 'gdrive', ...withSettings]);
     const [, address] = await connect.waitFor(/sign in:\s+(\S+)/);
     const page = await fetch(address as string);
     expect(await page.text()).toContain('connected to Google Drive');
     expect(await connect.exited).toBe(0);
     expect(connect.output).toContain('gdrive: connected as operator@example.com');
+    const db = openDatabase(dataPaths(dataDir).database);
+    const secrets = new KeychainSecretStore({ namespace: readInstallId(db), dataDir });
+    db.close();
+    cleanups.push(() => secrets.delete(GOOGLE_REFRESH_TOKEN_SECRET));
     expect(await secrets.get(GOOGLE_REFRESH_TOKEN_SECRET)).toMatch(/^1\/\/refresh-/);
 
     // folders gdrive, then one level down with --parent, then use gdrive --folder ID.
     const appFolder = drive.files.all().find((f) => f.name === 'Recording Uploader');
-    expect((await finish(['folders', 'gdrive', '--data-dir', dataDir])).output).toContain(
+    expect((await finish(['folders', 'gdrive', ...withSettings])).output).toContain(
       `${appFolder?.id}\t/Recording Uploader`,
     );
     const made = drive.files.add({
@@ -119,24 +128,12 @@ describe('the headless host with Google Drive', () => {
       byApp: true,
       contentPath: null,
     });
-    const listed = await finish([
-      'folders',
-      'gdrive',
-      '--data-dir',
-      dataDir,
-      '--parent',
-      appFolder?.id as string,
-    ]);
+    const listed = await finish(['folders', 'gdrive', ...withSettings, '--parent', appFolder?.id as string]);
     expect(listed.output).toContain(`${made.id}\t/Recording Uploader/Night shift`);
-    const use = await finish(['use', 'gdrive', '--data-dir', dataDir, '--folder', made.id]);
+    const use = await finish(['use', 'gdrive', ...withSettings, '--folder', made.id]);
     expect(use.output).toContain('Recordings will go to gdrive:/Recording Uploader/Night shift');
 
     // run: killed outright once 8 MiB of 24 MiB are in Drive, before it hears so.
-    const settingsFile = join(root, 'run-settings.json');
-    writeFileSync(
-      settingsFile,
-      JSON.stringify({ recordingsFolder: recordings, settleSeconds: 1, chunkSizeBytes: MiB }),
-    );
     const bytes = randomBytes(24 * MiB + 777);
     writeFileSync(join(recordings, 'night.mp4'), bytes);
     let killedAt: number | null = null;
