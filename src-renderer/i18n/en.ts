@@ -133,6 +133,8 @@ export const en = {
   'connection.unavailable': 'Not available in this version',
   'connection.unavailableHelp': 'This version of the uploader cannot upload here.',
   'connection.notConnected': 'Not connected',
+  'connection.needsRegistration':
+    'Connecting needs the company’s app registration: enter it under Settings (advanced).',
   'connection.connected': 'Connected',
   'connection.connectedAs': 'Connected as {label}',
   'connection.connectedTo': 'Set up: {label}',
@@ -257,7 +259,7 @@ export const en = {
     'Optional path below the chosen folder, e.g. {yyyy}/{MM}/{dd} or {connection.name}. Empty: straight into the folder.',
   'setting.oneDriveClientId': 'Application (client) ID',
   'setting.oneDriveClientId.help':
-    'The company’s app registration in Microsoft Entra ID. Empty: the built-in one.',
+    'The ID of the company’s app registration in Microsoft Entra ID; needed to connect OneDrive.',
   'setting.oneDriveTenant': 'Tenant',
   'setting.oneDriveTenant.help':
     'Your organisation’s directory (tenant) ID or domain; "common" accepts any account.',
@@ -271,7 +273,8 @@ export const en = {
   'setting.oneDriveFolder': 'OneDrive folder',
   'setting.oneDriveFolder.help': 'The OneDrive folder recordings go into; chosen under Folders.',
   'setting.googleClientId': 'OAuth client ID',
-  'setting.googleClientId.help': 'The company’s Google Cloud desktop client. Empty: the built-in one.',
+  'setting.googleClientId.help':
+    'The company’s Google Cloud desktop client ID; needed to connect Google Drive.',
   'setting.googleClientSecret': 'OAuth client secret',
   'setting.googleClientSecret.help': 'Comes with the desktop client ID; Google does not treat it as secret.',
   'setting.googleDriveScope': 'Drive access',

@@ -114,6 +114,8 @@ export const ptBR: Messages = {
   'connection.unavailable': 'Indisponível nesta versão',
   'connection.unavailableHelp': 'Esta versão do enviador não consegue enviar para cá.',
   'connection.notConnected': 'Não conectado',
+  'connection.needsRegistration':
+    'Para conectar, é preciso o registro do aplicativo da empresa: informe-o em Configurações (avançado).',
   'connection.connected': 'Conectado',
   'connection.connectedAs': 'Conectado como {label}',
   'connection.connectedTo': 'Configurado: {label}',
@@ -239,7 +241,7 @@ export const ptBR: Messages = {
     'Caminho opcional abaixo da pasta escolhida, ex.: {yyyy}/{MM}/{dd} ou {connection.name}. Vazio: direto na pasta.',
   'setting.oneDriveClientId': 'ID do aplicativo (cliente)',
   'setting.oneDriveClientId.help':
-    'O registro do aplicativo da empresa no Microsoft Entra ID. Vazio: o embutido.',
+    'O ID do registro do aplicativo da empresa no Microsoft Entra ID; necessário para conectar o OneDrive.',
   'setting.oneDriveTenant': 'Locatário (tenant)',
   'setting.oneDriveTenant.help':
     'O ID ou domínio do diretório da sua organização; "common" aceita qualquer conta.',
@@ -253,7 +255,8 @@ export const ptBR: Messages = {
   'setting.oneDriveFolder': 'Pasta no OneDrive',
   'setting.oneDriveFolder.help': 'A pasta do OneDrive que recebe as gravações; escolhida em Pastas.',
   'setting.googleClientId': 'ID do cliente OAuth',
-  'setting.googleClientId.help': 'O cliente para desktop da empresa no Google Cloud. Vazio: o embutido.',
+  'setting.googleClientId.help':
+    'O ID do cliente para desktop da empresa no Google Cloud; necessário para conectar o Google Drive.',
   'setting.googleClientSecret': 'Chave secreta do cliente OAuth',
   'setting.googleClientSecret.help':
     'Acompanha o ID do cliente para desktop; o Google não a trata como segredo.',

@@ -1,5 +1,6 @@
 import type { DestinationKind } from '../../src-shared/settings.ts';
 import type { CoreView } from './core-view.ts';
+import { isSetUp } from './first-run.ts';
 
 export type OverallStatus =
   | { kind: 'core-down'; detail: string | null }
@@ -24,7 +25,7 @@ export function overallStatus(
   if (settings === null) return { kind: 'idle' };
   const destination = settings.activeDestination;
   const connection = view.connections[destination];
-  if (settings.recordingsFolder === '' || connection === undefined || connection.state === 'not-configured') {
+  if (settings.recordingsFolder === '' || connection === undefined || !isSetUp(connection)) {
     return { kind: 'setup' };
   }
   if (connection.state === 'needs-auth') return { kind: 'sign-in', destination };

@@ -40,7 +40,8 @@ describe('first run in the browser', () => {
     );
     const output = await host.waitForOutput(/Web UI: (\S+)/);
     const url = /Web UI: (\S+)/.exec(output)?.[1] ?? '';
-    ui = await openUi(browser, url);
+    // Tall enough for the whole destination step, its success notice included, in one picture.
+    ui = await openUi(browser, url, { height: 900 });
   });
 
   afterAll(async () => {

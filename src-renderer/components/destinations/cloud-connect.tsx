@@ -1,6 +1,7 @@
 import type { DestinationKind } from '../../../src-shared/settings.ts';
 import { useI18n } from '../../i18n/i18n-context.tsx';
 import { useActions, useApp, useBridge } from '../../state/app-context.tsx';
+import { hasAppRegistration } from '../../state/first-run.ts';
 import { ErrorText, Notice, Spinner } from '../common/messages.tsx';
 import { useAsyncAction } from '../common/use-async-action.ts';
 
@@ -15,6 +16,9 @@ export function CloudConnect(props: { kind: CloudKind }) {
   const bridge = useBridge();
   const { connectionChanged } = useActions();
   const connection = useApp((state) => state.connections[props.kind]);
+  const registered = useApp(
+    (state) => state.settings === null || hasAppRegistration(props.kind, state.settings),
+  );
   const connect = useAsyncAction(async () => {
     connectionChanged(await bridge.invoke('connect', { destination: props.kind }));
   });
@@ -22,14 +26,15 @@ export function CloudConnect(props: { kind: CloudKind }) {
     connectionChanged(await bridge.invoke('disconnect', { destination: props.kind }));
   });
   if (connection === undefined) return <p className="muted">{t('connection.unavailableHelp')}</p>;
-  const signedIn = connection.state !== 'not-configured';
+  // An account the core can name: someone signed in here before, now or in the past.
+  const signedIn = connection.label !== null;
   return (
     <div className="cloud-connect">
       <div className="actions">
         <button
           type="button"
           className={`btn ${connection.state === 'connected' ? '' : 'btn-primary'}`}
-          disabled={connect.busy}
+          disabled={connect.busy || !registered}
           onClick={() => connect.run()}
         >
           {signedIn ? t('cloud.reconnect') : t('cloud.connect')}

@@ -2,6 +2,8 @@ import type { ConnectionView } from '../../../src-shared/bridge-contract.ts';
 import type { DestinationKind } from '../../../src-shared/settings.ts';
 import { useI18n } from '../../i18n/i18n-context.tsx';
 import type { Translate } from '../../i18n/translate.ts';
+import { useApp } from '../../state/app-context.tsx';
+import { hasAppRegistration, isSetUp } from '../../state/first-run.ts';
 
 export interface ConnectionLine {
   tone: 'good' | 'warn' | 'bad' | 'off';
@@ -14,8 +16,14 @@ export function describeConnection(
   t: Translate,
   kind: DestinationKind,
   connection: ConnectionView | undefined,
+  registered: boolean,
 ): ConnectionLine {
   if (connection === undefined) return { tone: 'off', text: t('connection.unavailable'), detail: null };
+  if (!isSetUp(connection)) {
+    return registered
+      ? { tone: 'off', text: t('connection.notConnected'), detail: null }
+      : { tone: 'off', text: t('connection.notConnected'), detail: t('connection.needsRegistration') };
+  }
   switch (connection.state) {
     case 'not-configured':
       return { tone: 'off', text: t('connection.notConnected'), detail: null };
@@ -34,7 +42,10 @@ export function describeConnection(
 
 export function ConnectionStatus(props: { kind: DestinationKind; connection: ConnectionView | undefined }) {
   const { t } = useI18n();
-  const line = describeConnection(t, props.kind, props.connection);
+  const registered = useApp(
+    (state) => state.settings === null || hasAppRegistration(props.kind, state.settings),
+  );
+  const line = describeConnection(t, props.kind, props.connection, registered);
   return (
     <div className={`connection connection-${line.tone}`} data-testid={`connection-${props.kind}`}>
       <span className="status-dot" aria-hidden="true" />

@@ -70,7 +70,7 @@ function CloudBody(props: { kind: CloudKind }) {
   const navigate = useNavigate();
   const connection = useApp((state) => state.connections[props.kind]);
   const available = connection !== undefined;
-  const signedIn = available && connection.state !== 'not-configured';
+  const signedIn = available && connection.label !== null;
   const folder = useApp((state) =>
     props.kind === 'onedrive' ? state.settings?.oneDriveFolder : state.settings?.googleDriveFolder,
   );

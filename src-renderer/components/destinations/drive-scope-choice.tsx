@@ -14,7 +14,7 @@ export function DriveScopeChoice() {
   const scope = useApp((state) => state.settings?.googleDriveScope ?? 'drive.file');
   const signedIn = useApp((state) => {
     const connection = state.connections.gdrive;
-    return connection !== undefined && connection.state !== 'not-configured';
+    return connection !== undefined && connection.label !== null;
   });
   const [changed, setChanged] = useState(false);
   const name = useId();
