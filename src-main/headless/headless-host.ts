@@ -15,7 +15,7 @@ export interface HeadlessHost {
 }
 
 /**
- * The platform services of a headless run: Node's fetch (through HTTPS_PROXY when one is set),
+ * The platform services of a headless run: undici's fetch (through HTTPS_PROXY when one is set),
  * the OS keychain (or the environment's token), a log file in the data folder, and no browser:
  * a sign-in URL is printed for the operator to open.
  */
@@ -48,11 +48,15 @@ export function openHeadlessHost(dataDir: string, echo?: (line: string) => void)
   };
 }
 
+/**
+ * undici's own fetch rather than the one built into Node: Node 24's (undici 7) tees every streamed
+ * request body and keeps the unread branch until the request ends, so a single-request upload
+ * held the whole recording in memory. undici 8 sends a streamed body without that second branch.
+ */
 function proxyAwareFetch(): typeof fetch {
   const env = process.env;
   const proxied = [env.HTTPS_PROXY, env.https_proxy, env.HTTP_PROXY, env.http_proxy].some((v) => v);
-  if (!proxied) return globalThis.fetch;
-  const dispatcher = new EnvHttpProxyAgent();
+  const dispatcher = proxied ? { dispatcher: new EnvHttpProxyAgent() } : {};
   return ((input: Parameters<typeof fetch>[0], init?: RequestInit) =>
-    undiciFetch(input as never, { ...(init as object), dispatcher } as never)) as unknown as typeof fetch;
+    undiciFetch(input as never, { ...(init as object), ...dispatcher } as never)) as unknown as typeof fetch;
 }
