@@ -13,6 +13,12 @@ const STOP_DEADLINE_MS = 9000;
 /** Runs until SIGINT/SIGTERM, then stops within 10 s with everything persisted. */
 export async function runCommand(args: CliArgs, dataDir: string): Promise<number> {
   expectOptions(args, ['data-dir', 'settings', ...WEB_UI_OPTIONS]);
+  // Listened for from the start: a stop asked for while starting (a service manager's SIGTERM)
+  // is carried out once started, rather than killing the process half-way through its start.
+  const stopAsked = new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
   const overrides = await readOverrides(stringOption(args, 'settings'));
   const lock = acquireInstanceLock(dataPaths(dataDir).lock);
   const host = openHeadlessHost(dataDir, (line) => process.stdout.write(`${line}\n`));
@@ -33,10 +39,7 @@ export async function runCommand(args: CliArgs, dataDir: string): Promise<number
     `Watching ${settings.recordingsFolder || '(no recordings folder set)'}; uploading to ${settings.storageApiBaseUrl || '(no storage API URL set)'}${settings.uploadsPaused ? ' (paused)' : ''}. Data: ${dataDir}\n`,
   );
   if (webUi !== null) process.stdout.write(`Web UI: ${webUi.url}\n`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopAsked;
   process.stdout.write('Stopping…\n');
   await webUi?.close();
   const deadline = new Promise<'late'>((resolve) => setTimeout(resolve, STOP_DEADLINE_MS, 'late').unref());
