@@ -32,7 +32,7 @@ export const en = {
   'nav.folders': 'Folders',
   'nav.settings': 'Settings',
 
-  'status.coreDown': 'The uploader is restarting',
+  'status.coreDown': 'Reconnecting to the uploader…',
   'status.setup': 'Set-up needed',
   'status.signIn': 'Sign-in needed for {destination}',
   'status.connectionError': 'Cannot reach {destination}',
@@ -43,8 +43,9 @@ export const en = {
   'status.waiting': 'Waiting to upload: {count}',
   'status.idle': 'All caught up',
 
-  'core.down': 'The uploader stopped unexpectedly and is starting again.',
-  'core.downDetail': 'Nothing is lost: uploads continue where they stopped.',
+  'core.down': 'The uploader is not answering.',
+  'core.downDetail':
+    'This window reconnects by itself. Nothing is lost: uploads continue where they stopped.',
 
   'setupBanner.text': 'The uploader is not set up yet: recordings are not being uploaded.',
   'setupBanner.action': 'Set up now',

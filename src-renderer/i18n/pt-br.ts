@@ -13,7 +13,7 @@ export const ptBR: Messages = {
   'nav.folders': 'Pastas',
   'nav.settings': 'Configurações',
 
-  'status.coreDown': 'O enviador está reiniciando',
+  'status.coreDown': 'Reconectando ao enviador…',
   'status.setup': 'Configuração pendente',
   'status.signIn': 'É preciso entrar de novo no {destination}',
   'status.connectionError': 'Sem acesso ao {destination}',
@@ -24,8 +24,8 @@ export const ptBR: Messages = {
   'status.waiting': 'Aguardando envio: {count}',
   'status.idle': 'Tudo em dia',
 
-  'core.down': 'O enviador parou inesperadamente e está iniciando de novo.',
-  'core.downDetail': 'Nada se perde: os envios continuam de onde pararam.',
+  'core.down': 'O enviador não está respondendo.',
+  'core.downDetail': 'Esta janela se reconecta sozinha. Nada se perde: os envios continuam de onde pararam.',
 
   'setupBanner.text': 'O enviador ainda não está configurado: as gravações não estão sendo enviadas.',
   'setupBanner.action': 'Configurar agora',

@@ -184,6 +184,51 @@ describe('the queue in the browser', () => {
     await page.getByRole('tab', { name: 'Settings' }).waitFor();
   });
 
+  it('is usable from the keyboard, and every control has a name', async () => {
+    await page.getByRole('tab', { name: 'Queue' }).click();
+    await page.keyboard.press('ArrowRight');
+    expect(await page.getByRole('tab', { name: 'Destinations' }).getAttribute('aria-selected')).toBe('true');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Destinations');
+    await page.keyboard.press('End');
+    await page.getByRole('heading', { name: 'Settings' }).waitFor();
+    await page.keyboard.press('Home');
+
+    const pause = page.getByRole('button', { name: 'Pause', exact: true });
+    await pause.focus();
+    await page.keyboard.press('Enter');
+    const menu = page.getByRole('menu');
+    await menu.waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Pause for 1 hour');
+    await page.keyboard.press('ArrowDown');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Pause for 8 hours');
+    await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'hidden' });
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Pause');
+
+    for (const tab of ['Queue', 'Destinations', 'Folders', 'Settings']) {
+      await page.getByRole('tab', { name: tab }).click();
+      await page.locator(`#panel-${tab.toLowerCase()}`).waitFor();
+      await page.locator('details').evaluateAll((all) => {
+        for (const details of all) (details as HTMLDetailsElement).open = true;
+      });
+      const unnamed = await page.evaluate(() =>
+        [...document.querySelectorAll('input, select, textarea, button, [role="progressbar"]')]
+          .filter((element) => {
+            const labelled = element as HTMLInputElement;
+            const named =
+              (labelled.labels?.length ?? 0) > 0 ||
+              element.hasAttribute('aria-label') ||
+              element.hasAttribute('aria-labelledby') ||
+              (element.tagName === 'BUTTON' && (element.textContent ?? '').trim() !== '');
+            return !named;
+          })
+          .map((element) => element.outerHTML.slice(0, 120)),
+      );
+      expect(unnamed, tab).toEqual([]);
+    }
+    await page.getByRole('tab', { name: 'Queue' }).click();
+  });
+
   it('looks calm in every state it shows (screenshots)', async () => {
     fixture.peer.faults.serverErrors(2, 503, ['create']);
     fixture.writeRecording('2024-10-26_1230_gabriel.mp4', 200 * KiB);
@@ -223,5 +268,11 @@ describe('the queue in the browser', () => {
     await screenshot(page, 'destinations');
     held.release();
     expect([...ui.problems, ...dark.problems, ...portuguese.problems]).toEqual([]);
+  });
+
+  it('says so when the uploader stops answering', async () => {
+    await host.stop('SIGKILL');
+    await page.getByRole('alert').filter({ hasText: 'The uploader is not answering.' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Reconnecting to the uploader…' }).waitFor();
   });
 });

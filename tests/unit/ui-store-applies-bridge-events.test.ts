@@ -120,6 +120,27 @@ describe("the UI store's event reducer", () => {
     expect(confirmedOf(done, undefined)).toBe(1000);
   });
 
+  it("leaves every other row's job and progress untouched, so only the row concerned re-renders", () => {
+    let view = applyPage(emptyView(), 'all', [job(3, 'uploading'), job(2, 'uploading'), job(1, 'queued')]);
+    view = applyEvent(view, {
+      event: 'progress',
+      payload: { jobId: 2, confirmedBytes: 10, sizeBytes: 1000, bytesPerSecond: 5 },
+    });
+    const before = view;
+    view = applyEvent(view, {
+      event: 'progress',
+      payload: { jobId: 3, confirmedBytes: 20, sizeBytes: 1000, bytesPerSecond: 5 },
+    });
+    expect(view.jobs).toBe(before.jobs);
+    expect(view.order).toBe(before.order);
+    expect(view.progress[2]).toBe(before.progress[2]);
+    view = applyEvent(view, updated(job(1, 'uploading', { updatedAt: 200 })));
+    expect(view.jobs[2]).toBe(before.jobs[2]);
+    expect(view.jobs[3]).toBe(before.jobs[3]);
+    expect(view.progress[2]).toBe(before.progress[2]);
+    expect(view.order).toBe(before.order);
+  });
+
   it('replaces totals and one connection at a time, and notes when the core is away', () => {
     let view = applyEvents(emptyView(), [
       { event: 'totals-changed', payload: totals({ queued: 2, failed: 1 }) },

@@ -88,7 +88,8 @@ function CoreBanner() {
   if (core.state === 'running') return null;
   return (
     <div className="banner banner-bad" role="alert">
-      <strong>{t('core.down')}</strong> {core.detail ?? t('core.downDetail')}
+      {/* The carrier's own detail is in English only: the operator reads their language. */}
+      <strong>{t('core.down')}</strong> {t('core.downDetail')}
     </div>
   );
 }
