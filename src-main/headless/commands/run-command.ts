@@ -36,7 +36,7 @@ export async function runCommand(args: CliArgs, dataDir: string): Promise<number
   }
   const { settings } = uploader;
   process.stdout.write(
-    `Watching ${settings.recordingsFolder || '(no recordings folder set)'}; uploading to ${settings.storageApiBaseUrl || '(no storage API URL set)'}${settings.uploadsPaused ? ' (paused)' : ''}. Data: ${dataDir}\n`,
+    `Watching ${settings.recordingsFolder || '(no recordings folder set)'}; uploading to ${destinationLabel(settings)}${settings.uploadsPaused ? ' (paused)' : ''}. Data: ${dataDir}\n`,
   );
   if (webUi !== null) process.stdout.write(`Web UI: ${webUi.url}\n`);
   await stopAsked;
@@ -49,6 +49,18 @@ export async function runCommand(args: CliArgs, dataDir: string): Promise<number
   await host.close();
   lock.release();
   return 0;
+}
+
+/** Where uploads go, as the start-up line names it. */
+function destinationLabel(settings: Settings): string {
+  switch (settings.activeDestination) {
+    case 'storage-api':
+      return settings.storageApiBaseUrl || '(no storage API URL set)';
+    case 'gdrive':
+      return `Google Drive ${settings.googleDriveFolder?.path ?? '(the app folder, made at first upload)'}`;
+    case 'onedrive':
+      return `OneDrive ${settings.oneDriveFolder?.path ?? '(no folder chosen)'}`;
+  }
 }
 
 /** The settings a `--settings FILE` lays over the saved ones for one command, validated. */
