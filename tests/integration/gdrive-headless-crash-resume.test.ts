@@ -151,6 +151,7 @@ describe('the headless host with Google Drive', () => {
       () => `the upload to reach 8 MiB:\n${first?.output}`,
     );
     expect(await first.exited).toBeNull();
+    expect(first.output).toContain('uploading to Google Drive /Recording Uploader/Night shift');
     expect(drive.stored('night.mp4')).toEqual([]);
     const requestsBefore = drive.requests.length;
 
