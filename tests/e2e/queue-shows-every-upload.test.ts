@@ -188,7 +188,7 @@ describe('the queue in the browser', () => {
     await page.getByRole('tab', { name: 'Queue' }).click();
     await page.keyboard.press('ArrowRight');
     expect(await page.getByRole('tab', { name: 'Destinations' }).getAttribute('aria-selected')).toBe('true');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Destinations');
+    expect(await page.locator(':focus').textContent()).toBe('Destinations');
     await page.keyboard.press('End');
     await page.getByRole('heading', { name: 'Settings' }).waitFor();
     await page.keyboard.press('Home');
@@ -198,32 +198,34 @@ describe('the queue in the browser', () => {
     await page.keyboard.press('Enter');
     const menu = page.getByRole('menu');
     await menu.waitFor();
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Pause for 1 hour');
+    expect(await page.locator(':focus').textContent()).toBe('Pause for 1 hour');
     await page.keyboard.press('ArrowDown');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Pause for 8 hours');
+    expect(await page.locator(':focus').textContent()).toBe('Pause for 8 hours');
     await page.keyboard.press('Escape');
     await menu.waitFor({ state: 'hidden' });
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Pause');
+    expect(await page.locator(':focus').textContent()).toBe('Pause');
 
     for (const tab of ['Queue', 'Destinations', 'Folders', 'Settings']) {
       await page.getByRole('tab', { name: tab }).click();
       await page.locator(`#panel-${tab.toLowerCase()}`).waitFor();
       await page.locator('details').evaluateAll((all) => {
-        for (const details of all) (details as HTMLDetailsElement).open = true;
+        for (const details of all) details.setAttribute('open', '');
       });
-      const unnamed = await page.evaluate(() =>
-        [...document.querySelectorAll('input, select, textarea, button, [role="progressbar"]')]
-          .filter((element) => {
-            const labelled = element as HTMLInputElement;
-            const named =
-              (labelled.labels?.length ?? 0) > 0 ||
-              element.hasAttribute('aria-label') ||
-              element.hasAttribute('aria-labelledby') ||
-              (element.tagName === 'BUTTON' && (element.textContent ?? '').trim() !== '');
-            return !named;
-          })
-          .map((element) => element.outerHTML.slice(0, 120)),
-      );
+      const unnamed = await page
+        .locator('input, select, textarea, button, [role="progressbar"]')
+        .evaluateAll((controls) =>
+          controls
+            .filter((element) => {
+              const labels = (element as { labels?: { length: number } | null }).labels;
+              const named =
+                (labels?.length ?? 0) > 0 ||
+                element.hasAttribute('aria-label') ||
+                element.hasAttribute('aria-labelledby') ||
+                (element.tagName === 'BUTTON' && (element.textContent ?? '').trim() !== '');
+              return !named;
+            })
+            .map((element) => element.outerHTML.slice(0, 120)),
+        );
       expect(unnamed, tab).toEqual([]);
     }
     await page.getByRole('tab', { name: 'Queue' }).click();
