@@ -79,6 +79,7 @@ export class GoogleIdentityPeer {
   readonly #codes = new Map<string, PendingCode>();
   readonly #accessTokens = new Map<string, AccessToken>();
   readonly #grants: Grant[] = [];
+  readonly #issuedCodes: string[] = [];
   #origin = '';
 
   private constructor(options: GoogleIdentityPeerOptions) {
@@ -125,6 +126,15 @@ export class GoogleIdentityPeer {
   /** Access tokens run out (an hour passes): refresh tokens still work. */
   expireAccessTokens(): void {
     for (const token of this.#accessTokens.values()) token.expiresAt = 0;
+  }
+
+  /** Every code and token this peer has handed out, for tests that look for leaks. */
+  issuedSecrets(): string[] {
+    return [
+      ...this.#issuedCodes,
+      ...this.#accessTokens.keys(),
+      ...this.#grants.flatMap((g) => (g.refreshToken === null ? [] : [g.refreshToken])),
+    ];
   }
 
   /** Refresh tokens this peer has issued that are still good. */
@@ -188,6 +198,7 @@ export class GoogleIdentityPeer {
     };
     this.#grants.push(grant);
     const code = randomToken('4/code-');
+    this.#issuedCodes.push(code);
     this.#codes.set(code, {
       grant,
       clientId: params.client_id,
