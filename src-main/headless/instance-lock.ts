@@ -1,9 +1,12 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 
 export interface InstanceLock {
   release(): void;
 }
+
+/** Locks this process holds: a second uploader in the same process is refused like one elsewhere. */
+const heldHere = new Set<string>();
 
 /**
  * One uploader per data folder: two would upload every recording twice and fight over the
@@ -12,21 +15,35 @@ export interface InstanceLock {
  */
 export function acquireInstanceLock(lockPath: string): InstanceLock {
   const pid = process.pid;
+  const key = resolve(lockPath);
+  if (heldHere.has(key)) throw alreadyRunning(lockPath, pid);
   mkdirSync(dirname(lockPath), { recursive: true });
   // Two attempts: the second follows the removal of a stale lock. If another process took the
   // lock in between, the second attempt sees its live pid and reports it.
   for (let attempt = 0; attempt < 2; attempt++) {
-    if (tryCreate(lockPath, pid)) return { release: () => releaseIfOurs(lockPath, pid) };
-    const holder = readHolder(lockPath);
-    if (holder !== null && isAlive(holder)) {
-      throw new Error(
-        `another uploader is already running on this data folder (pid ${holder}): ${dirname(lockPath)}`,
-      );
+    if (tryCreate(lockPath, pid)) {
+      heldHere.add(key);
+      return {
+        release: () => {
+          heldHere.delete(key);
+          releaseIfOurs(lockPath, pid);
+        },
+      };
     }
+    const holder = readHolder(lockPath);
+    // Our own pid in a lock we do not hold is a previous life of that pid: in a container the
+    // uploader comes back after a kill with the same pid (often 1), and must not wait for itself.
+    if (holder !== null && holder !== pid && isAlive(holder)) throw alreadyRunning(lockPath, holder);
     removeStale(lockPath);
   }
   throw new Error(
     `cannot take the instance lock ${lockPath}: it keeps reappearing; is another uploader starting?`,
+  );
+}
+
+function alreadyRunning(lockPath: string, holder: number): Error {
+  return new Error(
+    `another uploader is already running on this data folder (pid ${holder}): ${dirname(lockPath)}`,
   );
 }
 

@@ -38,11 +38,35 @@ describe('instance lock', () => {
   });
 
   it('refuses while a live process holds the folder, naming its pid and the folder', async () => {
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
+    await once(other, 'spawn');
+    try {
+      await writeFile(lockPath, `${other.pid}\n`);
+      expect(() => acquireInstanceLock(lockPath)).toThrow(
+        `another uploader is already running on this data folder (pid ${other.pid}): ${dataDir}`,
+      );
+      expect((await readFile(lockPath, 'utf8')).trim()).toBe(String(other.pid));
+    } finally {
+      other.kill();
+    }
+  });
+
+  it('takes over a lock naming its own pid, which a process restarted in a container gets again', async () => {
     await writeFile(lockPath, `${process.pid}\n`);
-    expect(() => acquireInstanceLock(lockPath)).toThrow(
+    const lock = acquireInstanceLock(lockPath);
+    expect((await readFile(lockPath, 'utf8')).trim()).toBe(String(process.pid));
+    lock.release();
+    expect(existsSync(lockPath)).toBe(false);
+  });
+
+  it('refuses a second uploader in the same process until the first releases the lock', async () => {
+    const lock = acquireInstanceLock(lockPath);
+    expect(() => acquireInstanceLock(join(dataDir, '.', 'uploader.lock'))).toThrow(
       `another uploader is already running on this data folder (pid ${process.pid}): ${dataDir}`,
     );
     expect((await readFile(lockPath, 'utf8')).trim()).toBe(String(process.pid));
+    lock.release();
+    acquireInstanceLock(lockPath).release();
   });
 
   it('refuses a second uploader process while the first holds the lock', async () => {
