@@ -11,6 +11,10 @@ if [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ] && [ -z "${RECORDING_UPLOADER_TEST_KEY
   exec dbus-run-session -- bash "$0" "$@"
 fi
 if [ "${RECORDING_UPLOADER_TEST_KEYRING:-}" = private ]; then
+  # A keyring file of its own too: daemons of other runs must never share (and lose) its items.
+  XDG_DATA_HOME=$(mktemp -d)
+  export XDG_DATA_HOME
+  trap 'rm -rf "$XDG_DATA_HOME"' EXIT
   echo test-keyring | gnome-keyring-daemon --unlock --components=secrets >/dev/null
 fi
 
