@@ -232,9 +232,11 @@ describe('storage API faults: every recording still lands once, byte-identical',
     const [job] = await h.waitForStates(['mismatch-once.mp4'], ['done']);
 
     expect(requestsOf(h, 'create')).toHaveLength(2);
+    // The damaged copy was deleted: only the good one is left on the server.
     const recordings = h.peer.recordings().filter((r) => r.fileName === 'mismatch-once.mp4');
     const good = recordings.filter((r) => r.sha256 === sha256(bytes));
     expect(good).toHaveLength(1);
+    expect(recordings).toHaveLength(1);
     expect(job?.remoteId).toBe(good[0]?.fileId);
     expect(sha256(await h.peer.readRecording(good[0]?.fileId ?? ''))).toBe(sha256(bytes));
     const restarted = jobUpdates(h, 'mismatch-once.mp4').find(
@@ -255,6 +257,7 @@ describe('storage API faults: every recording still lands once, byte-identical',
     );
     expect(job?.lastError).toContain('second time');
     expect(requestsOf(h, 'create')).toHaveLength(2);
+    expect(h.peer.recordings().filter((r) => r.fileName === 'mismatch-twice.mp4')).toHaveLength(0);
   });
 
   it('losing the server mid-upload waits without using attempts, and resumes when it is back', async () => {

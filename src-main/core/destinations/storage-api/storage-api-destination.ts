@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { TransferFault } from '../../faults.ts';
+import type { Logger } from '../../logging/logger.ts';
 import type {
   Chunk,
   Destination,
@@ -24,6 +25,7 @@ export interface StorageApiOptions {
   token: () => Promise<string | null>;
   http: HttpClient;
   now?: () => number;
+  logger?: Logger;
 }
 
 /** The company storage API (docs/storage-api.md): resumable when the server offers chunk_size. */
@@ -178,11 +180,39 @@ export class StorageApiDestination implements Destination {
       throw fault;
     }
     const answer = await this.#options.http.json(response, finalizeAnswer, this.#what(what));
+    if (answer.sha256 && local.sha256 && answer.sha256.toLowerCase() !== local.sha256.toLowerCase()) {
+      // The stored bytes are not the recording's: they must not stay there looking like it.
+      await this.#discard(answer.file_id, signal);
+      throw new TransferFault(
+        'hash-mismatch',
+        `storage API stored ${item.fileName} with sha256 ${answer.sha256}, but the local file's is ${local.sha256}`,
+      );
+    }
     return {
       id: answer.file_id,
       url: answer.url ?? null,
       hashes: answer.sha256 ? { sha256: answer.sha256 } : {},
     };
+  }
+
+  /** Best effort: a server without DELETE /recordings keeps the damaged copy, and the log says so. */
+  async #discard(fileId: string, signal: AbortSignal): Promise<void> {
+    const what = 'DELETE /recordings/{id}';
+    try {
+      const url = this.#url(`/recordings/${encodeURIComponent(fileId)}`);
+      const response = await this.#request({ method: 'DELETE', url, what }, signal);
+      await response.body?.cancel();
+      if (!response.ok)
+        this.#options.logger?.warn('a damaged copy could not be deleted', {
+          fileId,
+          status: response.status,
+        });
+    } catch (error) {
+      this.#options.logger?.warn('a damaged copy could not be deleted', {
+        fileId,
+        reason: error instanceof Error ? error.message : String(error),
+      });
+    }
   }
 
   async #sendSidecar(session: RemoteSession, item: UploadItem, signal: AbortSignal): Promise<void> {
