@@ -78,6 +78,27 @@ describe('refreshing the Google access token', () => {
     expect(identity.tokenRequests.at(-1)).toEqual({ grantType: 'refresh_token', status: 200, error: null });
   });
 
+  it('keeps the newest refresh token when Google rotates it, and refreshes only when the access token lapses', async () => {
+    identity.rotateRefreshTokens = true;
+    const first = await credentials.accessToken(signal());
+    const rotated = await secrets.get(GOOGLE_REFRESH_TOKEN_SECRET);
+    expect(rotated).not.toBe(refreshToken);
+    expect(rotated).toMatch(/^1\/\/refresh-/);
+    // The access token just issued is used again, not refreshed on every call.
+    expect(await credentials.accessToken(signal())).toBe(first);
+    const refreshes = () => identity.tokenRequests.filter((r) => r.grantType === 'refresh_token').length;
+    expect(refreshes()).toBe(1);
+
+    // Drive refuses the access token: the next refresh uses the rotated refresh token, which works.
+    identity.expireAccessTokens();
+    credentials.dropAccessToken();
+    const second = await credentials.accessToken(signal());
+    expect(identity.checkAccessToken(second)).not.toBeNull();
+    expect(refreshes()).toBe(2);
+    expect(identity.tokenRequests.at(-1)?.status).toBe(200);
+    expect(await secrets.get(GOOGLE_REFRESH_TOKEN_SECRET)).not.toBe(rotated);
+  });
+
   it('a revoked grant (invalid_grant) needs a new sign-in, and the message holds no token', async () => {
     identity.revokeAll();
     const fault = await faultOf(credentials.accessToken(signal()));

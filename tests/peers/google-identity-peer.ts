@@ -73,6 +73,8 @@ export class GoogleIdentityPeer {
   /** What the next visitor of the consent page does. */
   consent: 'allow' | 'deny' = 'allow';
   accessTokenTtlSeconds: number;
+  /** Each refresh hands out a new refresh token and retires the old one. */
+  rotateRefreshTokens = false;
   /** The token endpoint answers this many requests with this status (an outage at Google). */
   tokenOutage: { status: number; count: number } | null = null;
   readonly #server: Server;
@@ -250,7 +252,8 @@ export class GoogleIdentityPeer {
       const grant = this.#grants.find((g) => g.refreshToken !== null && g.refreshToken === token);
       if (grant === undefined || grant.revoked)
         return fail(400, 'invalid_grant', 'Token has been expired or revoked.');
-      return this.#issue(res, grant, false, grantType);
+      if (this.rotateRefreshTokens) grant.refreshToken = randomToken('1//refresh-');
+      return this.#issue(res, grant, this.rotateRefreshTokens, grantType);
     }
     return fail(400, 'unsupported_grant_type', `Invalid grant_type: ${grantType ?? ''}`);
   }

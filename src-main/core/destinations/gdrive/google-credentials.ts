@@ -25,6 +25,8 @@ export class GoogleCredentials {
   #client: OAuth2Client | null = null;
   #clientKey = '';
   #refreshToken: Promise<string | null> | null = null;
+  /** A rotated refresh token on its way to the keychain. */
+  #saving: Promise<void> = Promise.resolve();
 
   constructor(options: GoogleCredentialsOptions) {
     this.#options = options;
@@ -40,6 +42,8 @@ export class GoogleCredentials {
     const client = await this.#signedInClient();
     try {
       const { token } = await abortable(() => client.getAccessToken(), signal);
+      // Not used before a rotated refresh token is safe in the keychain.
+      await this.#saving;
       if (!token)
         throw new TransferFault('auth', 'Google issued no access token: sign in to Google Drive again');
       return token;
@@ -114,8 +118,11 @@ export class GoogleCredentials {
       );
     }
     const client = this.#currentClient();
-    if (client.credentials.refresh_token !== refreshToken)
-      client.setCredentials({ refresh_token: refreshToken });
+    // After a rotation the client puts the old refresh token back beside the new access token:
+    // the newest one (kept by the `tokens` event) is set again, the access token kept.
+    if (client.credentials.refresh_token !== refreshToken) {
+      client.setCredentials({ ...client.credentials, refresh_token: refreshToken });
+    }
     return client;
   }
 
@@ -158,7 +165,7 @@ export class GoogleCredentials {
       const next = tokens.refresh_token;
       if (!next) return;
       this.#refreshToken = Promise.resolve(next);
-      host.secrets.set(GOOGLE_REFRESH_TOKEN_SECRET, next).catch((error: unknown) => {
+      this.#saving = host.secrets.set(GOOGLE_REFRESH_TOKEN_SECRET, next).catch((error: unknown) => {
         host.logger.error('the new Google refresh token could not be saved in the keychain', {
           reason: error instanceof Error ? error.message : String(error),
         });
