@@ -91,6 +91,18 @@ describe('Google sign-in through the system browser', () => {
     expect(listed.find((f) => f.path === '/Team recordings')?.id).toBe(mine.id);
   });
 
+  it('asks for a new sign-in when the Drive access setting no longer matches the one granted', async () => {
+    harness = await DriveHarness.start();
+    await harness.uploader.updateSettings({ googleDriveScope: 'drive' });
+    const stale = harness.uploader.getSnapshot().connections.find((c) => c.destination === 'gdrive');
+    expect(stale).toMatchObject({ state: 'needs-auth', detail: expect.stringContaining('sign in again') });
+    await harness.connect();
+    expect(harness.identity.authorizations.at(-1)?.params.scope).toBe(DRIVE_SCOPE);
+    expect(harness.uploader.getSnapshot().connections.find((c) => c.destination === 'gdrive')?.state).toBe(
+      'connected',
+    );
+  });
+
   it('with drive.file, a folder the operator made in Drive stays out of sight', async () => {
     harness = await DriveHarness.start({ connect: false });
     harness.drive.addFolder('Team recordings');

@@ -63,6 +63,14 @@ export class DriveProvider implements DestinationProvider {
     if (this.#rejected !== null) {
       return { ...base, state: 'needs-auth', detail: 'Google refused the saved sign-in: sign in again' };
     }
+    const scope = this.#context.settings().googleDriveScope;
+    if (account.details.scope !== undefined && account.details.scope !== scope) {
+      return {
+        ...base,
+        state: 'needs-auth',
+        detail: `Drive access was changed to "${scope}": sign in again to grant it`,
+      };
+    }
     if (this.#lastError !== null) return { ...base, state: 'error', detail: this.#lastError };
     const detail = describeAccount(account.details, this.#context.settings().googleDriveFolder?.path);
     return { ...base, state: 'connected', detail: detail === '' ? null : detail };
