@@ -9,7 +9,7 @@ import {
   type Settings,
 } from '../../src-shared/settings.ts';
 import { EventBus } from './bridge/event-bus.ts';
-import type { Destination, UploadItem } from './destinations/destination.ts';
+import type { Destination, RemoteFile, UploadItem } from './destinations/destination.ts';
 import type { DestinationProvider } from './destinations/destination-provider.ts';
 import { HttpClient } from './destinations/http-client.ts';
 import { createProviders } from './destinations/provider-registry.ts';
@@ -77,7 +77,7 @@ export class Uploader {
       destination: (kind) => this.#destination(kind),
       settings: () => ({ ...this.#settings, paused: this.#settings.uploadsPaused }),
       prepareItem: (job) => this.#prepareItem(job),
-      afterDone: (job) => this.#afterDone(job),
+      afterDone: (job, remote) => this.#afterDone(job, remote),
       events: {
         jobUpdated: (job) => this.#jobChanged(job),
         progress: (progress) => this.events.emit('progress', progress),
@@ -322,8 +322,18 @@ export class Uploader {
   }
 
   /** Only after the remote hash matched (the engine calls this after markDone). */
-  async #afterDone(job: JobRecord): Promise<void> {
+  async #afterDone(job: JobRecord, remote: RemoteFile): Promise<void> {
     if (!this.#settings.deleteAfterUpload) return;
+    if (remote.verified !== true) {
+      // The remote reported no hash to compare: done, but the local copy stays as the proof.
+      this.#store.setWarning(
+        job.id,
+        `kept on disk: ${job.destination} did not report a hash of the stored file to compare with the local one`,
+      );
+      const kept = this.#store.get(job.id);
+      if (kept !== undefined) this.#jobChanged(kept);
+      return;
+    }
     const sidecar = job.sidecarPath === null ? null : await readSidecar(job.sidecarPath);
     // An unusable sidecar was not uploaded, so it is kept as evidence.
     const paths = [job.path, ...(sidecar !== null && sidecar.problem === null ? [sidecar.path] : [])];
@@ -351,6 +361,9 @@ export class Uploader {
     if (provider === undefined) return;
     provider.credentialsRejected(reason);
     this.events.emit('connection-changed', this.#connectionOf(provider));
+    // Every job of the destination moved to needs-auth in one statement, with no job-updated event
+    // each: a snapshot tells the UI and the tray (as the release after new credentials does).
+    this.events.emit('snapshot', this.getSnapshot());
     // Another process (the headless `set-secret`) may store new credentials: notice them by itself.
     clearInterval(this.#credentialTimers.get(destination));
     const timer = setInterval(async () => {
