@@ -35,6 +35,7 @@ export const en = {
   'status.coreDown': 'Reconnecting to the uploader…',
   'status.setup': 'Set-up needed',
   'status.signIn': 'Sign-in needed for {destination}',
+  'status.tokenNeeded': 'The storage API needs a new token',
   'status.connectionError': 'Cannot reach {destination}',
   'status.paused': 'Paused until you resume',
   'status.pausedUntil': 'Paused until {time}',
@@ -86,6 +87,7 @@ export const en = {
   'state.done': 'Done',
   'state.waiting': 'Waiting to retry',
   'state.needs-auth': 'Sign-in needed',
+  'state.needs-token': 'New token needed',
   'state.failed': 'Failed',
   'state.paused': 'Paused',
   'state.cancelled': 'Cancelled',
@@ -140,6 +142,7 @@ export const en = {
   'connection.connectedAs': 'Connected as {label}',
   'connection.connectedTo': 'Set up: {label}',
   'connection.signInNeeded': 'Sign-in needed',
+  'connection.tokenNeeded': 'New API token needed',
   'connection.error': 'Connection problem',
 
   'storage.url': 'Address',

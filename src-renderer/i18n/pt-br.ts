@@ -16,6 +16,7 @@ export const ptBR: Messages = {
   'status.coreDown': 'Reconectando ao enviador…',
   'status.setup': 'Configuração pendente',
   'status.signIn': 'É preciso entrar de novo no {destination}',
+  'status.tokenNeeded': 'A API de armazenamento precisa de um novo token',
   'status.connectionError': 'Sem acesso ao {destination}',
   'status.paused': 'Pausado até você retomar',
   'status.pausedUntil': 'Pausado até {time}',
@@ -66,6 +67,7 @@ export const ptBR: Messages = {
   'state.done': 'Concluído',
   'state.waiting': 'Aguardando nova tentativa',
   'state.needs-auth': 'É preciso entrar',
+  'state.needs-token': 'Novo token necessário',
   'state.failed': 'Falhou',
   'state.paused': 'Pausado',
   'state.cancelled': 'Cancelado',
@@ -120,6 +122,7 @@ export const ptBR: Messages = {
   'connection.connectedAs': 'Conectado como {label}',
   'connection.connectedTo': 'Configurado: {label}',
   'connection.signInNeeded': 'É preciso entrar de novo',
+  'connection.tokenNeeded': 'É preciso um novo token da API',
   'connection.error': 'Problema de conexão',
 
   'storage.url': 'Endereço',

@@ -10,6 +10,7 @@ import {
   applySnapshot,
   type CoreView,
   emptyView,
+  replaceList,
   rowCount,
   withFilter,
 } from './core-view.ts';
@@ -75,6 +76,48 @@ export function createAppStore(bridge: UploaderBridge): AppStore {
     store.setState((state) => applyEvents(state, events));
     // Back from an outage, anything may have moved on: start again from a fresh snapshot.
     if (wasUnavailable && store.getState().core.state === 'running') void actions.reload();
+    // A snapshot event follows changes made in bulk (a pause, jobs held for sign-in or released),
+    // which name no job: the loaded part of the list is fetched again.
+    else if (events.some((event) => event.event === 'snapshot')) void refreshList();
+  };
+
+  let refreshing: Promise<void> | null = null;
+  let refreshAgain = false;
+  const refreshList = async (): Promise<void> => {
+    if (refreshing !== null) {
+      refreshAgain = true;
+      return refreshing;
+    }
+    refreshing = (async () => {
+      do {
+        refreshAgain = false;
+        const { filter, order } = store.getState();
+        const fetched: JobView[] = [];
+        let complete = false;
+        try {
+          while (fetched.length < Math.max(order.length, PAGE_SIZE)) {
+            const page = await bridge.invoke('listJobs', {
+              filter,
+              offset: fetched.length,
+              limit: PAGE_SIZE,
+            });
+            fetched.push(...page);
+            if (page.length < PAGE_SIZE) {
+              complete = true;
+              break;
+            }
+          }
+        } catch {
+          // The list keeps what it has; the next bulk change or scroll asks again.
+          return;
+        }
+        flush();
+        store.setState((state) => replaceList(state, filter, fetched, complete));
+      } while (refreshAgain);
+    })().finally(() => {
+      refreshing = null;
+    });
+    return refreshing;
   };
 
   const actions: AppActions = {

@@ -153,6 +153,36 @@ export function applyPage(
   return { ...view, jobs, order: mergeIds(view.order, ids), endReached };
 }
 
+/**
+ * The loaded part of the list fetched again after jobs moved in bulk: it replaces the list, except
+ * for jobs newer than any fetched (they arrived while it was fetched) and job updates newer than
+ * the fetched ones.
+ */
+export function replaceList(
+  view: CoreView,
+  filter: JobFilter,
+  fetched: readonly JobView[],
+  complete: boolean,
+): CoreView {
+  if (filter !== view.filter) return view;
+  const newest = fetched.reduce((max, job) => Math.max(max, job.id), 0);
+  const arrived = view.order.filter((id) => id > newest);
+  const jobs: Record<number, JobView> = {};
+  for (const id of arrived) {
+    const job = view.jobs[id];
+    if (job !== undefined) jobs[id] = job;
+  }
+  const ids: number[] = [];
+  for (const job of fetched) {
+    const known = view.jobs[job.id];
+    const latest = known !== undefined && known.updatedAt > job.updatedAt ? known : job;
+    if (!inFilter(latest.state, filter)) continue;
+    jobs[job.id] = latest;
+    ids.push(job.id);
+  }
+  return { ...view, jobs, order: mergeIds(arrived, ids), endReached: complete };
+}
+
 /** Another filter: its list starts empty and fills page by page. */
 export function withFilter(view: CoreView, filter: JobFilter): CoreView {
   if (filter === view.filter) return view;

@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STORAGE_API_TOKEN_SECRET } from '../../src-main/core/auth/env-secret-store.ts';
 import type { HeadlessProcess } from '../support/headless-cli.ts';
 import { HeadlessFixture, KiB, MiB, sleep } from '../support/headless-fixture.ts';
 import { ensureRendererBuild } from '../support/renderer-build.ts';
@@ -32,14 +33,11 @@ describe('the queue in the browser', () => {
       }),
     ]);
     fixture = started;
-    host = fixture.spawn([
-      'run',
-      '--data-dir',
-      fixture.dataDir,
-      '--settings',
-      fixture.settingsFile,
-      '--web-ui',
-    ]);
+    // The token in the keychain, as an operator stores it: a new one typed in the UI can replace it.
+    const stored = await fixture.cli(['set-secret', 'storage-api'], { input: fixture.peer.token });
+    expect(stored.code).toBe(0);
+    const args = ['run', '--data-dir', fixture.dataDir, '--settings', fixture.settingsFile, '--web-ui'];
+    host = fixture.spawn(args, { token: null });
     const output = await host.waitForOutput(/Web UI: (\S+)/);
     url = /Web UI: (\S+)/.exec(output)?.[1] ?? '';
     ui = await openUi(browser, url);
@@ -56,10 +54,10 @@ describe('the queue in the browser', () => {
     await page.getByText('No recordings yet.').waitFor();
     const held = fixture.peer.gates.hold('chunk', { afterCount: 2 });
     const big = fixture.writeRecording('2024-10-26_0915_ana.mp4', 2 * MiB);
-    const small = fixture.writeRecording('2024-10-26_0932_bruno.mp4', 300 * KiB);
-
     const row = await waitForRowState(page, '2024-10-26_0915_ana.mp4', 'Uploading');
     await held.whenHeld();
+    // The gate holds one request: the next recording uploads beside the held one.
+    const small = fixture.writeRecording('2024-10-26_0932_bruno.mp4', 300 * KiB);
     await expect.poll(() => rowPercent(row), { timeout: 5000 }).toBeGreaterThan(0);
     expect(await rowPercent(row)).toBeLessThan(100);
     expect(await row.textContent()).toContain('of 2 MB');
@@ -149,6 +147,24 @@ describe('the queue in the browser', () => {
     expect(fixture.peer.recordings().some((r) => r.fileName === '2024-10-26_1200_fabio.mp4')).toBe(false);
     await row.getByRole('button', { name: 'Retry 2024-10-26_1200_fabio.mp4' }).click();
     await waitForRowState(page, '2024-10-26_1200_fabio.mp4', 'Done');
+  });
+
+  it('asks for a new token when the storage API refuses the old one, and goes on with it', async () => {
+    fixture.peer.setToken('tok_replaced_by_the_it_department');
+    const bytes = fixture.writeRecording('2024-10-26_1215_gil.mp4', 200 * KiB);
+    await waitForRowState(page, '2024-10-26_1215_gil.mp4', 'New token needed');
+    await page.getByRole('status').filter({ hasText: 'The storage API needs a new token' }).waitFor();
+
+    await page.getByRole('tab', { name: 'Destinations' }).click();
+    await page.getByText('New API token needed').waitFor();
+    await page.getByRole('textbox', { name: 'API token' }).fill('tok_replaced_by_the_it_department');
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.getByText('Connection works: the storage API accepted the token.').waitFor();
+
+    await page.getByRole('tab', { name: 'Queue' }).click();
+    await waitForRowState(page, '2024-10-26_1215_gil.mp4', 'Done', 20_000);
+    expect(await fixture.storedOnce('2024-10-26_1215_gil.mp4')).toEqual(bytes);
+    expect(await fixture.keychain().get(STORAGE_API_TOKEN_SECRET)).toBe('tok_replaced_by_the_it_department');
   });
 
   it('checks settings before saving them, and switches the language', async () => {

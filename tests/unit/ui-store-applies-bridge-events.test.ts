@@ -8,6 +8,7 @@ import {
   confirmedOf,
   emptyTotals,
   emptyView,
+  replaceList,
   rowCount,
   withFilter,
 } from '../../src-renderer/state/core-view.ts';
@@ -155,6 +156,29 @@ describe("the UI store's event reducer", () => {
     expect(view.core.state).toBe('unavailable');
     view = applyEvent(view, { event: 'core-status', payload: { state: 'running', detail: null } });
     expect(view.core.state).toBe('running');
+  });
+
+  it('replaces the loaded list after a bulk change, keeping what arrived meanwhile and newer updates', () => {
+    let view = withFilter(emptyView(), 'active');
+    view = applyPage(view, 'active', [job(4, 'uploading'), job(3, 'queued'), job(2, 'queued')], PAGE_SIZE);
+    // While the list was fetched again: job 5 arrived, job 2 moved on.
+    view = applyEvents(view, [updated(job(5, 'queued')), updated(job(2, 'paused', { updatedAt: 300 }))]);
+    view = replaceList(
+      view,
+      'active',
+      [
+        job(4, 'needs-auth', { updatedAt: 200 }),
+        job(3, 'needs-auth', { updatedAt: 200 }),
+        job(2, 'needs-auth'),
+      ],
+      true,
+    );
+    expect(view.order).toEqual([5, 4, 3, 2]);
+    expect(view.jobs[4]?.state).toBe('needs-auth');
+    expect(view.jobs[2]?.state).toBe('paused');
+    expect(view.endReached).toBe(true);
+    // Fetched for a filter left since: ignored.
+    expect(replaceList(view, 'done', [], true)).toBe(view);
   });
 
   it('drops a page of a filter the operator has left', () => {

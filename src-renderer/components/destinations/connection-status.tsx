@@ -33,8 +33,11 @@ export function describeConnection(
       const key = kind === 'storage-api' ? 'connection.connectedTo' : 'connection.connectedAs';
       return { tone: 'good', text: t(key, { label }), detail: null };
     }
-    case 'needs-auth':
-      return { tone: 'warn', text: t('connection.signInNeeded'), detail: connection.detail };
+    case 'needs-auth': {
+      // The storage API has no sign-in: what it needs is a new token.
+      const key = kind === 'storage-api' ? 'connection.tokenNeeded' : 'connection.signInNeeded';
+      return { tone: 'warn', text: t(key), detail: connection.detail };
+    }
     case 'error':
       return { tone: 'bad', text: t('connection.error'), detail: connection.detail };
   }

@@ -107,7 +107,11 @@ function JobRowView(props: {
         ) : null}
       </div>
       <div className="job-status">
-        <span className={`badge badge-${TONES[job.state]}`}>{t(`state.${job.state}`)}</span>
+        <span className={`badge badge-${TONES[job.state]}`}>
+          {job.state === 'needs-auth' && job.destination === 'storage-api'
+            ? t('state.needs-token')
+            : t(`state.${job.state}`)}
+        </span>
         <ProgressBar percent={percent} label={t('job.progress', { name })} tone={TONES[job.state]} />
       </div>
       <div className="job-actions">

@@ -39,7 +39,9 @@ function describe(status: OverallStatus, { t, locale }: I18n): string {
     case 'setup':
       return t('status.setup');
     case 'sign-in':
-      return t('status.signIn', { destination: t(`destination.${status.destination}`) });
+      return status.destination === 'storage-api'
+        ? t('status.tokenNeeded')
+        : t('status.signIn', { destination: t(`destination.${status.destination}`) });
     case 'connection-error':
       return t('status.connectionError', { destination: t(`destination.${status.destination}`) });
     case 'paused':
