@@ -102,4 +102,54 @@ describe('delete after upload', () => {
     expect(existsSync(join(h.folder, 'failed-kept_metadata.json'))).toBe(true);
     expect(sha256(await readFile(join(h.folder, 'failed-kept.mp4')))).toBe(sha256(bytes));
   });
+
+  it('keeps the local files of a recording whose stored hash the server never reported', async () => {
+    const h = await UploaderHarness.start({
+      peer: { chunkSize: 256 * 1024, announceHashes: false },
+      settings: { chunkSizeBytes: MiB, deleteAfterUpload: true },
+    });
+    harness = h;
+    const bytes = await h.writeRecording('unverifiable.mp4', 2 * MiB, SIDECAR);
+
+    const [job] = await h.waitForStates(['unverifiable.mp4'], ['done']);
+    await waitFor(
+      () => h.job('unverifiable.mp4')?.warning !== null,
+      5_000,
+      () => 'the job to say why its files were kept',
+    );
+
+    expect(sha256(await h.stored('unverifiable.mp4'))).toBe(sha256(bytes));
+    expect(job?.remoteId).not.toBeNull();
+    expect(h.job('unverifiable.mp4')?.warning).toMatch(/kept on disk: storage-api did not report a hash/);
+    expect(existsSync(join(h.folder, 'unverifiable.mp4'))).toBe(true);
+    expect(existsSync(join(h.folder, 'unverifiable_metadata.json'))).toBe(true);
+  });
+
+  it('after a restart that finds the recording already committed, deletes only once the listed hash matches', async () => {
+    const h = await UploaderHarness.start({
+      peer: { chunkSize: 256 * 1024 },
+      settings: { chunkSizeBytes: MiB, deleteAfterUpload: true },
+    });
+    harness = h;
+    // The finalize answer is lost (the uploader stops as it arrives); the server committed the file.
+    const gate = h.peer.gates.hold('finalize', { at: 'answer' });
+    const bytes = await h.writeRecording('committed-before-stop.mp4', 2 * MiB);
+    await gate.whenHeld();
+    const stopping = h.uploader.stop();
+    gate.release();
+    await stopping;
+    expect(existsSync(join(h.folder, 'committed-before-stop.mp4'))).toBe(true);
+
+    await h.restart({ settings: { chunkSizeBytes: MiB, deleteAfterUpload: true } });
+    await h.waitForStates(['committed-before-stop.mp4'], ['done']);
+    await waitFor(
+      () => !existsSync(join(h.folder, 'committed-before-stop.mp4')),
+      5_000,
+      () => 'the verified recording to be deleted',
+    );
+    expect(h.peer.recordings().filter((r) => r.fileName === 'committed-before-stop.mp4')).toHaveLength(1);
+    expect(sha256(await h.stored('committed-before-stop.mp4'))).toBe(sha256(bytes));
+    // Nothing was finalized twice: the restart learned it from the status and the listing.
+    expect(h.peer.requests.filter((r) => r.kind === 'finalize')).toHaveLength(1);
+  });
 });

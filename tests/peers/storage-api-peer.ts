@@ -52,6 +52,8 @@ export interface StoragePeerOptions {
   storeDir?: string;
   /** Include `video_upload_url` / `metadata_upload_url` in the create-session answer. Default true. */
   giveUploadUrls?: boolean;
+  /** Report sha256 in finalize answers and the listing (optional in the protocol). Default true. */
+  announceHashes?: boolean;
   /** The port to listen on; a random free one by default. A server started again on the same port (and storeDir) is the same server back from an outage. */
   port?: number;
 }
@@ -134,6 +136,7 @@ export async function startStoragePeer(options: StoragePeerOptions = {}): Promis
     token: options.token ?? `tok_${randomBytes(16).toString('hex')}`,
     chunkSize,
     giveUploadUrls: options.giveUploadUrls ?? true,
+    announceHashes: options.announceHashes ?? true,
     registry: new UploadRegistry(storeDir, options.sessionTtlMs ?? DEFAULT_TTL_MS),
     storeDir,
     ownsStore,
@@ -146,6 +149,7 @@ interface ServerConfig {
   token: string;
   chunkSize: number | null;
   giveUploadUrls: boolean;
+  announceHashes: boolean;
   registry: UploadRegistry;
   storeDir: string;
   ownsStore: boolean;
@@ -271,6 +275,11 @@ class StorageApiServer implements StoragePeer {
   }
 
   private async dispatch(req: IncomingMessage, path: string, entry: RequestLogEntry): Promise<Answer> {
+    const answer = await this.route(req, path, entry);
+    return this.config.announceHashes ? answer : withoutSha256(answer);
+  }
+
+  private async route(req: IncomingMessage, path: string, entry: RequestLogEntry): Promise<Answer> {
     this.authorize(req);
     const route = matchRoute(req.method ?? '', path, req.headers['content-range']);
     entry.kind = route.kind;
@@ -383,6 +392,17 @@ class StorageApiServer implements StoragePeer {
     if (!this.registry.deleteRecording(fileId)) throw new HttpError(404, `no recording ${fileId}`);
     return { status: 204 };
   }
+}
+
+/** A server that keeps its hashes to itself, as the protocol allows: sha256 is optional everywhere. */
+function withoutSha256(answer: Answer): Answer {
+  const strip = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(strip);
+    if (typeof value !== 'object' || value === null) return value;
+    const { sha256: _hidden, ...rest } = value as Record<string, unknown>;
+    return rest;
+  };
+  return 'body' in answer && answer.body !== undefined ? { ...answer, body: strip(answer.body) } : answer;
 }
 
 const recordingBody = (recording: StoredRecording): Record<string, unknown> => ({

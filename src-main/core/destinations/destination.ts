@@ -46,6 +46,11 @@ export interface RemoteFile {
   url: string | null;
   /** The remote's own hashes of what it stored, where it reports them. */
   hashes: HashSet;
+  /**
+   * Set by the chunk loop: at least one of the remote's hashes was compared with ours and
+   * matched. Only a verified upload may ever lead to the local file being deleted.
+   */
+  verified?: boolean;
 }
 
 export interface Chunk {

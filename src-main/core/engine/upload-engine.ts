@@ -31,7 +31,7 @@ export interface EngineOptions {
   /** Builds what a destination needs from a job: sidecar, recording id. */
   prepareItem(job: JobRecord): Promise<UploadItem>;
   /** After a verified upload: deletes the local files when the operator asked for it. */
-  afterDone(job: JobRecord): Promise<void>;
+  afterDone(job: JobRecord, remote: RemoteFile): Promise<void>;
   events: EngineEvents;
   logger: Logger;
   now(): number;
@@ -193,7 +193,7 @@ export class UploadEngine {
     const done = store.get(job.id);
     if (done === undefined) return;
     this.#options.events.jobUpdated(done);
-    await this.#options.afterDone(done);
+    await this.#options.afterDone(done, remote);
   }
 
   #failed(job: JobRecord, fault: TransferFault, settings: EngineSettings, signal: AbortSignal): void {

@@ -273,10 +273,12 @@ function hashWhole(input: TransferInput, file: RecordingFile): Promise<MultiHash
 
 function verified(input: TransferInput, remote: RemoteFile, local: HashSet | MultiHash): RemoteFile {
   const ours = local instanceof MultiHash ? local.digest() : local;
+  let compared = false;
   for (const name of input.destination.hashes) {
     const theirs = remote.hashes[name];
     const mine = ours[name];
     if (theirs === undefined || mine === undefined) continue;
+    compared = true;
     if (!hashesEqual(name, theirs, mine)) {
       throw new TransferFault(
         'hash-mismatch',
@@ -284,5 +286,5 @@ function verified(input: TransferInput, remote: RemoteFile, local: HashSet | Mul
       );
     }
   }
-  return remote;
+  return { ...remote, verified: compared };
 }

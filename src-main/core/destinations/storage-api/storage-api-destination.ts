@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { z } from 'zod';
 import { TransferFault } from '../../faults.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type {
@@ -47,7 +48,18 @@ export class StorageApiDestination implements Destination {
     await response.body?.cancel();
   }
 
-  async findExisting(item: UploadItem, signal: AbortSignal): Promise<RemoteFile | null> {
+  findExisting(item: UploadItem, signal: AbortSignal): Promise<RemoteFile | null> {
+    return this.#findRecording(
+      (r) => r.file_name === item.fileName && r.file_size === item.sizeBytes,
+      signal,
+    );
+  }
+
+  /** A recording in the server's listing, with its sha256 where the server gives one. */
+  async #findRecording(
+    matches: (recording: z.infer<typeof recordingsAnswer>[number]) => boolean,
+    signal: AbortSignal,
+  ): Promise<RemoteFile | null> {
     const what = 'GET /recordings';
     const response = await this.#request({ method: 'GET', url: this.#url('/recordings'), what }, signal);
     // The listing is optional for a server: without it there is nothing to find.
@@ -57,7 +69,7 @@ export class StorageApiDestination implements Destination {
     }
     if (!response.ok) throw await this.#fault(response, what);
     const recordings = await this.#options.http.json(response, recordingsAnswer, this.#what(what));
-    const match = recordings.find((r) => r.file_name === item.fileName && r.file_size === item.sizeBytes);
+    const match = recordings.find(matches);
     if (match === undefined) return null;
     return {
       id: match.file_id,
@@ -111,10 +123,11 @@ export class StorageApiDestination implements Destination {
     }
     if (status.status === 'completed') {
       const fileId = status.file_id ?? null;
-      // Committed already (a crash after finalize): nothing is sent again.
-      return fileId === null
-        ? { complete: true, file: null }
-        : { complete: true, file: { id: fileId, url: null, hashes: {} } };
+      if (fileId === null) return { complete: true, file: null };
+      // Committed already (a crash after finalize): nothing is sent again. The status carries no
+      // hash, so the listing is asked for one; without it the upload is done but unverified.
+      const listed = await this.#findRecording((r) => r.file_id === fileId, signal);
+      return { complete: true, file: listed ?? { id: fileId, url: null, hashes: {} } };
     }
     if (session.mode === 'single') {
       return { complete: false, confirmed: status.received_bytes === item.sizeBytes ? item.sizeBytes : 0 };
