@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KeychainSecretStore } from '../../src-main/core/auth/keychain-secret-store.ts';
+import { GOOGLE_REFRESH_TOKEN_SECRET } from '../../src-main/core/destinations/gdrive/google-credentials.ts';
+import { openDatabase } from '../../src-main/core/store/database.ts';
+import { readInstallId } from '../../src-main/core/store/settings-store.ts';
+import { dataPaths } from '../../src-main/headless/data-dir.ts';
+import { DrivePeer } from '../peers/drive-peer.ts';
+import { GoogleIdentityPeer } from '../peers/google-identity-peer.ts';
+import { googlePeerSettings } from '../support/drive-harness.ts';
+import { HeadlessProcess } from '../support/headless-cli.ts';
+import { ensureRendererBuild } from '../support/renderer-build.ts';
+import { launchChromium, openUi, screenshot, type UiPage } from '../support/ui-browser.ts';
+import { waitForRowState } from '../support/ui-queue.ts';
+
+/**
+ * Google Drive from the Destinations and Folders screens: the sign-in through the test Google
+ * consent page, and the drive.file scope as the UI explains it — a folder the operator made in
+ * Drive is not listed, a folder the uploader creates is, and recordings land in it.
+ */
+describe('Google Drive in the browser', () => {
+  let identity: GoogleIdentityPeer;
+  let drive: DrivePeer;
+  let host: HeadlessProcess;
+  let browser: Browser;
+  let ui: UiPage;
+  const root = mkdtempSync(join(tmpdir(), 'gdrive-ui-'));
+  const folder = join(root, 'recordings');
+  const dataDir = join(root, 'data');
+
+  beforeAll(async () => {
+    const [, launched] = await Promise.all([ensureRendererBuild(), launchChromium()]);
+    browser = launched;
+    identity = await GoogleIdentityPeer.start();
+    drive = await DrivePeer.start({ identity });
+    drive.addFolder('Made by hand in Drive');
+    mkdirSync(folder, { recursive: true });
+    const settingsFile = join(root, 'settings.json');
+    writeFileSync(
+      settingsFile,
+      JSON.stringify({
+        recordingsFolder: folder,
+        activeDestination: 'gdrive',
+        ...googlePeerSettings(identity, drive),
+        settleSeconds: 1,
+        chunkSizeBytes: 256 * 1024,
+      }),
+    );
+    host = new HeadlessProcess(['run', '--data-dir', dataDir, '--settings', settingsFile, '--web-ui']);
+    const output = await host.waitForOutput(/Web UI: (\S+)/);
+    ui = await openUi(browser, /Web UI: (\S+)/.exec(output)?.[1] ?? '', { height: 860 });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.stop('SIGKILL').catch(() => undefined);
+    const db = openDatabase(dataPaths(dataDir).database);
+    const secrets = new KeychainSecretStore({ namespace: readInstallId(db), dataDir });
+    db.close();
+    await secrets.delete(GOOGLE_REFRESH_TOKEN_SECRET).catch(() => undefined);
+    await drive?.close();
+    await identity?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('signs in through the consent page and uploads into a folder the uploader created', async () => {
+    const { page } = ui;
+    // Skipping the guide leaves a way back to it in sight.
+    await page.getByRole('button', { name: 'Skip set-up' }).click();
+    await page.getByText('The uploader is not set up yet').waitFor();
+    await page.getByRole('tab', { name: 'Destinations' }).click();
+    const card = page.getByRole('region', { name: 'Google Drive' });
+    expect(await card.getByRole('radio', { name: /Only folders the uploader creates/ }).isChecked()).toBe(
+      true,
+    );
+    await card.getByRole('button', { name: 'Connect' }).click();
+    const printed = await host.waitForOutput(/sign in:\s+(http\S+)/);
+    const signIn = await browser.newContext();
+    await (await signIn.newPage()).goto(/sign in:\s+(http\S+)/.exec(printed)?.[1] ?? '');
+    await card.getByText(`Connected as ${identity.user.email}`).waitFor();
+    await signIn.close();
+    await page.getByText('The uploader is not set up yet').waitFor({ state: 'detached' });
+    await screenshot(page, 'destinations-google-drive');
+
+    await card.getByRole('button', { name: 'Choose folder' }).click();
+    await page.getByText('The uploader may only see folders it created').waitFor();
+    // Signing in made the uploader's own folder and chose it; the folder made by hand in Drive
+    // exists, but drive.file cannot see it, so it is not listed.
+    await page.getByText('Uploads go into /Recording Uploader').waitFor();
+    const listed = page.getByRole('list', { name: 'Folders in My files' });
+    await listed.getByRole('button', { name: /Recording Uploader.*Current/ }).waitFor();
+    expect(await listed.getByRole('button').allTextContents()).toEqual(['Recording UploaderCurrent']);
+    await page.getByRole('textbox', { name: 'New folder here' }).fill('Recordings');
+    await page.getByRole('button', { name: 'Create folder' }).click();
+    await page.getByRole('button', { name: 'Upload into “Recordings”' }).click();
+    await page.getByText('Recordings are uploaded into /Recordings.').waitFor();
+    await screenshot(page, 'folders-google-drive');
+
+    const bytes = randomBytes(700 * 1024);
+    writeFileSync(join(folder, '2024-10-26_1500_rita.mp4'), bytes);
+    await page.getByRole('tab', { name: 'Queue' }).click();
+    await waitForRowState(page, '2024-10-26_1500_rita.mp4', 'Done', 30_000);
+    const [stored] = drive.stored('2024-10-26_1500_rita.mp4');
+    expect(stored && drive.pathOf(stored)).toBe('/Recordings/2024-10-26_1500_rita.mp4');
+    expect(stored && (await drive.content(stored))).toEqual(bytes);
+    expect(ui.problems).toEqual([]);
+  });
+});
