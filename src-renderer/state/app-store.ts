@@ -75,7 +75,9 @@ export function createAppStore(bridge: UploaderBridge): AppStore {
     const wasUnavailable = store.getState().core.state === 'unavailable';
     store.setState((state) => applyEvents(state, events));
     // Back from an outage, anything may have moved on: start again from a fresh snapshot.
-    if (wasUnavailable && store.getState().core.state === 'running') void actions.reload();
+    if (wasUnavailable && store.getState().core.state === 'running') {
+      void actions.reload().then(() => refreshList());
+    }
     // A snapshot event follows changes made in bulk (a pause, jobs held for sign-in or released),
     // which name no job: the loaded part of the list is fetched again.
     else if (events.some((event) => event.event === 'snapshot')) void refreshList();

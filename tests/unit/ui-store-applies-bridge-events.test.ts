@@ -201,8 +201,13 @@ describe("the UI store's event reducer", () => {
 function scriptedBridge() {
   const listeners = new Set<(event: BridgeEvent) => void>();
   const answers: Array<(value: unknown) => void> = [];
+  const asked: string[] = [];
   const bridge: UploaderBridge = {
-    invoke: () => new Promise((resolve) => answers.push(resolve as (value: unknown) => void)),
+    invoke: (method) =>
+      new Promise((resolve) => {
+        asked.push(method);
+        answers.push(resolve as (value: unknown) => void);
+      }),
     onEvent: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -210,6 +215,7 @@ function scriptedBridge() {
   };
   return {
     bridge,
+    asked,
     emit: (event: BridgeEvent) => {
       for (const listener of listeners) listener(event);
     },
@@ -248,6 +254,25 @@ describe('the UI store', () => {
     await new Promise((resolve) => setTimeout(resolve, 80));
     expect(app.store.getState().order).toHaveLength(50);
     expect(updates).toBe(1);
+    stop();
+  });
+
+  it('starts again from a fresh snapshot and list when the core is back after an outage', async () => {
+    const script = scriptedBridge();
+    const app = createAppStore(script.bridge);
+    const stop = app.actions.start();
+    await script.answer(snapshot([job(1, 'queued')], { queued: 1 }));
+    script.emit({ event: 'core-status', payload: { state: 'unavailable', detail: 'restarting' } });
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(app.store.getState().core.state).toBe('unavailable');
+    script.emit({ event: 'core-status', payload: { state: 'running', detail: null } });
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    // What happened meanwhile sent no events: the store asks for all of it again.
+    await script.answer(snapshot([job(1, 'done', { updatedAt: 500 })], { done: 1 }));
+    await script.answer([job(1, 'done', { updatedAt: 500 })]);
+    expect(script.asked).toEqual(['getSnapshot', 'getSnapshot', 'listJobs']);
+    expect(app.store.getState().jobs[1]?.state).toBe('done');
+    expect(app.store.getState().totals.done).toBe(1);
     stop();
   });
 
