@@ -97,13 +97,13 @@ class Gate implements RequestGate {
     await this.#opened;
   }
 
-  whenHeld(timeoutMs = 20_000): Promise<HeldRequest> {
+  whenHeld(timeoutMs = 40_000): Promise<HeldRequest> {
     return within(this.#heldPromise, timeoutMs, () => {
       return `no ${this.kind} request was held at ${this.at} within ${timeoutMs} ms (${this.#seen} seen)`;
     });
   }
 
-  whenSettled(timeoutMs = 20_000): Promise<void> {
+  whenSettled(timeoutMs = 40_000): Promise<void> {
     return within(this.#settledPromise, timeoutMs, () => {
       const state = this.#held === null ? 'nothing was held' : 'the held request is still being handled';
       return `the ${this.kind} request held at ${this.at} did not settle within ${timeoutMs} ms: ${state}`;
