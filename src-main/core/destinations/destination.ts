@@ -76,8 +76,8 @@ export interface Destination {
   probe(session: RemoteSession, item: UploadItem, signal: AbortSignal): Promise<RemoteOffset>;
   /** chunked mode: send one chunk; the answer says what the remote now holds. */
   putChunk(session: RemoteSession, chunk: Chunk, signal: AbortSignal): Promise<RemoteOffset>;
-  /** single mode: stream the whole file in one request. */
-  sendWhole(
+  /** single mode: stream the whole file in one request. Only remotes that offer sessions in that mode. */
+  sendWhole?(
     session: RemoteSession,
     item: UploadItem,
     body: ReadableStream<Uint8Array>,

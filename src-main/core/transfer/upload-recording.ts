@@ -222,6 +222,10 @@ async function sendWhole(
   file: RecordingFile,
   session: RemoteSession,
 ): Promise<MultiHash> {
+  const send = input.destination.sendWhole?.bind(input.destination);
+  if (send === undefined) {
+    throw new TransferFault('rejected', `${input.destination.kind} cannot take a recording in one request`);
+  }
   const hash = new MultiHash(input.destination.hashes);
   const total = input.item.sizeBytes;
   const pieceSize = Math.min(input.chunkSizeBytes, 1024 * 1024);
@@ -242,7 +246,7 @@ async function sendWhole(
       controller.enqueue(bytes);
     },
   });
-  await input.destination.sendWhole(session, input.item, body, input.signal);
+  await send(session, input.item, body, input.signal);
   if (position !== total) throw incomplete(input, position);
   input.checkpoint.saveProgress(total);
   return hash;

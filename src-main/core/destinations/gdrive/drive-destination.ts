@@ -125,10 +125,6 @@ export class DriveDestination implements Destination {
     return this.#put(session, range, chunk.bytes, 'chunk', signal);
   }
 
-  sendWhole(): Promise<void> {
-    return Promise.reject(new TransferFault('rejected', 'Google Drive uploads are always resumable'));
-  }
-
   async finish(
     session: RemoteSession,
     item: UploadItem,

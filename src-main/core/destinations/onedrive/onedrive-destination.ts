@@ -168,10 +168,6 @@ export class OneDriveDestination implements Destination {
     throw await this.#graph.fault(response, what, true);
   }
 
-  sendWhole(): Promise<void> {
-    return Promise.reject(new TransferFault('rejected', 'OneDrive uploads are always sent in fragments'));
-  }
-
   async finish(
     session: RemoteSession,
     item: UploadItem,
