@@ -1,6 +1,12 @@
 import { join } from 'node:path';
 import { app, type BrowserWindow, net, powerMonitor, session, shell } from 'electron';
-import type { AnyBridgeEvent, BridgeEvent, BridgeRequest } from '../src-shared/bridge-contract.ts';
+import {
+  type AnyBridgeEvent,
+  type BridgeEvent,
+  type BridgeRequest,
+  type BridgeResponse,
+  CORE_UNAVAILABLE,
+} from '../src-shared/bridge-contract.ts';
 import { APP_ORIGIN, APP_PAGE_URL, appPaths } from './app-paths.ts';
 import { registerAppScheme, serveRendererFiles } from './app-protocol.ts';
 import { CoreSupervisor } from './core-supervisor.ts';
@@ -13,9 +19,10 @@ import { createNotifier } from './notifications.ts';
 import { devRendererCsp } from './renderer-host/content-security-policy.ts';
 import { originOf } from './sender-check.ts';
 import { guardAllWebContents, hardenSession } from './session-security.ts';
-import { routeShellRequest } from './shell-commands.ts';
+import { jobFromCore, routeShellRequest, type ShellCommandHandlers } from './shell-commands.ts';
 import { applyShellEvent, initialShellState, type ShellState } from './shell-state.ts';
 import { resolveShellLanguage, type ShellStrings, shellStrings } from './shell-strings.ts';
+import { showRecordingInFolder } from './show-in-folder.ts';
 import { HIDDEN_ARG, loginItemFor } from './start-at-login.ts';
 import { AppTray } from './tray.ts';
 import { pauseParams, type TrayAction, trayMenuModel } from './tray-menu.ts';
@@ -86,10 +93,20 @@ function startShell(): void {
   if (!atLogin) showWindow();
 }
 
-const shellCommands = {
-  chooseLocalFolder: (params: { defaultPath?: string }) =>
-    chooseFolder(window, strings().chooseFolderTitle, params),
+const shellCommands: ShellCommandHandlers = {
+  chooseLocalFolder: (params) => chooseFolder(window, strings().chooseFolderTitle, params),
+  showInFolder: (params) => showRecordingInFolder(params.jobId, (jobId) => jobFromCore(askCore, jobId)),
 };
+
+function askCore(request: BridgeRequest): Promise<BridgeResponse> {
+  return (
+    supervisor?.request(request) ??
+    Promise.resolve({
+      id: request.id,
+      error: { code: CORE_UNAVAILABLE, message: 'The uploader is shutting down' },
+    })
+  );
+}
 
 function onCoreEvent(raw: BridgeEvent): void {
   const event = raw as AnyBridgeEvent;

@@ -20,12 +20,29 @@ export interface RemoteFolder {
   path: string;
 }
 
+/**
+ * What the host the UI runs in can do besides the core's own commands. The desktop shell answers
+ * `chooseLocalFolder` and `showInFolder` with the OS; the headless host has no screen and answers
+ * neither. The host states it (the UI never guesses it from the carrier), and the UI offers only
+ * what is there.
+ */
+export interface HostCapabilities {
+  /** `chooseLocalFolder` opens the OS folder dialog. */
+  folderDialog: boolean;
+  /** `showInFolder` opens the OS file manager at a job's recording. */
+  showInFolder: boolean;
+}
+
+/** A host with no screen of its own: the headless host, a test. */
+export const NO_HOST_CAPABILITIES: HostCapabilities = { folderDialog: false, showInFolder: false };
+
 export interface Snapshot {
   settings: Settings;
   totals: QueueTotals;
   jobs: JobView[];
   connections: ConnectionView[];
   paused: boolean;
+  host: HostCapabilities;
 }
 
 export type JobFilter = 'all' | 'active' | 'waiting' | 'failed' | 'done';
@@ -46,6 +63,9 @@ export const CORE_UNAVAILABLE = 'CoreUnavailableError';
 
 /** The error code of `chooseLocalFolder` where there is no native dialog (the browser UI). */
 export const NO_FOLDER_DIALOG = 'NoFolderDialogError';
+
+/** The error code of `showInFolder` where there is no file manager to open (the browser UI). */
+export const NO_FILE_MANAGER = 'NoFileManagerError';
 
 /** Every command the UI (or any host) may send the core: method → params and result. */
 export interface BridgeCommands {
@@ -71,6 +91,8 @@ export interface BridgeCommands {
     result: RemoteFolder;
   };
   chooseRemoteFolder: { params: { destination: DestinationKind; folder: RemoteFolderRef }; result: Settings };
+  /** One job as it is now; an unknown id is refused. */
+  getJob: { params: { jobId: number }; result: JobView };
   retry: { params: { jobId: number }; result: JobView };
   pauseJob: { params: { jobId: number }; result: JobView };
   resumeJob: { params: { jobId: number }; result: JobView };
@@ -83,6 +105,12 @@ export interface BridgeCommands {
    * only picks a path; saving it is `updateSettings({ recordingsFolder })`.
    */
   chooseLocalFolder: { params: { defaultPath?: string }; result: { path: string | null } };
+  /**
+   * The OS file manager at a job's recording (or at its folder, once the file is gone). Only the
+   * desktop shell answers it, with the path it looked up from the core by the job's id: a path from
+   * the page is never opened. The core and the browser UI answer with the error code NO_FILE_MANAGER.
+   */
+  showInFolder: { params: { jobId: number }; result: { shown: string } };
 }
 
 /** Every event the core pushes: name → payload. */

@@ -4,6 +4,7 @@ import { Uploader } from '../core/uploader.ts';
 import { dataPaths, defaultDataDir } from '../headless/data-dir.ts';
 import { openHeadlessHost } from '../headless/headless-host.ts';
 import { acquireInstanceLock } from '../headless/instance-lock.ts';
+import { SHELL_CAPABILITIES } from '../shell-commands.ts';
 import { type ParentChannel, parentChannel } from './parent-channel.ts';
 
 /** Within the shell's own deadline for a stop, so the core always reports back before it is killed. */
@@ -32,7 +33,8 @@ async function runCore(channel: ParentChannel, dataDir: string): Promise<void> {
     ...(desktopFetch === null ? {} : { fetch: desktopFetch }),
     openBrowser: async (url) => channel.post({ kind: 'open-browser', url }),
   };
-  const uploader = new Uploader({ host: services, db: host.db });
+  // The desktop shell that started this process answers the folder dialog and show-in-folder.
+  const uploader = new Uploader({ host: services, db: host.db, hostCapabilities: SHELL_CAPABILITIES });
   const route = createCommandRouter(uploader);
   uploader.events.subscribe((event) => channel.post({ kind: 'event', event }));
 

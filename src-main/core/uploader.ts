@@ -1,6 +1,13 @@
 import { unlink } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { ConnectionView, JobFilter, RemoteFolder, Snapshot } from '../../src-shared/bridge-contract.ts';
+import {
+  type ConnectionView,
+  type HostCapabilities,
+  type JobFilter,
+  NO_HOST_CAPABILITIES,
+  type RemoteFolder,
+  type Snapshot,
+} from '../../src-shared/bridge-contract.ts';
 import type { JobView } from '../../src-shared/job.ts';
 import {
   applySettings,
@@ -35,6 +42,8 @@ export interface UploaderOptions {
   tuning?: Partial<Omit<RetryTuning, 'maxRetries'>>;
   /** How often credentials are re-read while a destination waits for new ones. */
   credentialPollMs?: number;
+  /** What the host answers itself besides the core (the desktop shell's dialogs); none by default. */
+  hostCapabilities?: HostCapabilities;
 }
 
 /**
@@ -52,6 +61,7 @@ export class Uploader {
   readonly #providers: Map<DestinationKind, DestinationProvider>;
   readonly #credentialPollMs: number;
   readonly #credentialTimers = new Map<DestinationKind, NodeJS.Timeout>();
+  readonly #hostCapabilities: HostCapabilities;
   #settings: Settings;
   #watcher: RecordingWatcher | null = null;
 
@@ -63,6 +73,7 @@ export class Uploader {
     this.#overrides = options.overrides ?? {};
     this.#settings = this.#effectiveSettings();
     this.#credentialPollMs = options.credentialPollMs ?? 5000;
+    this.#hostCapabilities = { ...(options.hostCapabilities ?? NO_HOST_CAPABILITIES) };
     this.#providers = createProviders({
       host,
       settings: () => this.#settings,
@@ -129,6 +140,7 @@ export class Uploader {
       jobs: this.listJobs({ filter: 'all', offset: 0, limit: params.jobLimit ?? 200 }),
       connections: [...this.#providers.values()].map((provider) => this.#connectionOf(provider)),
       paused: this.#settings.uploadsPaused,
+      host: this.#hostCapabilities,
     };
   }
 
@@ -215,6 +227,12 @@ export class Uploader {
     if (params.destination === 'onedrive') return this.updateSettings({ oneDriveFolder: params.folder });
     if (params.destination === 'gdrive') return this.updateSettings({ googleDriveFolder: params.folder });
     throw new Error(`${params.destination} has no remote folders to choose`);
+  }
+
+  getJob(params: { jobId: number }): JobView {
+    const job = this.#store.get(params.jobId);
+    if (job === undefined) throw new Error(`there is no job ${params.jobId}`);
+    return toJobView(job);
   }
 
   retry(params: { jobId: number }): JobView {

@@ -107,6 +107,8 @@ export const en = {
   'job.resumeFile': 'Resume {name}',
   'job.cancel': 'Cancel',
   'job.cancelFile': 'Cancel {name}',
+  'job.showInFolder': 'Show in folder',
+  'job.showInFolderFile': 'Show {name} in its folder',
 
   'cancel.title': 'Cancel this upload?',
   'cancel.body':

@@ -87,6 +87,8 @@ export const ptBR: Messages = {
   'job.resumeFile': 'Retomar {name}',
   'job.cancel': 'Cancelar',
   'job.cancelFile': 'Cancelar {name}',
+  'job.showInFolder': 'Mostrar na pasta',
+  'job.showInFolderFile': 'Mostrar {name} na pasta',
 
   'cancel.title': 'Cancelar este envio?',
   'cancel.body':

@@ -29,8 +29,6 @@ export interface AppState extends CoreView {
   /** Why the first snapshot could not be fetched. */
   loadError: string | null;
   firstRun: 'unknown' | 'open' | 'closed';
-  /** The host has no native folder dialog (the browser UI): the operator types the path. */
-  folderDialog: 'unknown' | 'unavailable';
 }
 
 export interface AppActions {
@@ -46,7 +44,6 @@ export interface AppActions {
   jobChanged(job: JobView): void;
   closeFirstRun(): void;
   openFirstRun(): void;
-  noFolderDialog(): void;
 }
 
 export interface AppStore {
@@ -60,7 +57,6 @@ export function createAppStore(bridge: UploaderBridge): AppStore {
     loaded: false,
     loadError: null,
     firstRun: 'unknown',
-    folderDialog: 'unknown',
   }));
   let pending: BridgeEvent[] = [];
   let flushTimer: ReturnType<typeof setTimeout> | null = null;
@@ -208,10 +204,6 @@ export function createAppStore(bridge: UploaderBridge): AppStore {
 
     openFirstRun() {
       store.setState({ firstRun: 'open' });
-    },
-
-    noFolderDialog() {
-      store.setState({ folderDialog: 'unavailable' });
     },
   };
   return { store, actions };

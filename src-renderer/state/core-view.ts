@@ -1,11 +1,13 @@
-import type {
-  BridgeEvent,
-  BridgeEvents,
-  ConnectionView,
-  CoreStatus,
-  EventName,
-  JobFilter,
-  Snapshot,
+import {
+  type BridgeEvent,
+  type BridgeEvents,
+  type ConnectionView,
+  type CoreStatus,
+  type EventName,
+  type HostCapabilities,
+  type JobFilter,
+  NO_HOST_CAPABILITIES,
+  type Snapshot,
 } from '../../src-shared/bridge-contract.ts';
 import { JOB_STATES, type JobState, type JobView, type QueueTotals } from '../../src-shared/job.ts';
 import type { DestinationKind, Settings } from '../../src-shared/settings.ts';
@@ -27,6 +29,8 @@ export interface CoreView {
   connections: Readonly<Partial<Record<DestinationKind, ConnectionView>>>;
   paused: boolean;
   core: CoreStatus;
+  /** What the host offers besides the core; nothing until the first snapshot says so. */
+  host: HostCapabilities;
   filter: JobFilter;
   /** Ids of the loaded jobs of the filter, newest first: the order the core lists them in. */
   order: readonly number[];
@@ -51,6 +55,7 @@ export function emptyView(filter: JobFilter = 'all'): CoreView {
     connections: {},
     paused: false,
     core: { state: 'running', detail: null },
+    host: NO_HOST_CAPABILITIES,
     filter,
     order: [],
     endReached: false,
@@ -95,6 +100,7 @@ export function applySnapshot(view: CoreView, snapshot: Snapshot): CoreView {
     totals: snapshot.totals,
     connections,
     paused: snapshot.paused,
+    host: snapshot.host,
   };
   if (next.filter === 'all') return applyPage(next, 'all', snapshot.jobs);
   return snapshot.jobs.reduce(applyJob, next);

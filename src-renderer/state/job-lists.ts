@@ -1,4 +1,4 @@
-import type { JobFilter } from '../../src-shared/bridge-contract.ts';
+import type { HostCapabilities, JobFilter } from '../../src-shared/bridge-contract.ts';
 import { JOB_FILTER_STATES, type JobState, type QueueTotals } from '../../src-shared/job.ts';
 
 export const JOB_FILTERS: readonly JobFilter[] = ['all', 'active', 'waiting', 'failed', 'done'];
@@ -62,4 +62,16 @@ export const ACTION_STATES: Readonly<Record<OperatorAction, readonly JobState[]>
 
 export function canDo(action: OperatorAction, state: JobState): boolean {
   return ACTION_STATES[action].includes(state);
+}
+
+/** A button of a queue row: the operator's commands, and the host's file manager where it has one. */
+export type RowAction = OperatorAction | 'show-in-folder';
+
+/**
+ * The buttons a row shows, in order: what the job's state allows first (they keep their places from
+ * row to row), then what the host can do.
+ */
+export function rowActions(state: JobState, host: HostCapabilities): RowAction[] {
+  const operator = (['retry', 'pause', 'resume', 'cancel'] as const).filter((action) => canDo(action, state));
+  return host.showInFolder ? [...operator, 'show-in-folder'] : operator;
 }

@@ -66,6 +66,13 @@ describe('the desktop app', () => {
     expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);
   });
 
+  it('tells the page that the shell offers the folder dialog and the file manager', async () => {
+    const snapshot = (await page.evaluate(() =>
+      (globalThis as unknown as PageWindow).uploader?.invoke('getSnapshot', {}),
+    )) as { host?: unknown };
+    expect(snapshot.host).toEqual({ folderDialog: true, showInFolder: true });
+  });
+
   it('uploads a recording dropped into the folder, and the tray follows', async () => {
     await page.evaluate(
       ([folder, baseUrl]) =>

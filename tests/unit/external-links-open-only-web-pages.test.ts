@@ -32,7 +32,10 @@ describe('what the shell hands to the OS', () => {
       toCore.push(request.method);
       return { id: request.id, result: 'core' };
     };
-    const shell = { chooseLocalFolder: async () => ({ path: '/home/op/recordings' }) };
+    const shell = {
+      chooseLocalFolder: async () => ({ path: '/home/op/recordings' }),
+      showInFolder: async () => ({ shown: '/home/op/recordings/a.mp4' }),
+    };
     expect(await routeShellRequest({ id: 1, method: 'chooseLocalFolder', params: {} }, shell, core)).toEqual({
       id: 1,
       result: { path: '/home/op/recordings' },
@@ -42,7 +45,7 @@ describe('what the shell hands to the OS', () => {
       result: 'core',
     });
     expect(toCore).toEqual(['getSnapshot']);
-    const broken = { chooseLocalFolder: () => Promise.reject(new Error('no display')) };
+    const broken = { ...shell, chooseLocalFolder: () => Promise.reject(new Error('no display')) };
     expect(await routeShellRequest({ id: 3, method: 'chooseLocalFolder', params: {} }, broken, core)).toEqual(
       {
         id: 3,

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { NO_HOST_CAPABILITIES } from '../../src-shared/bridge-contract.ts';
 import { JOB_STATES, type JobState } from '../../src-shared/job.ts';
 import { defaultSettings } from '../../src-shared/settings.ts';
 
@@ -75,6 +76,7 @@ describe('which events are worth a notification', () => {
       jobs: [],
       connections: [{ destination: 'onedrive', state: 'connected', label: 'op@example.com', detail: null }],
       paused: false,
+      host: NO_HOST_CAPABILITIES,
     },
   });
 

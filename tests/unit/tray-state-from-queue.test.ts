@@ -3,7 +3,7 @@ import { applyShellEvent, initialShellState, type ShellState } from '../../src-m
 import { shellStrings } from '../../src-main/shell-strings.ts';
 import { pauseParams, trayMenuModel } from '../../src-main/tray-menu.ts';
 import { overallPercent, trayViewOf } from '../../src-main/tray-state.ts';
-import type { ConnectionView } from '../../src-shared/bridge-contract.ts';
+import { type ConnectionView, NO_HOST_CAPABILITIES } from '../../src-shared/bridge-contract.ts';
 import { JOB_STATES, type JobView, type QueueTotals } from '../../src-shared/job.ts';
 import { defaultSettings, type Settings } from '../../src-shared/settings.ts';
 
@@ -55,6 +55,7 @@ function stateWith(
       jobs: more.jobs ?? [],
       connections: more.connections ?? [connection('connected', 'storage-api')],
       paused: more.settings?.uploadsPaused ?? false,
+      host: NO_HOST_CAPABILITIES,
     },
   });
 }

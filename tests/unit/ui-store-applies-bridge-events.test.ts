@@ -13,7 +13,7 @@ import {
   withFilter,
 } from '../../src-renderer/state/core-view.ts';
 import type { UploaderBridge } from '../../src-shared/bridge-client.ts';
-import type { BridgeEvent, Snapshot } from '../../src-shared/bridge-contract.ts';
+import { type BridgeEvent, NO_HOST_CAPABILITIES, type Snapshot } from '../../src-shared/bridge-contract.ts';
 import type { JobState, JobView, QueueTotals } from '../../src-shared/job.ts';
 import { defaultSettings } from '../../src-shared/settings.ts';
 
@@ -50,6 +50,7 @@ function snapshot(jobs: JobView[], counts: Partial<QueueTotals>): Snapshot {
     jobs,
     connections: [{ destination: 'storage-api', state: 'connected', label: 'https://s', detail: null }],
     paused: false,
+    host: NO_HOST_CAPABILITIES,
   };
 }
 

@@ -3,6 +3,7 @@ import {
   type BridgeRequest,
   type BridgeResponse,
   type CommandName,
+  NO_FILE_MANAGER,
   NO_FOLDER_DIALOG,
 } from '../../../src-shared/bridge-contract.ts';
 import type { Uploader } from '../uploader.ts';
@@ -13,6 +14,17 @@ class NoFolderDialogError extends Error {
 
   constructor() {
     super('There is no folder dialog here: type the folder path');
+  }
+}
+
+/** Nor can it show a file in a file manager: the desktop shell does, by the job's id. */
+class NoFileManagerError extends Error {
+  override readonly name = NO_FILE_MANAGER;
+
+  constructor() {
+    super(
+      'There is no file manager here to show the recording in: it is on the computer the uploader runs on',
+    );
   }
 }
 
@@ -35,6 +47,7 @@ export function createCommandRouter(uploader: Uploader): (request: BridgeRequest
     createRemoteFolder: (p) => uploader.createRemoteFolder(p),
     describeRemoteFolder: (p) => uploader.describeRemoteFolder(p),
     chooseRemoteFolder: (p) => uploader.chooseRemoteFolder(p),
+    getJob: (p) => uploader.getJob(p),
     retry: (p) => uploader.retry(p),
     pauseJob: (p) => uploader.pauseJob(p),
     resumeJob: (p) => uploader.resumeJob(p),
@@ -43,6 +56,9 @@ export function createCommandRouter(uploader: Uploader): (request: BridgeRequest
     resumeAll: () => uploader.resumeAll(),
     chooseLocalFolder: () => {
       throw new NoFolderDialogError();
+    },
+    showInFolder: () => {
+      throw new NoFileManagerError();
     },
   };
   return async (request) => {

@@ -1,24 +1,21 @@
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
-import { BridgeError } from '../../../src-shared/bridge-client.ts';
-import { NO_FOLDER_DIALOG } from '../../../src-shared/bridge-contract.ts';
+import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useI18n } from '../../i18n/i18n-context.tsx';
 import { useActions, useApp, useBridge } from '../../state/app-context.tsx';
 import { ErrorText, Notice } from '../common/messages.tsx';
-import { messageOf, useAsyncAction } from '../common/use-async-action.ts';
+import { useAsyncAction } from '../common/use-async-action.ts';
 
 /**
- * The recordings folder: the native dialog where the host has one, and always a path field, which
- * is all the browser UI can offer (a web page cannot learn a local folder's path).
+ * The recordings folder: the native dialog where the host says it has one, and always a path
+ * field, which is all the browser UI can offer (a web page cannot learn a local folder's path).
  */
 export function LocalFolderField() {
   const { t } = useI18n();
   const bridge = useBridge();
-  const { settingsSaved, noFolderDialog } = useActions();
+  const { settingsSaved } = useActions();
   const saved = useApp((state) => state.settings?.recordingsFolder ?? '');
-  const dialog = useApp((state) => state.folderDialog);
+  const dialog = useApp((state) => state.host.folderDialog);
   const [path, setPath] = useState(saved);
   const [justSaved, setJustSaved] = useState(false);
-  const inputRef = useRef<HTMLInputElement>(null);
   const id = useId();
   useEffect(() => setPath(saved), [saved]);
 
@@ -28,19 +25,10 @@ export function LocalFolderField() {
     setJustSaved(true);
   });
   const browse = useAsyncAction(async () => {
-    try {
-      const chosen = await bridge.invoke('chooseLocalFolder', saved === '' ? {} : { defaultPath: saved });
-      if (chosen.path !== null) {
-        setPath(chosen.path);
-        await save.run(chosen.path);
-      }
-    } catch (error) {
-      if (error instanceof BridgeError && error.code === NO_FOLDER_DIALOG) {
-        noFolderDialog();
-        inputRef.current?.focus();
-        return;
-      }
-      throw new Error(messageOf(error));
+    const chosen = await bridge.invoke('chooseLocalFolder', saved === '' ? {} : { defaultPath: saved });
+    if (chosen.path !== null) {
+      setPath(chosen.path);
+      await save.run(chosen.path);
     }
   });
   const onSubmit = (event: FormEvent) => {
@@ -55,7 +43,6 @@ export function LocalFolderField() {
         <label htmlFor={id}>{t('folders.local')}</label>
         <div className="input-row">
           <input
-            ref={inputRef}
             id={id}
             type="text"
             spellCheck={false}
@@ -67,7 +54,7 @@ export function LocalFolderField() {
               setJustSaved(false);
             }}
           />
-          {dialog !== 'unavailable' && (
+          {dialog && (
             <button type="button" className="btn" disabled={browse.busy} onClick={() => browse.run()}>
               {t('folders.browse')}
             </button>
@@ -81,7 +68,7 @@ export function LocalFolderField() {
           </button>
         </div>
         <p className="help" id={`${id}-help`}>
-          {dialog === 'unavailable' ? t('folders.typePath') : t('folders.localHelp')}
+          {dialog ? t('folders.localHelp') : t('folders.typePath')}
         </p>
       </div>
       {justSaved && unchanged && (

@@ -11,7 +11,7 @@ import {
 import { useI18n } from '../../i18n/i18n-context.tsx';
 import { useActions, useApp, useBridge } from '../../state/app-context.tsx';
 import { confirmedOf, type ProgressSample } from '../../state/core-view.ts';
-import { canDo } from '../../state/job-lists.ts';
+import { type RowAction, rowActions } from '../../state/job-lists.ts';
 import { useAsyncAction } from '../common/use-async-action.ts';
 import { ProgressBar } from './progress-bar.tsx';
 
@@ -61,9 +61,11 @@ function JobRowView(props: {
   const { t, locale } = useI18n();
   const bridge = useBridge();
   const { jobChanged } = useActions();
+  const host = useApp((state) => state.host);
   const command = useAsyncAction(async (method: 'retry' | 'pauseJob' | 'resumeJob') => {
     jobChanged(await bridge.invoke(method, { jobId: job.id }));
   });
+  const show = useAsyncAction(() => bridge.invoke('showInFolder', { jobId: job.id }));
   const confirmed = confirmedOf(job, sample);
   const percent = percentOf(confirmed, job.sizeBytes);
   const size = formatBytes(job.sizeBytes, locale);
@@ -87,7 +89,7 @@ function JobRowView(props: {
   if (job.state === 'done' && job.completedAt !== null) {
     details.push(t('job.doneAt', { time: formatMoment(job.completedAt, locale, Date.now()) }));
   }
-  const problem = command.error ?? (job.state !== 'done' ? job.lastError : null);
+  const problem = command.error ?? show.error ?? (job.state !== 'done' ? job.lastError : null);
   const name = job.fileName;
   return (
     <div className={`job job-${job.state}`}>
@@ -115,50 +117,56 @@ function JobRowView(props: {
         <ProgressBar percent={percent} label={t('job.progress', { name })} tone={TONES[job.state]} />
       </div>
       <div className="job-actions">
-        {canDo('retry', job.state) && (
-          <button
-            type="button"
-            className="btn btn-small"
-            disabled={command.busy}
-            aria-label={t('job.retryFile', { name })}
-            onClick={() => command.run('retry')}
-          >
-            {job.state === 'waiting' ? t('job.retryNow') : t('job.retry')}
-          </button>
-        )}
-        {canDo('pause', job.state) && (
-          <button
-            type="button"
-            className="btn btn-small btn-quiet"
-            disabled={command.busy}
-            aria-label={t('job.pauseFile', { name })}
-            onClick={() => command.run('pauseJob')}
-          >
-            {t('job.pause')}
-          </button>
-        )}
-        {canDo('resume', job.state) && (
-          <button
-            type="button"
-            className="btn btn-small"
-            disabled={command.busy}
-            aria-label={t('job.resumeFile', { name })}
-            onClick={() => command.run('resumeJob')}
-          >
-            {t('job.resume')}
-          </button>
-        )}
-        {canDo('cancel', job.state) && (
-          <button
-            type="button"
-            className="btn btn-small btn-quiet"
-            aria-label={t('job.cancelFile', { name })}
-            onClick={() => props.onCancel(job)}
-          >
-            {t('job.cancel')}
-          </button>
-        )}
+        {rowActions(job.state, host).map((action) => (
+          <RowButton
+            key={action}
+            action={action}
+            job={job}
+            busy={action === 'show-in-folder' ? show.busy : command.busy}
+            onClick={() => {
+              if (action === 'show-in-folder') void show.run();
+              else if (action === 'cancel') props.onCancel(job);
+              else void command.run(COMMANDS[action]);
+            }}
+          />
+        ))}
       </div>
     </div>
+  );
+}
+
+const COMMANDS = { retry: 'retry', pause: 'pauseJob', resume: 'resumeJob' } as const;
+
+function RowButton(props: { action: RowAction; job: JobView; busy: boolean; onClick(): void }) {
+  const { t } = useI18n();
+  const { action, job } = props;
+  const name = job.fileName;
+  const words: Record<RowAction, { text: string; label: string; quiet: boolean }> = {
+    'show-in-folder': {
+      text: t('job.showInFolder'),
+      label: t('job.showInFolderFile', { name }),
+      quiet: true,
+    },
+    retry: {
+      text: job.state === 'waiting' ? t('job.retryNow') : t('job.retry'),
+      label: t('job.retryFile', { name }),
+      quiet: false,
+    },
+    pause: { text: t('job.pause'), label: t('job.pauseFile', { name }), quiet: true },
+    resume: { text: t('job.resume'), label: t('job.resumeFile', { name }), quiet: false },
+    cancel: { text: t('job.cancel'), label: t('job.cancelFile', { name }), quiet: true },
+  };
+  const { text, label, quiet } = words[action];
+  return (
+    <button
+      type="button"
+      className={`btn btn-small${quiet ? ' btn-quiet' : ''}`}
+      // Cancel asks first in a dialog of its own; the others wait for their command.
+      disabled={action !== 'cancel' && props.busy}
+      aria-label={label}
+      onClick={props.onClick}
+    >
+      {text}
+    </button>
   );
 }
