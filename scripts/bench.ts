@@ -14,7 +14,7 @@ import { uploaderRun } from './bench/uploader-run.ts';
  * against curl sending the same file to the same peer, with the uploader's CPU and memory.
  * Everything runs on 127.0.0.1; every upload is checked byte-identical; temp files are removed.
  *
- *   node scripts/bench.ts [--runs 3] [--small-mib 256] [--large-mib 1024] [--chunk-mib 10]
+ *   node scripts/bench.ts [--runs 5] [--small-mib 256] [--large-mib 1024] [--chunk-mib 10]
  */
 
 const MiB = 1024 * 1024;
@@ -73,7 +73,7 @@ interface Options {
 function readOptions(): Options {
   const { values } = parseArgs({
     options: {
-      runs: { type: 'string', default: '3' },
+      runs: { type: 'string', default: '5' },
       'small-mib': { type: 'string', default: '256' },
       'large-mib': { type: 'string', default: '1024' },
       'chunk-mib': { type: 'string', default: String(DEFAULT_CHUNK_MIB) },
