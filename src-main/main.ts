@@ -7,10 +7,10 @@ import {
   type BridgeResponse,
   CORE_UNAVAILABLE,
 } from '../src-shared/bridge-contract.ts';
+import { isOpenableWebUrl } from '../src-shared/web-address.ts';
 import { APP_ORIGIN, APP_PAGE_URL, appPaths } from './app-paths.ts';
 import { registerAppScheme, serveRendererFiles } from './app-protocol.ts';
 import { CoreSupervisor } from './core-supervisor.ts';
-import { isOpenableWebUrl } from './external-url.ts';
 import { chooseFolder } from './folder-dialog.ts';
 import { dataPaths } from './headless/data-dir.ts';
 import { registerBridgeIpc, sendBridgeEvent } from './ipc.ts';

@@ -113,6 +113,16 @@ export interface BridgeCommands {
   showInFolder: { params: { jobId: number }; result: { shown: string } };
 }
 
+/**
+ * A sign-in is waiting for a person at this web address (the identity provider's page). The desktop
+ * shell opens it in the system browser by itself; a browser UI, whose host can only print it in a
+ * terminal, offers it as a link. Only http(s) addresses are ever announced.
+ */
+export interface SignInStarted {
+  destination: DestinationKind;
+  url: string;
+}
+
 /** Every event the core pushes: name → payload. */
 export interface BridgeEvents {
   snapshot: Snapshot;
@@ -121,6 +131,7 @@ export interface BridgeEvents {
   'connection-changed': ConnectionView;
   'totals-changed': QueueTotals;
   'core-status': CoreStatus;
+  'sign-in-started': SignInStarted;
 }
 
 export type CommandName = keyof BridgeCommands;

@@ -15,6 +15,7 @@ import {
   type RemoteFolderRef,
   type Settings,
 } from '../../src-shared/settings.ts';
+import { announcedSignIn } from './auth/announced-sign-in.ts';
 import { EventBus } from './bridge/event-bus.ts';
 import type { Destination, RemoteFile, UploadItem } from './destinations/destination.ts';
 import type { DestinationProvider } from './destinations/destination-provider.ts';
@@ -74,15 +75,26 @@ export class Uploader {
     this.#settings = this.#effectiveSettings();
     this.#credentialPollMs = options.credentialPollMs ?? 5000;
     this.#hostCapabilities = { ...(options.hostCapabilities ?? NO_HOST_CAPABILITIES) };
-    this.#providers = createProviders({
-      host,
+    const shared = {
       settings: () => this.#settings,
-      saveSettings: async (patch) => {
+      saveSettings: async (patch: Partial<Settings>) => {
         await this.updateSettings(patch);
       },
       accounts: new AccountStore(db, host.clock),
       http: new HttpClient(host.fetch, () => this.#settings.requestTimeoutSeconds * 1000),
-    });
+    };
+    this.#providers = createProviders((kind) => ({
+      ...shared,
+      // A sign-in page is announced to the UI as well as handed to the host, which may only print it.
+      host: {
+        ...host,
+        openBrowser: announcedSignIn(
+          kind,
+          (url) => host.openBrowser(url),
+          (started) => this.events.emit('sign-in-started', started),
+        ),
+      },
+    }));
     this.#engine = new UploadEngine({
       store: this.#store,
       destination: (kind) => this.#destination(kind),

@@ -162,8 +162,10 @@ export const en = {
   'cloud.connect': 'Connect',
   'cloud.reconnect': 'Reconnect',
   'cloud.disconnect': 'Disconnect',
+  'cloud.startingSignIn': 'Starting the sign-in…',
   'cloud.waitingForSignIn':
-    'Finish signing in on the page that opened in your browser. This window updates by itself.',
+    'Waiting for you to sign in on the sign-in page. If it is not open in your browser yet, open it with the link below. This window updates by itself once you are done.',
+  'cloud.openSignInPage': 'Open the sign-in page',
 
   'drive.scope': 'What the uploader may see in your Drive',
   'drive.scopeHelp.drive.file':

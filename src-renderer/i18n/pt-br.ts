@@ -142,8 +142,10 @@ export const ptBR: Messages = {
   'cloud.connect': 'Conectar',
   'cloud.reconnect': 'Reconectar',
   'cloud.disconnect': 'Desconectar',
+  'cloud.startingSignIn': 'Iniciando a entrada…',
   'cloud.waitingForSignIn':
-    'Termine de entrar na página que abriu no seu navegador. Esta janela se atualiza sozinha.',
+    'Aguardando você entrar na página de entrada. Se ela ainda não estiver aberta no seu navegador, abra-a pelo link abaixo. Esta janela se atualiza sozinha quando você terminar.',
+  'cloud.openSignInPage': 'Abrir a página de entrada',
 
   'drive.scope': 'O que o enviador pode ver no seu Drive',
   'drive.scopeHelp.drive.file':

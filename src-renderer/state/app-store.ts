@@ -2,7 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { UploaderBridge } from '../../src-shared/bridge-client.ts';
 import type { BridgeEvent, ConnectionView, JobFilter } from '../../src-shared/bridge-contract.ts';
 import type { JobView } from '../../src-shared/job.ts';
-import type { Settings } from '../../src-shared/settings.ts';
+import type { DestinationKind, Settings } from '../../src-shared/settings.ts';
 import {
   applyEvents,
   applyJob,
@@ -42,6 +42,8 @@ export interface AppActions {
   settingsSaved(settings: Settings): void;
   connectionChanged(view: ConnectionView): void;
   jobChanged(job: JobView): void;
+  /** A sign-in is about to start: the address of an earlier one is no longer the one to open. */
+  signInStarting(destination: DestinationKind): void;
   closeFirstRun(): void;
   openFirstRun(): void;
 }
@@ -196,6 +198,15 @@ export function createAppStore(bridge: UploaderBridge): AppStore {
     jobChanged(job) {
       flush();
       store.setState((state) => applyJob(state, job));
+    },
+
+    signInStarting(destination) {
+      flush();
+      store.setState((state) => {
+        const signIns = { ...state.signIns };
+        delete signIns[destination];
+        return { signIns };
+      });
     },
 
     closeFirstRun() {

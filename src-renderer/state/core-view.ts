@@ -11,6 +11,7 @@ import {
 } from '../../src-shared/bridge-contract.ts';
 import { JOB_STATES, type JobState, type JobView, type QueueTotals } from '../../src-shared/job.ts';
 import type { DestinationKind, Settings } from '../../src-shared/settings.ts';
+import { isOpenableWebUrl } from '../../src-shared/web-address.ts';
 import { countInFilter, inFilter, insertId, mergeIds, removeId } from './job-lists.ts';
 
 export interface ProgressSample {
@@ -39,6 +40,8 @@ export interface CoreView {
   jobs: Readonly<Record<number, JobView>>;
   /** Live progress of uploading jobs, between the job updates the store writes. */
   progress: Readonly<Record<number, ProgressSample>>;
+  /** Where the latest sign-in of each destination waits for the operator (an http(s) page). */
+  signIns: Readonly<Partial<Record<DestinationKind, string>>>;
 }
 
 type AnyEvent = { [E in EventName]: { event: E; payload: BridgeEvents[E] } }[EventName];
@@ -61,6 +64,7 @@ export function emptyView(filter: JobFilter = 'all'): CoreView {
     endReached: false,
     jobs: {},
     progress: {},
+    signIns: {},
   };
 }
 
@@ -85,6 +89,12 @@ export function applyEvent(view: CoreView, raw: BridgeEvent): CoreView {
       return { ...view, totals: event.payload };
     case 'core-status':
       return { ...view, core: event.payload };
+    case 'sign-in-started': {
+      // The page renders it as a link: only a web page, whoever sent it.
+      const { destination, url } = event.payload;
+      if (!isOpenableWebUrl(url)) return view;
+      return { ...view, signIns: { ...view.signIns, [destination]: url } };
+    }
     default:
       return view;
   }

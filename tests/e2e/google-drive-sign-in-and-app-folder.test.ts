@@ -78,11 +78,13 @@ describe('Google Drive in the browser', () => {
       true,
     );
     await card.getByRole('button', { name: 'Connect' }).click();
-    const printed = await host.waitForOutput(/sign in:\s+(http\S+)/);
-    const signIn = await browser.newContext();
-    await (await signIn.newPage()).goto(/sign in:\s+(http\S+)/.exec(printed)?.[1] ?? '');
+    // The consent page opens from the card's link, as an operator of the browser UI opens it.
+    const signInLink = card.getByRole('link', { name: 'Open the sign-in page' });
+    const [signInPage] = await Promise.all([ui.context.waitForEvent('page'), signInLink.click()]);
     await card.getByText(`Connected as ${identity.user.email}`).waitFor();
-    await signIn.close();
+    // The one consent page Google's peer served is the one the link opened.
+    expect(identity.authorizations).toHaveLength(1);
+    await signInPage.close();
     await page.getByText('The uploader is not set up yet').waitFor({ state: 'detached' });
     await screenshot(page, 'destinations-google-drive');
 

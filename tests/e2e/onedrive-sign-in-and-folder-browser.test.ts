@@ -18,8 +18,9 @@ import { waitForRowState } from '../support/ui-queue.ts';
 
 /**
  * OneDrive set up entirely in the browser UI: the sign-in runs through the test identity
- * provider's own page (the headless host prints its address, as it does for an operator on a
- * server), then the folder browser walks the Graph peer's drive, creates a folder and chooses it.
+ * provider's own page, opened from the link the UI shows while the sign-in waits (the headless
+ * host itself can only print the address), then the folder browser walks the Graph peer's drive,
+ * creates a folder and chooses it.
  */
 describe('OneDrive in the browser', () => {
   let idp: IdentityProviderPeer;
@@ -69,7 +70,7 @@ describe('OneDrive in the browser', () => {
       env: { NODE_EXTRA_CA_CERTS: caFile },
     });
     const output = await host.waitForOutput(/Web UI: (\S+)/);
-    ui = await openUi(browser, /Web UI: (\S+)/.exec(output)?.[1] ?? '');
+    ui = await openUi(browser, /Web UI: (\S+)/.exec(output)?.[1] ?? '', { ignoreHTTPSErrors: true });
   });
 
   afterAll(async () => {
@@ -94,16 +95,18 @@ describe('OneDrive in the browser', () => {
     expect(await page.getByRole('radio', { name: /OneDrive/ }).isChecked()).toBe(true);
 
     await page.getByRole('button', { name: 'Connect' }).click();
-    await page.getByText('Finish signing in on the page that opened in your browser.').waitFor();
+    // The headless host can only print the sign-in address in its terminal: the page links to it.
+    const signInLink = page.getByRole('link', { name: 'Open the sign-in page' });
+    await signInLink.waitFor();
+    await page.getByText('Waiting for you to sign in on the sign-in page.').waitFor();
     await screenshot(page, 'first-run-onedrive-sign-in');
-    // The headless host prints the sign-in address; the operator opens it in a browser.
     const printed = await host.waitForOutput(/sign in:\s+(https:\S+)/);
-    const signInUrl = /sign in:\s+(https:\S+)/.exec(printed)?.[1] ?? '';
-    const signIn = await browser.newContext({ ignoreHTTPSErrors: true });
-    const signInPage = await signIn.newPage();
-    await signInPage.goto(signInUrl);
+    expect(await signInLink.getAttribute('href')).toBe(/sign in:\s+(https:\S+)/.exec(printed)?.[1]);
+    expect(await signInLink.getAttribute('target')).toBe('_blank');
+    expect(await signInLink.getAttribute('rel')).toBe('noopener noreferrer');
+    const [signInPage] = await Promise.all([ui.context.waitForEvent('page'), signInLink.click()]);
     await signInPage.getByText('Signed in to OneDrive').waitFor();
-    await signIn.close();
+    await signInPage.close();
 
     await page.getByText(`Connected as ${idp.user.name} (${idp.user.preferredUsername})`).waitFor();
     await page.getByRole('button', { name: 'Next' }).click();

@@ -32,6 +32,8 @@ export interface PageOptions {
   colorScheme?: 'light' | 'dark';
   width?: number;
   height?: number;
+  /** Accept a test peer's certificate made at test time (the identity provider's TLS), for pages this UI opens. */
+  ignoreHTTPSErrors?: boolean;
 }
 
 /** A fresh browser profile on the UI's address, with the page's errors collected. */
@@ -41,6 +43,7 @@ export async function openUi(browser: Browser, url: string, options: PageOptions
     locale: options.locale ?? 'en-US',
     colorScheme: options.colorScheme ?? 'light',
     deviceScaleFactor: 1,
+    ignoreHTTPSErrors: options.ignoreHTTPSErrors ?? false,
   });
   const page = await context.newPage();
   const problems: string[] = [];

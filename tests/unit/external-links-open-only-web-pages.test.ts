@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isOpenableWebUrl } from '../../src-main/external-url.ts';
 import { routeShellRequest } from '../../src-main/shell-commands.ts';
 import { HIDDEN_ARG, loginItemFor } from '../../src-main/start-at-login.ts';
+import { isOpenableWebUrl } from '../../src-shared/web-address.ts';
 
 describe('what the shell hands to the OS', () => {
   it('opens only http(s) pages in the system browser', () => {

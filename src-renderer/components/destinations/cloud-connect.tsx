@@ -8,18 +8,22 @@ import { useAsyncAction } from '../common/use-async-action.ts';
 export type CloudKind = Exclude<DestinationKind, 'storage-api'>;
 
 /**
- * Sign-in happens in the system browser (the identity provider's own page); the command returns
- * once the operator has finished there, so the card waits and says where to look meanwhile.
+ * Sign-in happens in a browser, on the identity provider's own page; the command returns once the
+ * operator has finished there, so the card waits meanwhile and links to that page. The desktop
+ * app also opens it in the system browser by itself; a browser UI's host can only print it in its
+ * terminal, so there the link is the way in.
  */
 export function CloudConnect(props: { kind: CloudKind }) {
   const { t } = useI18n();
   const bridge = useBridge();
-  const { connectionChanged } = useActions();
+  const { connectionChanged, signInStarting } = useActions();
   const connection = useApp((state) => state.connections[props.kind]);
+  const signInPage = useApp((state) => state.signIns[props.kind]);
   const registered = useApp(
     (state) => state.settings === null || hasAppRegistration(props.kind, state.settings),
   );
   const connect = useAsyncAction(async () => {
+    signInStarting(props.kind);
     connectionChanged(await bridge.invoke('connect', { destination: props.kind }));
   });
   const disconnect = useAsyncAction(async () => {
@@ -52,7 +56,18 @@ export function CloudConnect(props: { kind: CloudKind }) {
       </div>
       {connect.busy && (
         <Notice tone="info">
-          <Spinner /> {t('cloud.waitingForSignIn')}
+          <Spinner />
+          {signInPage === undefined ? (
+            <span>{t('cloud.startingSignIn')}</span>
+          ) : (
+            <span className="sign-in-wait">
+              <span>{t('cloud.waitingForSignIn')}</span>
+              {/* noreferrer: the identity provider is not told the address of this page. */}
+              <a className="sign-in-link" href={signInPage} target="_blank" rel="noopener noreferrer">
+                {t('cloud.openSignInPage')}
+              </a>
+            </span>
+          )}
         </Notice>
       )}
       <ErrorText>{connect.error ?? disconnect.error}</ErrorText>
