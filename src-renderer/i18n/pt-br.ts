@@ -142,10 +142,10 @@ export const ptBR: Messages = {
   'cloud.connect': 'Conectar',
   'cloud.reconnect': 'Reconectar',
   'cloud.disconnect': 'Desconectar',
-  'cloud.startingSignIn': 'Iniciando a entrada…',
+  'cloud.startingSignIn': 'Iniciando o login…',
   'cloud.waitingForSignIn':
-    'Aguardando você entrar na página de entrada. Se ela ainda não estiver aberta no seu navegador, abra-a pelo link abaixo. Esta janela se atualiza sozinha quando você terminar.',
-  'cloud.openSignInPage': 'Abrir a página de entrada',
+    'Aguardando você entrar na página de login. Se ela ainda não estiver aberta no seu navegador, abra-a pelo link abaixo. Esta janela se atualiza sozinha quando você terminar.',
+  'cloud.openSignInPage': 'Abrir a página de login',
 
   'drive.scope': 'O que o enviador pode ver no seu Drive',
   'drive.scopeHelp.drive.file':
