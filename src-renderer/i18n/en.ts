@@ -169,9 +169,11 @@ export const en = {
 
   'drive.scope': 'What the uploader may see in your Drive',
   'drive.scopeHelp.drive.file':
-    'Recommended. The uploader sees only the folders and files it created itself, so you choose or create a folder made by the uploader.',
+    'Recommended. The uploader sees only the folders and files it created itself: it makes its own folder, /Recording Uploader, and uploads into it, and the folder browser lists only the folders it made.',
   'drive.scopeHelp.drive':
-    'Lets you pick any existing folder, but the uploader can then see every file in your Drive.',
+    'The uploader can see and change everything in the Google account, so any existing folder can be chosen. Unless the company’s Google app is limited to its Google Workspace organisation, Google allows this only after a verification review of the app.',
+  'drive.scopeSwitch':
+    'A change takes effect at the next sign-in: switching needs Google Drive to be connected again.',
   'drive.reconnectToApply': 'Reconnect Google Drive for this change to take effect.',
 
   'folders.title': 'Folders',
@@ -203,7 +205,7 @@ export const en = {
   'remote.storageApi': 'The company storage API files recordings itself: there is no folder to choose.',
   'remote.connectFirst': 'Connect {destination} first, then choose its folder here.',
   'remote.driveFileScope':
-    'The uploader may only see folders it created (recommended setting), so only those are listed. Create a folder here, or allow access to any folder under Destinations.',
+    'The uploader may only see folders it created (recommended setting), so only those are listed. Create a folder here, or allow access to everything in the account under Destinations (then sign in again).',
   'remote.driveScope': 'The uploader may see your whole Drive: any folder can be chosen.',
 
   'settings.title': 'Settings',
@@ -287,7 +289,7 @@ export const en = {
   'setting.googleClientSecret.help': 'Comes with the desktop client ID; Google does not treat it as secret.',
   'setting.googleDriveScope': 'Drive access',
   'setting.googleDriveScope.help':
-    'Only the uploader’s own folders (recommended), or any folder in the Drive.',
+    'Only what the uploader creates (recommended: it makes and uses its own folder), or everything in the account (any folder; Google requires a verification review for apps published outside a Workspace organisation). Switching needs a new sign-in.',
   'setting.googleAuthUrl': 'Google sign-in address',
   'setting.googleAuthUrl.help': 'Google’s authorisation page; change only for testing.',
   'setting.googleTokenUrl': 'Google token address',

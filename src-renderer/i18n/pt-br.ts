@@ -149,9 +149,11 @@ export const ptBR: Messages = {
 
   'drive.scope': 'O que o enviador pode ver no seu Drive',
   'drive.scopeHelp.drive.file':
-    'Recomendado. O enviador vê apenas as pastas e os arquivos que ele mesmo criou; você escolhe ou cria uma pasta feita pelo enviador.',
+    'Recomendado. O enviador vê apenas as pastas e os arquivos que ele mesmo criou: ele cria a própria pasta, /Recording Uploader, e envia para ela, e o navegador de pastas mostra só as pastas que ele criou.',
   'drive.scopeHelp.drive':
-    'Permite escolher qualquer pasta existente, mas o enviador passa a ver todos os arquivos do seu Drive.',
+    'O enviador pode ver e alterar tudo na conta Google, por isso qualquer pasta existente pode ser escolhida. A menos que o app Google da empresa seja restrito à organização do Google Workspace, o Google só permite este acesso depois de uma revisão de verificação do app.',
+  'drive.scopeSwitch':
+    'A mudança vale a partir do próximo login: ao trocar, é preciso conectar o Google Drive de novo.',
   'drive.reconnectToApply': 'Reconecte o Google Drive para que esta mudança valha.',
 
   'folders.title': 'Pastas',
@@ -183,7 +185,7 @@ export const ptBR: Messages = {
     'A API de armazenamento da empresa organiza as gravações sozinha: não há pasta a escolher.',
   'remote.connectFirst': 'Conecte o {destination} primeiro e depois escolha a pasta aqui.',
   'remote.driveFileScope':
-    'O enviador só pode ver as pastas que ele criou (configuração recomendada), por isso só elas aparecem. Crie uma pasta aqui ou permita o acesso a qualquer pasta em Destinos.',
+    'O enviador só pode ver as pastas que ele criou (configuração recomendada), por isso só elas aparecem. Crie uma pasta aqui ou permita o acesso a tudo na conta em Destinos (e depois entre de novo).',
   'remote.driveScope': 'O enviador pode ver todo o seu Drive: qualquer pasta pode ser escolhida.',
 
   'settings.title': 'Configurações',
@@ -269,7 +271,7 @@ export const ptBR: Messages = {
     'Acompanha o ID do cliente para desktop; o Google não a trata como segredo.',
   'setting.googleDriveScope': 'Acesso ao Drive',
   'setting.googleDriveScope.help':
-    'Só as pastas do próprio enviador (recomendado) ou qualquer pasta do Drive.',
+    'Só o que o enviador cria (recomendado: ele cria e usa a própria pasta) ou tudo na conta (qualquer pasta; o Google exige uma revisão de verificação para apps publicados fora de uma organização do Workspace). A troca exige um novo login.',
   'setting.googleAuthUrl': 'Endereço de login do Google',
   'setting.googleAuthUrl.help': 'A página de autorização do Google; mude só para testes.',
   'setting.googleTokenUrl': 'Endereço de tokens do Google',

@@ -77,6 +77,11 @@ describe('Google Drive in the browser', () => {
     expect(await card.getByRole('radio', { name: /Only folders the uploader creates/ }).isChecked()).toBe(
       true,
     );
+    // The choice says what each access means before anyone signs in.
+    await card.getByText('it makes its own folder, /Recording Uploader, and uploads into it').waitFor();
+    await card.getByText('see and change everything in the Google account').waitFor();
+    await card.getByText('Google allows this only after a verification review of the app').waitFor();
+    await card.getByText('switching needs Google Drive to be connected again').waitFor();
     await card.getByRole('button', { name: 'Connect' }).click();
     // The consent page opens from the card's link, as an operator of the browser UI opens it.
     const signInLink = card.getByRole('link', { name: 'Open the sign-in page' });

@@ -6,7 +6,10 @@ import { useAsyncAction } from '../common/use-async-action.ts';
 
 const SCOPES = ['drive.file', 'drive'] as const;
 
-/** What Drive lets the app see, with what each choice means for the folder the operator can pick. */
+/**
+ * What Drive lets the app see, with what each choice means: for the folders the operator can pick,
+ * for Google's review of the company's app, and that a switch needs a new sign-in.
+ */
 export function DriveScopeChoice() {
   const { t } = useI18n();
   const bridge = useBridge();
@@ -41,6 +44,7 @@ export function DriveScopeChoice() {
           </span>
         </label>
       ))}
+      <p className="help">{t('drive.scopeSwitch')}</p>
       {changed && signedIn && <Notice tone="info">{t('drive.reconnectToApply')}</Notice>}
       <ErrorText>{save.error}</ErrorText>
     </fieldset>
