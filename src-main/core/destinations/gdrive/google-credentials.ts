@@ -1,8 +1,9 @@
-import { type Credentials, gaxios, OAuth2Client } from 'google-auth-library';
+import type { Credentials, OAuth2Client } from 'google-auth-library';
 import type { Settings } from '../../../../src-shared/settings.ts';
 import { TransferFault } from '../../faults.ts';
 import type { HostServices } from '../../host-services.ts';
 import { faultFromError } from '../http-fault.ts';
+import { isGaxiosError, loadGoogleAuth } from './google-auth-library.ts';
 import { type DriveScope, signInWithGoogle } from './google-sign-in.ts';
 
 export const GOOGLE_REFRESH_TOKEN_SECRET = 'gdrive.refresh-token';
@@ -68,7 +69,7 @@ export class GoogleCredentials {
 
   /** Interactive sign-in; the refresh token goes to the keychain before anything else uses it. */
   async signIn(scope: DriveScope, timeoutMs: number, signal: AbortSignal): Promise<Credentials> {
-    const client = this.#freshClient();
+    const client = await this.#freshClient();
     let tokens: Credentials;
     try {
       tokens = await signInWithGoogle(client, {
@@ -78,7 +79,7 @@ export class GoogleCredentials {
         signal,
       });
     } catch (error) {
-      if (error instanceof gaxios.GaxiosError) throw new Error(describeGoogleError(error, 'the sign-in'));
+      if (isGaxiosError(error)) throw new Error(describeGoogleError(error, 'the sign-in'));
       throw error;
     }
     const refreshToken = tokens.refresh_token as string;
@@ -98,7 +99,7 @@ export class GoogleCredentials {
     let problem: string | null = null;
     if (token !== null) {
       try {
-        await this.#freshClient().revokeToken(token);
+        await (await this.#freshClient()).revokeToken(token);
       } catch (error) {
         problem = describeGoogleError(error, 'revoking the sign-in');
       }
@@ -117,7 +118,7 @@ export class GoogleCredentials {
         'not signed in to Google Drive: connect it in the app or with `connect gdrive`',
       );
     }
-    const client = this.#currentClient();
+    const client = await this.#currentClient();
     // After a rotation the client puts the old refresh token back beside the new access token:
     // the newest one (kept by the `tokens` event) is set again, the access token kept.
     if (client.credentials.refresh_token !== refreshToken) {
@@ -127,22 +128,26 @@ export class GoogleCredentials {
   }
 
   /** The client for the settings in force; rebuilt when an endpoint or the client id changes. */
-  #currentClient(): OAuth2Client {
+  async #currentClient(): Promise<OAuth2Client> {
     const key = clientKey(this.#options.settings());
-    if (this.#client === null || key !== this.#clientKey) {
-      this.#client = this.#build();
-      this.#clientKey = key;
-    }
-    return this.#client;
+    if (this.#client !== null && key === this.#clientKey) return this.#client;
+    const client = await this.#build();
+    // Another call may have built one while the library loaded: the first stays, tokens and all.
+    if (this.#client !== null && key === this.#clientKey) return this.#client;
+    this.#client = client;
+    this.#clientKey = key;
+    return client;
   }
 
-  #freshClient(): OAuth2Client {
-    this.#client = this.#build();
+  async #freshClient(): Promise<OAuth2Client> {
+    const client = await this.#build();
+    this.#client = client;
     this.#clientKey = clientKey(this.#options.settings());
-    return this.#client;
+    return client;
   }
 
-  #build(): OAuth2Client {
+  async #build(): Promise<OAuth2Client> {
+    const { OAuth2Client } = await loadGoogleAuth();
     const settings = this.#options.settings();
     const { host } = this.#options;
     const client = new OAuth2Client({
@@ -193,26 +198,26 @@ function clientKey(settings: Settings): string {
  */
 export function googleFault(error: unknown, what: string, signal: AbortSignal): TransferFault {
   if (error instanceof TransferFault) return error;
-  if (error instanceof gaxios.GaxiosError && error.response !== undefined) {
+  if (isGaxiosError(error) && error.response !== undefined) {
     const status = error.response.status;
     const message = describeGoogleError(error, 'refreshing the access token');
     if (status === 429 || status >= 500) return new TransferFault('retriable', message, { status });
     return new TransferFault('auth', `${message}: sign in to Google Drive again`, { status });
   }
-  const cause = error instanceof gaxios.GaxiosError && error.cause !== undefined ? error.cause : error;
+  const cause = isGaxiosError(error) && error.cause !== undefined ? error.cause : error;
   return faultFromError(cause, what, signal);
 }
 
 /** Google's own words (`error`, `error_description`), never the request, which holds tokens. */
 export function describeGoogleError(error: unknown, doing: string): string {
-  if (error instanceof gaxios.GaxiosError && error.response !== undefined) {
+  if (isGaxiosError(error) && error.response !== undefined) {
     const data = error.response.data as { error?: unknown; error_description?: unknown } | undefined;
     const code = typeof data?.error === 'string' ? data.error : `HTTP ${error.response.status}`;
     const description = typeof data?.error_description === 'string' ? `: ${data.error_description}` : '';
     return `Google refused ${doing} (${code}${description})`;
   }
   // A request's own message may quote its address, and the revocation address carries the token.
-  const cause = error instanceof gaxios.GaxiosError && error.cause instanceof Error ? error.cause : error;
+  const cause = isGaxiosError(error) && error.cause instanceof Error ? error.cause : error;
   const reason = (cause instanceof Error ? cause.message : String(cause)).replace(
     /\bhttps?:\/\/\S+/g,
     '(address)',

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { CodeChallengeMethod, type Credentials, type OAuth2Client } from 'google-auth-library';
+import type { Credentials, OAuth2Client } from 'google-auth-library';
 import { listenForRedirect } from '../../auth/loopback-redirect.ts';
+import { loadGoogleAuth } from './google-auth-library.ts';
 
 export const SCOPE_URLS = {
   'drive.file': 'https://www.googleapis.com/auth/drive.file',
@@ -25,6 +26,7 @@ export class GoogleSignInError extends Error {
  * refresh token comes back even for an account that consented before.
  */
 export async function signInWithGoogle(client: OAuth2Client, options: SignInOptions): Promise<Credentials> {
+  const { CodeChallengeMethod } = await loadGoogleAuth();
   const { codeVerifier, codeChallenge } = await client.generateCodeVerifierAsync();
   if (codeChallenge === undefined) throw new GoogleSignInError('no PKCE challenge could be made');
   const state = randomBytes(32).toString('base64url');

@@ -1,17 +1,17 @@
-import {
-  AuthError,
-  type INetworkModule,
-  type NetworkRequestOptions,
-  type NetworkResponse,
-} from '@azure/msal-node';
+import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
 import { faultFromError } from '../../http-fault.ts';
+import { loadMsal } from './msal-library.ts';
 
 /**
  * MSAL's requests (token, refresh) go through the host's fetch like every other request: on the
  * desktop that follows the system proxy and the OS certificate store, which MSAL's own client,
  * bound to Node's global fetch, would not.
  */
-export function hostNetworkModule(fetchImpl: typeof fetch, timeoutMs: () => number): INetworkModule {
+export async function hostNetworkModule(
+  fetchImpl: typeof fetch,
+  timeoutMs: () => number,
+): Promise<INetworkModule> {
+  const { AuthError } = await loadMsal();
   const send = async <T>(
     method: 'GET' | 'POST',
     url: string,

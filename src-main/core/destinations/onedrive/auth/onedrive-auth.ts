@@ -1,15 +1,10 @@
 import { createHash } from 'node:crypto';
-import {
-  type AccountInfo,
-  AuthError,
-  InteractionRequiredAuthError,
-  LogLevel,
-  PublicClientApplication,
-} from '@azure/msal-node';
+import type { AccountInfo, PublicClientApplication } from '@azure/msal-node';
 import type { SecretStore } from '../../../auth/secret-store.ts';
 import { TransferFault } from '../../../faults.ts';
 import type { Logger } from '../../../logging/logger.ts';
 import { authorityConfig } from './msal-authority.ts';
+import { loadedMsal, loadMsal } from './msal-library.ts';
 import { hostNetworkModule } from './msal-network.ts';
 import { ONEDRIVE_CACHE_SECRET, secretCachePlugin } from './msal-secret-cache.ts';
 
@@ -76,7 +71,7 @@ export class OneDriveAuth {
 
   /** Interactive sign-in in the browser (MSAL's loopback listener, PKCE, form_post). */
   async signIn(signal: AbortSignal): Promise<SignedInAccount> {
-    const client = this.#client();
+    const client = await this.#client();
     const limitMs = this.#options.signInTimeoutMs ?? 5 * 60_000;
     const timeout = AbortSignal.timeout(limitMs);
     const stop = AbortSignal.any([signal, timeout]);
@@ -118,8 +113,8 @@ export class OneDriveAuth {
    * sign-in can help, `network` or `retriable` otherwise.
    */
   async accessToken(forceRefresh = false): Promise<string> {
-    const client = this.#client();
     try {
+      const client = await this.#client();
       const account = await this.#firstAccount(client);
       if (account === null) throw new TransferFault('auth', 'not signed in to OneDrive: connect to sign in');
       const result = await client.acquireTokenSilent({ account, scopes: ONEDRIVE_SCOPES, forceRefresh });
@@ -130,14 +125,14 @@ export class OneDriveAuth {
   }
 
   async account(): Promise<SignedInAccount | null> {
-    const account = await this.#firstAccount(this.#client());
+    const account = await this.#firstAccount(await this.#client());
     return account === null ? null : accountOf(account);
   }
 
   /** Forgets the account and its whole token cache. */
   async signOut(): Promise<void> {
     try {
-      const client = this.#client();
+      const client = await this.#client();
       const cache = client.getTokenCache();
       for (const account of await cache.getAllAccounts()) await cache.removeAccount(account);
     } catch (error) {
@@ -191,7 +186,7 @@ export class OneDriveAuth {
       .catch(() => {});
   }
 
-  #client(): PublicClientApplication {
+  async #client(): Promise<PublicClientApplication> {
     const settings = this.#options.settings();
     if (settings.clientId.trim() === '') {
       throw new TransferFault(
@@ -200,6 +195,9 @@ export class OneDriveAuth {
       );
     }
     const key = JSON.stringify(settings);
+    if (this.#app?.key === key) return this.#app.client;
+    const { LogLevel, PublicClientApplication } = await loadMsal();
+    // Another call may have built the client while the library loaded.
     if (this.#app?.key === key) return this.#app.client;
     const authority = authorityConfig(settings.authorityHost, settings.tenant);
     const logger = this.#options.logger;
@@ -213,7 +211,7 @@ export class OneDriveAuth {
       },
       cache: { cachePlugin: secretCachePlugin(this.#options.secrets) },
       system: {
-        networkClient: hostNetworkModule(this.#options.fetch, this.#options.requestTimeoutMs),
+        networkClient: await hostNetworkModule(this.#options.fetch, this.#options.requestTimeoutMs),
         loggerOptions: {
           piiLoggingEnabled: false,
           logLevel: LogLevel.Warning,
@@ -242,6 +240,11 @@ function accountOf(account: AccountInfo): SignedInAccount {
 export function authFault(error: unknown): TransferFault {
   if (error instanceof TransferFault) return error;
   const reason = describe(error);
+  // Without the library loaded, no error can have come from it.
+  const msal = loadedMsal();
+  if (msal === null)
+    return new TransferFault('retriable', `Microsoft sign-in failed: ${reason}`, { cause: error });
+  const { AuthError, InteractionRequiredAuthError } = msal;
   if (error instanceof InteractionRequiredAuthError) {
     return new TransferFault('auth', `OneDrive needs you to sign in again: ${reason}`, { cause: error });
   }
@@ -259,8 +262,10 @@ export function authFault(error: unknown): TransferFault {
 /** The first line of an error, without MSAL's trace and correlation ids. */
 function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  const code = error instanceof AuthError ? error.errorCode : '';
-  const text = (error instanceof AuthError ? error.errorMessage : error.message) || error.message;
+  const AuthError = loadedMsal()?.AuthError;
+  const isAuthError = AuthError !== undefined && error instanceof AuthError;
+  const code = isAuthError ? error.errorCode : '';
+  const text = (isAuthError ? error.errorMessage : error.message) || error.message;
   const first = text.split(/\r?\n|Trace ID:/)[0]?.trim() ?? '';
   const message = first.length > 240 ? `${first.slice(0, 240)}…` : first;
   return code !== '' && !message.startsWith(code) ? `${code}${message ? ` (${message})` : ''}` : message;
