@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs';
-import { EnvHttpProxyAgent, fetch as undiciFetch } from 'undici';
 import { EnvOverlaySecretStore } from '../core/auth/env-secret-store.ts';
 import { KeychainSecretStore } from '../core/auth/keychain-secret-store.ts';
 import { type HostServices, systemClock } from '../core/host-services.ts';
@@ -52,11 +51,23 @@ export function openHeadlessHost(dataDir: string, echo?: (line: string) => void)
  * undici's own fetch rather than the one built into Node: Node 24's (undici 7) tees every streamed
  * request body and keeps the unread branch until the request ends, so a single-request upload
  * held the whole recording in memory. undici 8 sends a streamed body without that second branch.
+ * It is loaded at the first request: the desktop core process replaces this fetch with
+ * Electron's and so never carries undici (about 6 MB resident).
  */
 function proxyAwareFetch(): typeof fetch {
-  const env = process.env;
-  const proxied = [env.HTTPS_PROXY, env.https_proxy, env.HTTP_PROXY, env.http_proxy].some((v) => v);
-  const dispatcher = proxied ? { dispatcher: new EnvHttpProxyAgent() } : {};
-  return ((input: Parameters<typeof fetch>[0], init?: RequestInit) =>
-    undiciFetch(input as never, { ...(init as object), ...dispatcher } as never)) as unknown as typeof fetch;
+  let loading: Promise<{ send: typeof import('undici').fetch; dispatcher: object }> | null = null;
+  const load = async () => {
+    const { EnvHttpProxyAgent, fetch: send } = await import('undici');
+    const env = process.env;
+    const proxied = [env.HTTPS_PROXY, env.https_proxy, env.HTTP_PROXY, env.http_proxy].some((v) => v);
+    return { send, dispatcher: proxied ? { dispatcher: new EnvHttpProxyAgent() } : {} };
+  };
+  return (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+    loading ??= load().catch((error: unknown) => {
+      loading = null;
+      throw error;
+    });
+    const { send, dispatcher } = await loading;
+    return send(input as never, { ...(init as object), ...dispatcher } as never);
+  }) as unknown as typeof fetch;
 }
