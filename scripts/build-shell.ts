@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { build, type InlineConfig } from 'vite';
 
 /**
@@ -7,12 +9,16 @@ import { build, type InlineConfig } from 'vite';
  * vite.config.ts): the main process and the core process as ES modules, the preload as one
  * CommonJS file, since a sandboxed preload can require nothing but parts of `electron`.
  * Dependencies stay in node_modules (native ones cannot be bundled); the project's own code is.
+ * `--out-dir DIR` builds elsewhere (inside the project, so node_modules is still found), e.g. for
+ * `npm run bench` to measure the core process as it ships without touching out/.
  */
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
   dependencies: Record<string, string>;
 };
 const dependencies = Object.keys(pkg.dependencies);
 const builtins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
+
+const outDir = parseArgs({ options: { 'out-dir': { type: 'string', default: 'out' } } }).values['out-dir'];
 
 const isExternal = (id: string): boolean =>
   builtins.has(id) || id === 'electron' || dependencies.some((dep) => id === dep || id.startsWith(`${dep}/`));
@@ -29,7 +35,7 @@ async function buildProcesses(): Promise<void> {
     build: {
       ssr: true,
       target: 'node22',
-      outDir: 'out',
+      outDir,
       emptyOutDir: false,
       minify: false,
       sourcemap: true,
@@ -51,7 +57,7 @@ async function buildPreload(): Promise<void> {
     build: {
       ssr: true,
       target: 'chrome130',
-      outDir: 'out/preload',
+      outDir: join(outDir, 'preload'),
       emptyOutDir: false,
       minify: false,
       sourcemap: 'inline',
