@@ -2,81 +2,61 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statfsSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { curlUpload } from './bench/curl-upload.ts';
+import { buildBundledCore } from './bench/bundled-core.ts';
+import {
+  driveChunkBytes,
+  graphFragmentBytes,
+  startDriveSuite,
+  startOneDriveSuite,
+} from './bench/cloud-suites.ts';
+import { md5Throughput } from './bench/gdrive-bench.ts';
 import { describeMachine, sha256Throughput } from './bench/machine.ts';
-import { PeerHandle, type PeerMode } from './bench/peer-handle.ts';
-import { type BenchCase, mbPerSecond, type RunResult, renderReport, summarize } from './bench/report.ts';
+import { quickXorHashThroughput } from './bench/onedrive-bench.ts';
+import {
+  DESTINATIONS,
+  type Destination,
+  mbPerSecond,
+  type RunResult,
+  renderReport,
+  summarize,
+} from './bench/report.ts';
+import { startStorageApiSuite } from './bench/storage-api-suite.ts';
+import type { BenchContext, RunnableCase, Suite } from './bench/suite.ts';
 import { sha256OfFile, type TestFile, writeTestFile } from './bench/test-files.ts';
-import { uploaderRun } from './bench/uploader-run.ts';
 
 /**
- * `npm run bench`: how fast the uploader moves a recording to the storage API peer on loopback,
- * against curl sending the same file to the same peer, with the uploader's CPU and memory.
+ * `npm run bench`: how fast the uploader moves a recording to each destination's test server on
+ * loopback (the storage API, OneDrive's Graph, Google Drive), against curl sending the same file
+ * to the same server, with the uploader's CPU and memory and the verification hashes' speed.
  * Everything runs on 127.0.0.1; every upload is checked byte-identical; temp files are removed.
  *
  *   node scripts/bench.ts [--runs 5] [--small-mib 256] [--large-mib 1024] [--chunk-mib 10]
+ *                         [--destinations storage-api,onedrive,gdrive] [--no-bundled]
  */
 
 const MiB = 1024 * 1024;
 const DEFAULT_CHUNK_MIB = 10;
-
-const CASES: BenchCase[] = [
-  {
-    id: 'uploader-chunked-small',
-    label: 'uploader, chunks',
-    tool: 'uploader',
-    mode: 'resumable',
-    size: 'small',
-    baseline: null,
-  },
-  {
-    id: 'uploader-chunked-large',
-    label: 'uploader, chunks',
-    tool: 'uploader',
-    mode: 'resumable',
-    size: 'large',
-    baseline: 'curl-put-large',
-  },
-  {
-    id: 'curl-put-large',
-    label: 'curl, whole file in one PUT',
-    tool: 'curl',
-    mode: 'resumable',
-    size: 'large',
-    baseline: null,
-  },
-  {
-    id: 'uploader-single-large',
-    label: 'uploader, one multipart POST',
-    tool: 'uploader',
-    mode: 'single',
-    size: 'large',
-    baseline: 'curl-multipart-large',
-  },
-  {
-    id: 'curl-multipart-large',
-    label: 'curl, one multipart POST',
-    tool: 'curl',
-    mode: 'single',
-    size: 'large',
-    baseline: null,
-  },
-];
 
 interface Options {
   runs: number;
   smallBytes: number;
   largeBytes: number;
   chunkBytes: number;
+  destinations: Destination[];
+  /** Also measure the desktop app's core process as built for shipping (storage API only). */
+  bundled: boolean;
 }
 
 function readOptions(): Options {
   const { values } = parseArgs({
+    allowNegative: true,
     options: {
       runs: { type: 'string', default: '5' },
       'small-mib': { type: 'string', default: '256' },
       'large-mib': { type: 'string', default: '1024' },
       'chunk-mib': { type: 'string', default: String(DEFAULT_CHUNK_MIB) },
+      destinations: { type: 'string', default: DESTINATIONS.join(',') },
+      bundled: { type: 'boolean', default: true },
     },
   });
   const positive = (name: string, text: string): number => {
@@ -89,10 +69,26 @@ function readOptions(): Options {
     smallBytes: positive('small-mib', values['small-mib']) * MiB,
     largeBytes: positive('large-mib', values['large-mib']) * MiB,
     chunkBytes: positive('chunk-mib', values['chunk-mib']) * MiB,
+    destinations: destinationsOf(values.destinations),
+    bundled: values.bundled,
   };
 }
 
-/** tmpfs when there is room: the peer's store then measures the uploader, not this disk. */
+function destinationsOf(text: string): Destination[] {
+  const names = text
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  const unknown = names.filter((name) => !(DESTINATIONS as readonly string[]).includes(name));
+  if (unknown.length > 0 || names.length === 0) {
+    throw new Error(
+      `--destinations takes a comma-separated list of ${DESTINATIONS.join(', ')}; got "${text}"`,
+    );
+  }
+  return DESTINATIONS.filter((d) => names.includes(d));
+}
+
+/** tmpfs when there is room: the servers' stores then measure the uploader, not this disk. */
 function storeRoot(needBytes: number): string {
   const shm = '/dev/shm';
   try {
@@ -111,9 +107,7 @@ class Bench {
   readonly #options: Options;
   readonly #filesRoot = mkdtempSync(join(tmpdir(), 'uploader-bench-'));
   readonly #storeRoot: string;
-  readonly #peers = new Map<PeerMode, PeerHandle>();
-  readonly #files = new Map<'small' | 'large', TestFile>();
-  #dataDirs = 0;
+  readonly #suites: Suite[] = [];
 
   constructor(options: Options) {
     this.#options = options;
@@ -124,87 +118,85 @@ class Bench {
     return this.#storeRoot;
   }
 
-  async prepare(): Promise<void> {
-    for (const [size, bytes] of [
-      ['small', this.#options.smallBytes],
-      ['large', this.#options.largeBytes],
-    ] as const) {
-      // One folder per file: it is that upload's recordings folder, holding nothing else.
-      const folder = join(this.#filesRoot, size);
-      mkdirSync(folder);
-      const started = performance.now();
-      const file = await writeTestFile(join(folder, `bench_${size}_${bytes / MiB}MiB.mp4`), bytes);
-      log(
-        `wrote ${file.path} (${bytes / MiB} MiB) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
-      );
-      this.#files.set(size, file);
+  async prepare(): Promise<RunnableCase[]> {
+    const files = {
+      small: await this.#testFile('small', this.#options.smallBytes),
+      large: await this.#testFile('large', this.#options.largeBytes),
+    };
+    const context = (name: string): BenchContext => {
+      const workDir = join(this.#filesRoot, name);
+      const storeDir = join(this.#storeRoot, name);
+      mkdirSync(workDir);
+      mkdirSync(storeDir);
+      return { files, chunkBytes: this.#options.chunkBytes, workDir, storeDir, log };
+    };
+    for (const destination of this.#options.destinations) {
+      if (destination === 'storage-api') {
+        const entry = this.#options.bundled ? await buildBundledCore() : null;
+        if (entry !== null) log(`built the desktop core process into ${entry}`);
+        this.#suites.push(await startStorageApiSuite(context(destination), entry));
+      } else if (destination === 'onedrive') {
+        this.#suites.push(await startOneDriveSuite(context(destination)));
+      } else {
+        this.#suites.push(await startDriveSuite(context(destination)));
+      }
     }
-    for (const mode of ['resumable', 'single'] as const) {
-      const store = join(this.#storeRoot, mode);
-      mkdirSync(store);
-      this.#peers.set(mode, await PeerHandle.start(mode, store));
-    }
+    return this.#suites.flatMap((suite) => suite.cases);
   }
 
-  async run(bench: BenchCase, round: number): Promise<RunResult> {
-    const peer = this.#peers.get(bench.mode) as PeerHandle;
-    const file = this.#files.get(bench.size) as TestFile;
-    const cpuBefore = await peer.cpuSeconds();
-    let remoteId: string;
-    let result: Omit<RunResult, 'peerCpuSeconds'>;
-    if (bench.tool === 'curl') {
-      const curl = await curlUpload(peer, file, `bench-${bench.id}-${round}`);
-      remoteId = curl.remoteId;
-      result = {
-        caseId: bench.id,
-        sizeBytes: file.sizeBytes,
-        wallSeconds: curl.wallSeconds,
-        clientCpuSeconds: curl.cpuSeconds,
-        peakRssBytes: null,
-        rssAtStartBytes: null,
-      };
-    } else {
-      this.#dataDirs += 1;
-      const dataDir = join(this.#filesRoot, `data-${this.#dataDirs}`);
-      const upload = await uploaderRun(peer, file, dataDir, this.#options.chunkBytes);
-      remoteId = upload.remoteId;
-      result = {
-        caseId: bench.id,
-        sizeBytes: file.sizeBytes,
-        wallSeconds: upload.wallSeconds,
-        clientCpuSeconds: upload.cpuUserSeconds + upload.cpuSystemSeconds,
-        peakRssBytes: upload.peakRssBytes,
-        rssAtStartBytes: upload.rssAtStartBytes,
-      };
-    }
-    const peerCpuSeconds = (await peer.cpuSeconds()) - cpuBefore;
-    await this.#verify(peer, remoteId, file, bench);
-    return { ...result, peerCpuSeconds };
+  /** One folder per file: it is that upload's recordings folder, holding nothing else. */
+  async #testFile(size: 'small' | 'large', bytes: number): Promise<TestFile> {
+    const folder = join(this.#filesRoot, size);
+    mkdirSync(folder);
+    const started = performance.now();
+    const file = await writeTestFile(join(folder, `bench_${size}_${bytes / MiB}MiB.mp4`), bytes);
+    log(`wrote ${file.path} (${bytes / MiB} MiB) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    return file;
   }
 
-  /** A bench that uploads garbage fast proves nothing: every stored file is hashed again here. */
-  async #verify(peer: PeerHandle, remoteId: string, file: TestFile, bench: BenchCase): Promise<void> {
-    const stored = await peer.stored(remoteId);
-    const sha256 = await sha256OfFile(stored.path);
+  async run(runnable: RunnableCase, round: number): Promise<RunResult> {
+    const { bench, file } = runnable;
+    const cpuBefore = await runnable.serverCpuSeconds();
+    const landed = await runnable.run(round);
+    const peerCpuSeconds = (await runnable.serverCpuSeconds()) - cpuBefore;
+    // A bench that uploads garbage fast proves nothing: every stored file is hashed again here.
+    const sha256 = await sha256OfFile(landed.storedPath);
     if (sha256 !== file.sha256) {
       throw new Error(
-        `${bench.label} (${bench.mode}) stored ${remoteId} with sha256 ${sha256}, but the source's is ${file.sha256}`,
+        `${bench.label} (${bench.destination}, ${bench.server}) stored a file with sha256 ${sha256}, but the source's is ${file.sha256}`,
       );
     }
-    await peer.delete(remoteId);
+    await landed.discard();
+    return { ...landed.result, caseId: bench.id, peerCpuSeconds };
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([...this.#peers.values()].map((peer) => peer.close()));
+    await Promise.allSettled(this.#suites.map((suite) => suite.close()));
     this.removeTemp();
   }
 
   /** Synchronous, so it also runs from a signal handler. */
   removeTemp(): void {
-    for (const peer of this.#peers.values()) peer.kill();
+    for (const suite of this.#suites) suite.kill();
     rmSync(this.#filesRoot, { recursive: true, force: true });
     rmSync(this.#storeRoot, { recursive: true, force: true });
   }
+}
+
+/** The 1-minute load average, watched while the runs go on: a shared machine shows here. */
+function watchLoad(): { stop(): { before: number; highest: number; after: number } } {
+  const before = loadavg()[0] ?? 0;
+  let highest = before;
+  const timer = setInterval(() => {
+    highest = Math.max(highest, loadavg()[0] ?? 0);
+  }, 5000);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      const after = loadavg()[0] ?? 0;
+      return { before, highest: Math.max(highest, after), after };
+    },
+  };
 }
 
 async function main(): Promise<void> {
@@ -218,31 +210,43 @@ async function main(): Promise<void> {
   process.once('SIGTERM', interrupted);
   try {
     const machine = describeMachine();
-    const sha256MBps = sha256Throughput();
-    log(`sha256: ${sha256MBps.toFixed(0)} MB/s on one core`);
-    await bench.prepare();
-    const loadBefore = loadavg()[0] ?? 0;
-    const results = new Map<string, RunResult[]>(CASES.map((c) => [c.id, []]));
+    const has = (d: Destination) => options.destinations.includes(d);
+    const hashes = {
+      sha256: sha256Throughput(),
+      quickXorHash: has('onedrive') ? quickXorHashThroughput() : null,
+      md5: has('gdrive') ? md5Throughput() : null,
+    };
+    log(
+      `one core: sha256 ${hashes.sha256.toFixed(0)} MB/s, quickXorHash ${hashes.quickXorHash?.toFixed(0) ?? '–'} MB/s, md5 ${hashes.md5?.toFixed(0) ?? '–'} MB/s`,
+    );
+    const cases = await bench.prepare();
+    const load = watchLoad();
+    const started = performance.now();
+    const results = new Map<string, RunResult[]>(cases.map((c) => [c.bench.id, []]));
     // Rounds interleave the cases, so a slow minute on a shared machine hits all of them alike.
     for (let round = 1; round <= options.runs; round += 1) {
-      for (const benchCase of CASES) {
-        const result = await bench.run(benchCase, round);
-        results.get(benchCase.id)?.push(result);
+      for (const runnable of cases) {
+        const { bench: c } = runnable;
+        const result = await bench.run(runnable, round);
+        results.get(c.id)?.push(result);
         log(
-          `round ${round}/${options.runs}  ${benchCase.label} (${benchCase.mode}, ${benchCase.size}): ${mbPerSecond(result).toFixed(0)} MB/s, byte-identical`,
+          `round ${round}/${options.runs}  ${c.destination}: ${c.label} (${c.server}, ${c.size}): ${mbPerSecond(result).toFixed(0)} MB/s, byte-identical`,
         );
       }
     }
     process.stdout.write(
       renderReport({
         machine,
-        sha256MBps,
+        hashes,
         storeDir: bench.storeRoot.startsWith('/dev/shm') ? 'tmpfs (/dev/shm)' : 'temp folder on disk',
         chunkBytes: options.chunkBytes,
+        graphFragmentBytes: graphFragmentBytes(options.chunkBytes),
+        driveChunkBytes: driveChunkBytes(options.chunkBytes),
         runsPerCase: options.runs,
-        load: [loadBefore, loadavg()[0] ?? 0],
-        summaries: CASES.map((c) => summarize(c, results.get(c.id) ?? [])),
-        aims: { minRatio: 0.9, maxRssMB: 150 },
+        load: load.stop(),
+        wallMinutes: (performance.now() - started) / 60_000,
+        summaries: cases.map((c) => summarize(c.bench, results.get(c.bench.id) ?? [])),
+        aims: { minRatio: 0.9, maxRssMB: 150, minHashRatio: 3 },
       }),
     );
   } finally {

@@ -27,8 +27,12 @@ export async function curlUpload(
   const target =
     peer.mode === 'resumable' ? putArgs(peer, sid, file) : multipartArgs(peer, sid, file, fileName);
   const started = performance.now();
-  const { status, cpuSeconds } = await runCurl(target, peer.token);
+  const { stdout, cpuSeconds } = await runCurl(
+    ['--output', '/dev/null', '--write-out', '%{http_code}', '--header', 'Expect:', ...target],
+    `Authorization: Bearer ${peer.token}`,
+  );
   const wallSeconds = (performance.now() - started) / 1000;
+  const status = Number(stdout.trim());
   const expected = peer.mode === 'resumable' ? [200, 201] : [200];
   if (!expected.includes(status)) throw new Error(`curl upload of ${fileName} answered HTTP ${status}`);
   const remoteId = await finalize(peer, sid, file);
@@ -58,26 +62,18 @@ function multipartArgs(peer: PeerHandle, sid: string, file: TestFile, fileName: 
 }
 
 /**
- * Runs curl under bash so that `times` can report curl's CPU. The token goes in on stdin
- * (`--header @-`), never on a command line other processes can read.
+ * Runs curl under bash so that `times` can report curl's CPU. A header that carries a token goes
+ * in on stdin (`--header @-`), never on a command line other processes can read. Node answers
+ * `Expect: 100-continue` at once, but the uploader's fetch never sends it: callers turn it off
+ * (`--header Expect:`) so curl does not wait for it either.
  */
-function runCurl(target: string[], token: string): Promise<{ status: number; cpuSeconds: number | null }> {
-  const args = [
-    '--silent',
-    '--show-error',
-    '--output',
-    '/dev/null',
-    '--write-out',
-    '%{http_code}',
-    // Node answers `Expect: 100-continue` at once, but the uploader's fetch never sends it either.
-    '--header',
-    'Expect:',
-    '--header',
-    '@-',
-    ...target,
-  ];
+export function runCurl(
+  args: readonly string[],
+  secretHeader: string | null,
+): Promise<{ stdout: string; cpuSeconds: number | null }> {
+  const all = ['--silent', '--show-error', ...(secretHeader === null ? [] : ['--header', '@-']), ...args];
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', 'curl "$@"; code=$?; times >&2; exit $code', 'curl', ...args], {
+    const child = spawn('bash', ['-c', 'curl "$@"; code=$?; times >&2; exit $code', 'curl', ...all], {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -94,9 +90,9 @@ function runCurl(target: string[], token: string): Promise<{ status: number; cpu
         reject(new Error(`curl exited with ${code}: ${stderr.trim()}`));
         return;
       }
-      resolve({ status: Number(stdout.trim()), cpuSeconds: childCpu(stderr) });
+      resolve({ stdout, cpuSeconds: childCpu(stderr) });
     });
-    child.stdin.end(`Authorization: Bearer ${token}\n`);
+    child.stdin.end(secretHeader === null ? '' : `${secretHeader}\n`);
   });
 }
 

@@ -9,7 +9,7 @@ import { s256Challenge } from '../../tests/peers/oauth-common.ts';
  * are not counted against the uploader. Usage: `node gdrive-peer-process.ts STORE_DIR`. Prints
  * one JSON line (the settings that point an uploader at them), then answers JSON-line requests
  * on stdin until it closes: `{"op":"cpu"}`, `{"op":"files"}`, `{"op":"token"}` (an access token
- * for a client that is not the uploader, e.g. curl), `{"op":"clear"}`.
+ * for a client that is not the uploader, e.g. curl), `{"op":"delete","id":…}`.
  */
 const [storeDir] = process.argv.slice(2);
 if (storeDir === undefined) {
@@ -36,7 +36,11 @@ process.stdout.write(
   })}\n`,
 );
 
-type Request = { op: 'cpu' } | { op: 'files' } | { op: 'token' } | { op: 'clear' };
+type Request =
+  | { op: 'cpu' }
+  | { op: 'files' }
+  | { op: 'token' }
+  | { op: 'delete'; id: string };
 
 /** The whole installed-app flow over HTTP, as any client of these servers goes through it. */
 async function accessToken(): Promise<string> {
@@ -74,18 +78,22 @@ const answer = async (request: Request): Promise<unknown> => {
       return { seconds: (user + system) / 1e6 };
     }
     case 'files':
-      return drive
-        .stored()
-        .map((f) => ({ id: f.id, name: f.name, size: f.size, md5Checksum: f.md5Checksum }));
+      return drive.stored().map((f) => ({
+        id: f.id,
+        name: f.name,
+        size: f.size,
+        md5Checksum: f.md5Checksum,
+        contentPath: f.contentPath,
+      }));
     case 'token':
       return { accessToken: await accessToken() };
-    case 'clear': {
+    case 'delete': {
       const { rm } = await import('node:fs/promises');
-      for (const file of drive.stored()) {
-        if (file.contentPath !== null) await rm(file.contentPath, { force: true });
-        drive.files.delete(file.id);
-      }
-      return { cleared: true };
+      const file = drive.files.get(request.id);
+      if (file === undefined) throw new Error(`no file ${request.id}`);
+      if (file.contentPath !== null) await rm(file.contentPath, { force: true });
+      drive.files.delete(request.id);
+      return { deleted: true };
     }
   }
 };

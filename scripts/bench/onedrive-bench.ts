@@ -1,180 +1,186 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import type { SecretStore } from '../../src-main/core/auth/secret-store.ts';
+import { writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { QuickXorHash } from '../../src-main/core/destinations/onedrive/quick-xor-hash.ts';
-import { systemClock } from '../../src-main/core/host-services.ts';
-import { silentLogger } from '../../src-main/core/logging/logger.ts';
-import { openDatabase } from '../../src-main/core/store/database.ts';
-import { Uploader } from '../../src-main/core/uploader.ts';
-import { visitSignIn } from '../../tests/support/form-post-browser.ts';
-import { fetchTrusting } from '../../tests/support/trusting-fetch.ts';
+import { curlFragments, type Fragment } from './curl-fragments.ts';
+import { JsonLinesChild } from './json-lines-child.ts';
+import type { UploadMeasurement } from './measure-job.ts';
+import type { TestFile } from './test-files.ts';
+import { driverRun } from './uploader-run.ts';
 
-export interface OneDriveBenchResult {
-  seconds: number;
-  bytes: number;
-  cpuSeconds: number;
-  peakRssBytes: number;
-}
+/**
+ * The OneDrive path of `npm run bench`: the uploader core sends a recording to the Graph test
+ * server (sign-in through the identity provider, an upload session, quickXorHash compared), curl
+ * sends the same fragments to the same server, and quickXorHash throughput says whether the hash
+ * could ever hold an upload back.
+ */
 
-interface PeerAddresses {
-  graphBaseUrl: string;
-  idpOrigin: string;
-  clientId: string;
+interface Hello {
+  settings: Record<string, string>;
   certificate: string;
 }
 
-const REPO = resolve(import.meta.dirname, '../..');
+interface StoredItem {
+  id: string;
+  name: string;
+  size: number;
+  contentPath: string | null;
+}
+
+/** The identity provider and Graph test server in their own process (onedrive-peer-process.ts). */
+export class GraphPeerProcess {
+  readonly settings: Record<string, string>;
+  /** The identity provider's certificate, for NODE_EXTRA_CA_CERTS. */
+  readonly certificatePath: string;
+  readonly #child: JsonLinesChild;
+
+  private constructor(child: JsonLinesChild, settings: Record<string, string>, certificatePath: string) {
+    this.#child = child;
+    this.settings = settings;
+    this.certificatePath = certificatePath;
+  }
+
+  /** Serves from `storeDir`; the certificate is written into `workDir`. */
+  static async start(storeDir: string, workDir: string): Promise<GraphPeerProcess> {
+    const script = resolve(import.meta.dirname, 'onedrive-peer-process.ts');
+    const child = new JsonLinesChild('the Graph test server', script, [storeDir]);
+    try {
+      const hello = await child.next<Hello>();
+      const certificatePath = join(workDir, 'identity-provider-ca.pem');
+      writeFileSync(certificatePath, hello.certificate);
+      return new GraphPeerProcess(child, hello.settings, certificatePath);
+    } catch (error) {
+      child.kill();
+      throw error;
+    }
+  }
+
+  async cpuSeconds(): Promise<number> {
+    return (await this.#request<{ seconds: number }>({ op: 'cpu' })).seconds;
+  }
+
+  /** Where the server keeps the bytes of the item it stored under `id`. */
+  async storedPath(id: string): Promise<string> {
+    const items = await this.#request<StoredItem[]>({ op: 'files' });
+    const item = items.find((i) => i.id === id);
+    if (item?.contentPath == null) throw new Error(`the Graph test server holds no file ${id}`);
+    return item.contentPath;
+  }
+
+  async discard(id: string): Promise<void> {
+    await this.#request({ op: 'delete', id });
+  }
+
+  async token(): Promise<string> {
+    return (await this.#request<{ accessToken: string }>({ op: 'token' })).accessToken;
+  }
+
+  close(): Promise<void> {
+    return this.#child.end().then(() => {});
+  }
+
+  kill(): void {
+    this.#child.kill();
+  }
+
+  async #request<T>(value: unknown): Promise<T> {
+    const answer = await this.#child.request<T & { error?: string }>(value);
+    if (answer.error !== undefined) throw new Error(`the Graph test server: ${answer.error}`);
+    return answer;
+  }
+}
+
+/** The uploader, in a process of its own, signs in and sends `file` to the Graph test server. */
+export function oneDriveUploaderRun(
+  peer: GraphPeerProcess,
+  file: TestFile,
+  dataDir: string,
+  chunkBytes: number,
+): Promise<UploadMeasurement> {
+  const args = [
+    '--destination',
+    'onedrive',
+    '--file',
+    file.path,
+    '--peer',
+    JSON.stringify(peer.settings),
+    '--chunk-bytes',
+    String(chunkBytes),
+  ];
+  return driverRun('./cloud-upload-driver.ts', args, dataDir, {
+    ...process.env,
+    NODE_EXTRA_CA_CERTS: peer.certificatePath,
+  });
+}
+
+export interface CurlRun {
+  remoteId: string;
+  wallSeconds: number;
+  cpuSeconds: number | null;
+  /** TCP connections curl opened, where it was counted. */
+  connections: number | null;
+}
 
 /**
- * Uploads one file of `sizeBytes` to the Graph peer with the uploader core (sign-in through the
- * identity provider, upload session, quickXorHash verified), the peers running in a process of
- * their own. `seconds` runs from the job starting to upload to its verified end; CPU and peak
- * memory are this process's, i.e. the uploader's.
+ * The baseline. Graph takes no whole 1 GiB file in one request (fragments must be under 60 MiB,
+ * in multiples of 320 KiB), so curl sends the uploader's own fragments, in order, over one
+ * kept-alive connection, each after the answer to the one before. The upload session is opened
+ * beside the timing, as the uploader's is not timed before its job starts uploading either.
  */
-export async function benchOneDriveUpload(
-  sizeBytes: number,
-  options: { chunkSizeBytes?: number } = {},
-): Promise<OneDriveBenchResult> {
-  const root = mkdtempSync(join(tmpdir(), 'onedrive-bench-'));
-  const peers = spawn(process.execPath, ['scripts/bench/onedrive-peer-process.ts'], {
-    cwd: REPO,
-    stdio: ['ignore', 'pipe', 'inherit'],
+export async function curlGraphUpload(
+  peer: GraphPeerProcess,
+  file: TestFile,
+  fragments: readonly Fragment[],
+  name: string,
+): Promise<CurlRun> {
+  const token = await peer.token();
+  const graph = peer.settings.graphBaseUrl as string;
+  const created = await fetch(`${graph}/me/drive/root:/${encodeURIComponent(name)}:/createUploadSession`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ item: { '@microsoft.graph.conflictBehavior': 'replace' } }),
   });
-  let uploader: Uploader | null = null;
-  try {
-    const addresses = await firstLine(peers);
-    const folder = join(root, 'recordings');
-    mkdirSync(folder, { recursive: true });
-    await writeRandomFile(join(folder, 'bench.mp4'), sizeBytes);
-    const trusting = fetchTrusting(addresses.certificate);
-    const db = openDatabase(join(root, 'uploader.db'));
-    uploader = new Uploader({
-      host: {
-        fetch: trusting,
-        openBrowser: async (url) => {
-          await visitSignIn(url, trusting);
-        },
-        secrets: memorySecrets(),
-        dataDir: root,
-        clock: systemClock,
-        logger: silentLogger,
-      },
-      db,
-      overrides: {
-        activeDestination: 'onedrive',
-        oneDriveClientId: addresses.clientId,
-        oneDriveAuthorityHost: addresses.idpOrigin,
-        graphBaseUrl: addresses.graphBaseUrl,
-        ...(options.chunkSizeBytes === undefined ? {} : { chunkSizeBytes: options.chunkSizeBytes }),
-      },
-    });
-    await uploader.connect({ destination: 'onedrive' });
-    await uploader.start();
-    uploader.enqueue({
-      path: join(folder, 'bench.mp4'),
-      sizeBytes,
-      mtimeMs: await mtimeOf(join(folder, 'bench.mp4')),
-      sidecarPath: null,
-    });
-    const cpuBefore = process.cpuUsage();
-    const started = performance.now();
-    await uploader.resumeAll();
-    const job = await until(uploader, 'bench.mp4');
-    const seconds = (performance.now() - started) / 1000;
-    const cpu = process.cpuUsage(cpuBefore);
-    if (job !== 'done') throw new Error(`the benchmark upload ended ${job}`);
-    await uploader.stop();
-    uploader = null;
-    db.close();
-    return {
-      seconds,
-      bytes: sizeBytes,
-      cpuSeconds: (cpu.user + cpu.system) / 1e6,
-      peakRssBytes: process.resourceUsage().maxRSS * 1024,
-    };
-  } finally {
-    await uploader?.stop().catch(() => {});
-    peers.kill('SIGTERM');
-    rmSync(root, { recursive: true, force: true });
+  const session = (await created.json()) as { uploadUrl?: string };
+  if (session.uploadUrl === undefined)
+    throw new Error(`the Graph test server answered ${created.status} to createUploadSession`);
+  const sent = await curlFragments(session.uploadUrl, fragments, file.sizeBytes);
+  const middle = sent.statuses.slice(0, -1);
+  const last = sent.statuses.at(-1);
+  if (middle.some((status) => status !== 202) || (last !== 200 && last !== 201)) {
+    throw new Error(`curl's fragments to Graph were answered ${summarize(sent.statuses)}`);
   }
-}
-
-/** quickXorHash throughput in MB/s (10^6 bytes a second) over `sizeBytes` fed in 10 MiB pieces. */
-export function quickXorHashThroughput(sizeBytes = 512 * 1024 * 1024): number {
-  const piece = randomBytes(10 * 1024 * 1024);
-  const hash = new QuickXorHash();
-  hash.update(piece); // warm-up
-  const started = performance.now();
-  const fresh = new QuickXorHash();
-  for (let done = 0; done < sizeBytes; done += piece.length) {
-    fresh.update(piece.subarray(0, Math.min(piece.length, sizeBytes - done)));
-  }
-  fresh.digest();
-  return sizeBytes / 1e6 / ((performance.now() - started) / 1000);
-}
-
-async function until(uploader: Uploader, fileName: string): Promise<string> {
-  for (;;) {
-    const job = uploader
-      .listJobs({ filter: 'all', offset: 0, limit: 10 })
-      .find((j) => j.fileName === fileName);
-    if (job !== undefined && ['done', 'failed', 'needs-auth', 'cancelled'].includes(job.state))
-      return job.state;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-function firstLine(child: ChildProcess): Promise<PeerAddresses> {
-  return new Promise((resolveLine, reject) => {
-    if (child.stdout === null) throw new Error('the peer process has no output');
-    const lines = createInterface({ input: child.stdout });
-    lines.once('line', (line) => resolveLine(JSON.parse(line) as PeerAddresses));
-    child.once('exit', (code) => reject(new Error(`the peer process exited (${code}) before it started`)));
-  });
-}
-
-async function writeRandomFile(path: string, sizeBytes: number): Promise<void> {
-  const file = await open(path, 'w');
-  const block = randomBytes(8 * 1024 * 1024);
-  try {
-    for (let done = 0; done < sizeBytes; done += block.length) {
-      await file.write(block, 0, Math.min(block.length, sizeBytes - done));
-    }
-  } finally {
-    await file.close();
-  }
-}
-
-async function mtimeOf(path: string): Promise<number> {
-  const { stat } = await import('node:fs/promises');
-  return (await stat(path)).mtimeMs;
-}
-
-/** The benchmark measures uploads, not the keychain. */
-function memorySecrets(): SecretStore {
-  const values = new Map<string, string>();
+  const item = JSON.parse(sent.lastBody) as { id?: string };
+  if (item.id === undefined)
+    throw new Error(`Graph's last answer names no item: ${sent.lastBody.slice(0, 200)}`);
   return {
-    get: async (name) => values.get(name) ?? null,
-    set: async (name, value) => {
-      values.set(name, value);
-    },
-    delete: async (name) => {
-      values.delete(name);
-    },
+    remoteId: item.id,
+    wallSeconds: sent.wallSeconds,
+    cpuSeconds: sent.cpuSeconds,
+    connections: sent.connections,
   };
 }
 
-if (process.argv[1] !== undefined && resolve(process.argv[1]) === resolve(import.meta.filename)) {
-  const size = Number(process.argv[2] ?? 256 * 1024 * 1024);
-  const result = await benchOneDriveUpload(size);
-  const mbps = result.bytes / 1e6 / result.seconds;
-  const hashing = quickXorHashThroughput();
-  process.stdout.write(
-    `${JSON.stringify({ ...result, uploadMBps: Math.round(mbps), quickXorHashMBps: Math.round(hashing), hashToUploadRatio: Number((hashing / mbps).toFixed(1)) })}\n`,
-  );
+/** quickXorHash throughput in MB/s (10^6 bytes a second) on one core, fed 10 MiB pieces, best of three. */
+export function quickXorHashThroughput(totalBytes = 512 * 1024 * 1024): number {
+  const piece = randomBytes(10 * 1024 * 1024);
+  new QuickXorHash().update(piece); // warm-up: the first pass also compiles the folding loop
+  let best = 0;
+  for (let round = 0; round < 3; round += 1) {
+    const hash = new QuickXorHash();
+    const started = performance.now();
+    for (let done = 0; done < totalBytes; done += piece.length) {
+      hash.update(piece.subarray(0, Math.min(piece.length, totalBytes - done)));
+    }
+    hash.digest();
+    best = Math.max(best, totalBytes / 1e6 / ((performance.now() - started) / 1000));
+  }
+  return best;
 }
+
+function summarize(statuses: readonly number[]): string {
+  const counts = new Map<number, number>();
+  for (const status of statuses) counts.set(status, (counts.get(status) ?? 0) + 1);
+  return [...counts].map(([status, count]) => `${count}× ${status}`).join(', ');
+}
+
+export const curlFileName = (file: TestFile, round: number): string => `curl-${round}-${basename(file.path)}`;

@@ -1,16 +1,27 @@
 import type { Machine } from './machine.ts';
 
 export type Tool = 'uploader' | 'curl';
-export type PeerModeName = 'resumable' | 'single';
+export type Destination = 'storage-api' | 'onedrive' | 'gdrive';
+export const DESTINATIONS: readonly Destination[] = ['storage-api', 'onedrive', 'gdrive'];
+
+const TITLES: Record<Destination, string> = {
+  'storage-api': 'Storage API (test server)',
+  onedrive: 'OneDrive (Graph test server)',
+  gdrive: 'Google Drive (Drive test server)',
+};
 
 export interface BenchCase {
   id: string;
+  destination: Destination;
   label: string;
+  /** The server's mode or protocol: resumable, single, upload session… */
+  server: string;
   tool: Tool;
-  mode: PeerModeName;
   size: 'small' | 'large';
-  /** The case this one is compared with (same peer mode, same file, curl). */
+  /** The curl case this one's "vs curl" ratio is taken against (same server, same file). */
   baseline: string | null;
+  /** Further curl cases it is compared with in the verdicts. */
+  alsoComparedWith?: string[];
 }
 
 export interface RunResult {
@@ -22,11 +33,16 @@ export interface RunResult {
   peakRssBytes: number | null;
   /** Resident set when the job started: what the process holds before any byte is sent. */
   rssAtStartBytes: number | null;
+  /** TCP connections curl opened, where counted. */
+  connections: number | null;
 }
 
 export interface Aims {
+  /** Storage API: the uploader's throughput against curl's. */
   minRatio: number;
   maxRssMB: number;
+  /** quickXorHash throughput against the OneDrive upload's. */
+  minHashRatio: number;
 }
 
 const MB = 1e6;
@@ -43,7 +59,7 @@ export function median(values: number[]): number {
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
-interface CaseSummary {
+export interface CaseSummary {
   bench: BenchCase;
   runs: RunResult[];
   throughput: number;
@@ -53,6 +69,7 @@ interface CaseSummary {
   peerCpuPerGiB: number;
   peakRssMB: number | null;
   rssAtStartMB: number | null;
+  maxConnections: number | null;
 }
 
 export function summarize(bench: BenchCase, runs: RunResult[]): CaseSummary {
@@ -63,6 +80,7 @@ export function summarize(bench: BenchCase, runs: RunResult[]): CaseSummary {
   );
   const rss = runs.flatMap((run) => (run.peakRssBytes === null ? [] : [run.peakRssBytes]));
   const atStart = runs.flatMap((run) => (run.rssAtStartBytes === null ? [] : [run.rssAtStartBytes]));
+  const connections = runs.flatMap((run) => (run.connections === null ? [] : [run.connections]));
   return {
     bench,
     runs,
@@ -73,6 +91,7 @@ export function summarize(bench: BenchCase, runs: RunResult[]): CaseSummary {
     peerCpuPerGiB: median(runs.map((run) => perGiB(run.peerCpuSeconds, run))),
     peakRssMB: rss.length === 0 ? null : Math.max(...rss) / MB,
     rssAtStartMB: atStart.length === 0 ? null : Math.max(...atStart) / MB,
+    maxConnections: connections.length === 0 ? null : Math.max(...connections),
   };
 }
 
@@ -81,8 +100,8 @@ const sizeLabel = (bytes: number): string =>
     ? `${(bytes / GiB).toFixed(bytes % GiB === 0 ? 0 : 2)} GiB`
     : `${Math.round(bytes / 1024 ** 2)} MiB`;
 
-const fixed = (value: number | null, digits: number): string =>
-  value === null ? '–' : value.toFixed(digits);
+const fixed = (value: number | null | undefined, digits: number): string =>
+  value === null || value === undefined || Number.isNaN(value) ? '–' : value.toFixed(digits);
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => (row[i] ?? '').length)));
@@ -92,27 +111,68 @@ function table(header: string[], rows: string[][]): string {
 
 export interface ReportInput {
   machine: Machine;
-  sha256MBps: number;
+  /** One core, MB/s; null where that destination was not run. */
+  hashes: { sha256: number; md5: number | null; quickXorHash: number | null };
   storeDir: string;
   chunkBytes: number;
+  graphFragmentBytes: number;
+  driveChunkBytes: number;
   runsPerCase: number;
-  /** 1-minute load average before and after the runs: a shared machine shows here. */
-  load: [number, number];
+  /** 1-minute load average: before the first run, the highest seen during the runs, after the last. */
+  load: { before: number; highest: number; after: number };
+  wallMinutes: number;
   summaries: CaseSummary[];
   aims: Aims;
 }
 
 /** The whole report as Markdown, ready to paste into docs/benchmarks.md. */
 export function renderReport(input: ReportInput): string {
-  const { machine, summaries, aims } = input;
+  const { machine, summaries } = input;
   const byId = new Map(summaries.map((s) => [s.bench.id, s]));
-  const ratioOf = (s: CaseSummary): number | null => {
-    const baseline = s.bench.baseline === null ? undefined : byId.get(s.bench.baseline);
-    return baseline === undefined ? null : s.throughput / baseline.throughput;
+  const ratio = (s: CaseSummary, baseline: string | null | undefined): number | null => {
+    const base = baseline == null ? undefined : byId.get(baseline);
+    return base === undefined ? null : s.throughput / base.throughput;
   };
-  const rows = summaries.map((s) => [
+  const lines = [
+    '## Machine',
+    '',
+    `- CPU: ${machine.cpu}, ${machine.cores} cores${machine.shaExtensions === null ? '' : machine.shaExtensions ? ' (SHA extensions: yes)' : ' (SHA extensions: no)'}`,
+    `- RAM: ${machine.ramGiB.toFixed(1)} GiB`,
+    `- OS: ${machine.os}`,
+    `- Node: ${machine.node}`,
+    `- servers' stores: ${input.storeDir}; uploader chunk size ${mib(input.chunkBytes)} (Graph fragments ${mib(input.graphFragmentBytes)}, Drive chunks ${mib(input.driveChunkBytes)}); storage API server chunk_size 5 MiB`,
+    `- load average (1 min): ${input.load.before.toFixed(2)} before the runs, at most ${input.load.highest.toFixed(2)} during them, ${input.load.after.toFixed(2)} after; the runs took ${input.wallMinutes.toFixed(1)} minutes`,
+    '',
+    '## Hashes (one core, MB/s)',
+    '',
+    hashTable(input, byId),
+    '',
+  ];
+  for (const destination of DESTINATIONS) {
+    const group = summaries.filter((s) => s.bench.destination === destination);
+    if (group.length === 0) continue;
+    lines.push(
+      `## ${TITLES[destination]} (median of ${input.runsPerCase} runs; MB = 10^6 bytes)`,
+      '',
+      destinationTable(group, (s) => ratio(s, s.bench.baseline)),
+      '',
+      ...ratioVerdicts(group, ratio, destination === 'storage-api' ? input.aims.minRatio : null),
+      ...connectionNotes(group),
+      ...rssVerdicts(group, input.aims),
+      '',
+    );
+  }
+  lines.push("Every upload was read back from the server's store and matched the source's sha256.");
+  return `${lines.join('\n')}\n`;
+}
+
+const mib = (bytes: number): string =>
+  `${(bytes / 1024 ** 2).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 2)} MiB`;
+
+function destinationTable(group: CaseSummary[], ratioOf: (s: CaseSummary) => number | null): string {
+  const rows = group.map((s) => [
     s.bench.label,
-    s.bench.mode,
+    s.bench.server,
     sizeLabel(s.runs[0]?.sizeBytes ?? 0),
     `${s.throughput.toFixed(0)} (${s.throughputMin.toFixed(0)}–${s.throughputMax.toFixed(0)})`,
     fixed(ratioOf(s), 2),
@@ -121,71 +181,84 @@ export function renderReport(input: ReportInput): string {
     fixed(s.rssAtStartMB, 0),
     fixed(s.peakRssMB, 0),
   ]);
-  const verdicts = [...ratioVerdicts(summaries, ratioOf, aims), ...rssVerdicts(summaries, aims)];
-  const lines = [
-    '## Machine',
-    '',
-    `- CPU: ${machine.cpu}, ${machine.cores} cores${machine.shaExtensions === null ? '' : machine.shaExtensions ? ' (SHA extensions: yes)' : ' (SHA extensions: no)'}`,
-    `- RAM: ${machine.ramGiB.toFixed(1)} GiB`,
-    `- OS: ${machine.os}`,
-    `- Node: ${machine.node}`,
-    `- sha256 in Node's crypto, one core: ${input.sha256MBps.toFixed(0)} MB/s`,
-    `- peer's store: ${input.storeDir}; uploader chunk size ${input.chunkBytes / 1024 ** 2} MiB; peer chunk_size 5 MiB`,
-    `- load average (1 min) when the runs began and ended: ${input.load.map((l) => l.toFixed(2)).join(' → ')}`,
-    '',
-    `## Results (median of ${input.runsPerCase} runs; MB = 10^6 bytes)`,
-    '',
-    table(
-      [
-        'run',
-        'peer mode',
-        'file',
-        'MB/s (min–max)',
-        'vs curl',
-        'client CPU s/GiB',
-        'peer CPU s/GiB',
-        'RSS at start MB',
-        'peak RSS MB',
-      ],
-      rows,
-    ),
-    '',
-    `Every upload was read back from the peer's store and matched the source's sha256.`,
-    '',
-    ...verdicts,
-  ];
-  return `${lines.join('\n')}\n`;
+  return table(
+    [
+      'run',
+      'server',
+      'file',
+      'MB/s (min–max)',
+      'vs curl',
+      'client CPU s/GiB',
+      'server CPU s/GiB',
+      'RSS at start MB',
+      'peak RSS MB',
+    ],
+    rows,
+  );
+}
+
+function hashTable(input: ReportInput, byId: Map<string, CaseSummary>): string {
+  const rows: string[][] = [];
+  const row = (name: string, mbps: number | null, caseId: string, path: string, aim: string) => {
+    if (mbps === null) return;
+    const upload = byId.get(caseId);
+    const size = upload === undefined ? '' : `, ${sizeLabel(upload.runs[0]?.sizeBytes ?? 0)}`;
+    const ratio = upload === undefined ? '–' : `${(mbps / upload.throughput).toFixed(1)}×`;
+    rows.push([name, mbps.toFixed(0), `${path}${size}`, fixed(upload?.throughput, 0), ratio, aim]);
+  };
+  const hashAim = `≥ ${input.aims.minHashRatio}×`;
+  row('sha256', input.hashes.sha256, 'storage-chunks-large', 'storage API, chunks', '–');
+  row('quickXorHash', input.hashes.quickXorHash, 'onedrive-large', 'OneDrive', hashAim);
+  row('md5', input.hashes.md5, 'gdrive-large', 'Google Drive', '–');
+  return table(['hash', 'MB/s', 'the upload it verifies', 'upload MB/s', 'hash ÷ upload', 'aim'], rows);
 }
 
 function ratioVerdicts(
-  summaries: CaseSummary[],
-  ratioOf: (s: CaseSummary) => number | null,
-  aims: Aims,
+  group: CaseSummary[],
+  ratio: (s: CaseSummary, baseline: string | null | undefined) => number | null,
+  aim: number | null,
 ): string[] {
-  return summaries.flatMap((s) => {
-    const ratio = ratioOf(s);
-    if (s.bench.tool !== 'uploader' || ratio === null) return [];
-    const verdict = ratio >= aims.minRatio ? 'met' : 'NOT met';
-    return [
-      `- ${s.bench.label} (${s.bench.mode}) reaches ${ratio.toFixed(2)} of curl's throughput on the same peer — aim ≥ ${aims.minRatio}: ${verdict}`,
-    ];
+  return group.flatMap((s) => {
+    if (s.bench.tool !== 'uploader') return [];
+    return [s.bench.baseline, ...(s.bench.alsoComparedWith ?? [])].flatMap((baseline) => {
+      const value = ratio(s, baseline);
+      if (value === null || baseline == null) return [];
+      const against = group.find((g) => g.bench.id === baseline)?.bench.label ?? baseline;
+      const verdict = aim === null ? '' : ` — aim ≥ ${aim}: ${value >= aim ? 'met' : 'NOT met'}`;
+      return [`- ${s.bench.label} (${s.bench.server}) reaches ${value.toFixed(2)} of ${against}${verdict}`];
+    });
   });
 }
 
-function rssVerdicts(summaries: CaseSummary[], aims: Aims): string[] {
-  const uploads = summaries.filter((s) => s.bench.tool === 'uploader' && s.peakRssMB !== null);
+/** curl's fragments are only a fair baseline if it kept one connection for all of them. */
+function connectionNotes(group: CaseSummary[]): string[] {
+  return group.flatMap((s) =>
+    s.maxConnections === null
+      ? []
+      : [
+          `- ${s.bench.label}: ${s.maxConnections === 1 ? 'one connection, kept alive for every request' : `up to ${s.maxConnections} connections in a run`}`,
+        ],
+  );
+}
+
+function rssVerdicts(group: CaseSummary[], aims: Aims): string[] {
+  const uploads = group.filter((s) => s.bench.tool === 'uploader' && s.peakRssMB !== null);
   const lines = uploads.map((s) => {
     const peak = s.peakRssMB as number;
     const verdict = peak < aims.maxRssMB ? 'met' : 'NOT met';
-    return `- ${s.bench.label} (${s.bench.mode}), ${sizeLabel(s.runs[0]?.sizeBytes ?? 0)}: peak RSS ${peak.toFixed(0)} MB, ${fixed(s.rssAtStartMB, 0)} MB of it held before the first byte — aim < ${aims.maxRssMB} MB: ${verdict}`;
+    return `- ${s.bench.label} (${s.bench.server}), ${sizeLabel(s.runs[0]?.sizeBytes ?? 0)}: peak RSS ${peak.toFixed(0)} MB, ${fixed(s.rssAtStartMB, 0)} MB of it held before the first byte — aim < ${aims.maxRssMB} MB: ${verdict}`;
   });
-  const chunked = uploads.filter((s) => s.bench.mode === 'resumable');
-  const small = chunked.find((s) => s.bench.size === 'small');
-  const large = chunked.find((s) => s.bench.size === 'large');
-  if (small?.peakRssMB != null && large?.peakRssMB != null) {
+  for (const small of uploads.filter((s) => s.bench.size === 'small')) {
+    const large = uploads.find(
+      (s) =>
+        s.bench.size === 'large' &&
+        s.bench.label === small.bench.label &&
+        s.bench.server === small.bench.server,
+    );
+    if (large?.peakRssMB == null || small.peakRssMB === null) continue;
     const growth = large.peakRssMB - small.peakRssMB;
     lines.push(
-      `- peak RSS from the ${sizeLabel(small.runs[0]?.sizeBytes ?? 0)} file to the ${sizeLabel(large.runs[0]?.sizeBytes ?? 0)} one (chunks): ${growth >= 0 ? '+' : ''}${growth.toFixed(0)} MB`,
+      `- ${small.bench.label}: peak RSS from the ${sizeLabel(small.runs[0]?.sizeBytes ?? 0)} file to the ${sizeLabel(large.runs[0]?.sizeBytes ?? 0)} one: ${growth >= 0 ? '+' : ''}${growth.toFixed(0)} MB`,
     );
   }
   return lines;

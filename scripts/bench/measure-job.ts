@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs';
+import type { Uploader } from '../../src-main/core/uploader.ts';
+import type { JobView } from '../../src-shared/job.ts';
+
+/** What a driver process measures of itself while the uploader core sends one recording. */
+export interface UploadMeasurement {
+  fileName: string;
+  sizeBytes: number;
+  remoteId: string;
+  /** From the job entering `uploading` to `done` (sent, finalized, hash compared). */
+  wallSeconds: number;
+  cpuUserSeconds: number;
+  cpuSystemSeconds: number;
+  rssAtStartBytes: number;
+  /** The process's peak resident set over its whole life (getrusage maxRSS). */
+  peakRssBytes: number;
+  /** The same peak as the kernel reports it in /proc/self/status, where there is one. */
+  vmHwmBytes: number | null;
+  /** Largest Buffer/ArrayBuffer total seen while uploading (sampled every 50 ms). */
+  peakArrayBuffersBytes: number | null;
+}
+
+const FAILED_STATES = new Set<JobView['state']>(['waiting', 'failed', 'needs-auth', 'cancelled', 'paused']);
+const DEADLINE_MS = 15 * 60 * 1000;
+
+/** Follows one recording's job through the uploader's events and measures this process meanwhile. */
+export function measureJob(uploader: Uploader, fileName: string): Promise<UploadMeasurement> {
+  return new Promise((resolve, reject) => {
+    let start: { at: number; cpu: NodeJS.CpuUsage; rss: number } | null = null;
+    let peakArrayBuffers = 0;
+    const sampler = setInterval(() => {
+      peakArrayBuffers = Math.max(peakArrayBuffers, process.memoryUsage().arrayBuffers);
+    }, 50);
+    const deadline = setTimeout(
+      () => finish(new Error(`${fileName} was not done within 15 minutes`)),
+      DEADLINE_MS,
+    );
+    const finish = (outcome: UploadMeasurement | Error): void => {
+      clearInterval(sampler);
+      clearTimeout(deadline);
+      unsubscribe();
+      if (outcome instanceof Error) reject(outcome);
+      else resolve(outcome);
+    };
+    const unsubscribe = uploader.events.subscribe(({ event, payload }) => {
+      if (event !== 'job-updated') return;
+      const job = payload as JobView;
+      if (job.fileName !== fileName) return;
+      if (job.state === 'uploading' && start === null) {
+        start = { at: performance.now(), cpu: process.cpuUsage(), rss: process.memoryUsage.rss() };
+      } else if (job.state === 'done' && start !== null) {
+        const cpu = process.cpuUsage(start.cpu);
+        finish({
+          fileName,
+          sizeBytes: job.sizeBytes,
+          remoteId: job.remoteId ?? '',
+          wallSeconds: (performance.now() - start.at) / 1000,
+          cpuUserSeconds: cpu.user / 1e6,
+          cpuSystemSeconds: cpu.system / 1e6,
+          rssAtStartBytes: start.rss,
+          peakRssBytes: process.resourceUsage().maxRSS * 1024,
+          vmHwmBytes: procStatusBytes('self', 'VmHWM'),
+          peakArrayBuffersBytes: Math.max(peakArrayBuffers, process.memoryUsage().arrayBuffers),
+        });
+      } else if (FAILED_STATES.has(job.state)) {
+        finish(
+          new Error(`the upload of ${fileName} went to ${job.state}: ${job.lastError ?? 'no reason given'}`),
+        );
+      }
+    });
+  });
+}
+
+/** A `kB` line of /proc/PID/status in bytes (VmRSS, VmHWM), or null where there is no /proc. */
+export function procStatusBytes(pid: number | 'self', field: 'VmRSS' | 'VmHWM'): number | null {
+  try {
+    const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB$`, 'm').exec(
+      readFileSync(`/proc/${pid}/status`, 'utf8'),
+    );
+    return match?.[1] === undefined ? null : Number(match[1]) * 1024;
+  } catch {
+    return null;
+  }
+}
+
+/** A driver's last word on stdout: its measurement, or `{error}` and exit code 1. */
+export function reportOutcome(work: Promise<UploadMeasurement>): void {
+  work.then(
+    (measurement) => {
+      process.stdout.write(`${JSON.stringify(measurement)}\n`);
+    },
+    (error: unknown) => {
+      process.stdout.write(
+        `${JSON.stringify({ error: error instanceof Error ? error.message : String(error) })}\n`,
+      );
+      process.exitCode = 1;
+    },
+  );
+}
+
+export function requiredOption(value: string | undefined, name: string): string {
+  if (value === undefined || value === '') throw new Error(`${name} is required`);
+  return value;
+}
