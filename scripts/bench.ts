@@ -229,8 +229,12 @@ async function main(): Promise<void> {
         const { bench: c } = runnable;
         const result = await bench.run(runnable, round);
         results.get(c.id)?.push(result);
+        const memory =
+          result.peakRssBytes === null
+            ? ''
+            : `, RSS ${((result.rssAtStartBytes ?? 0) / 1e6).toFixed(0)} MB at start, peak ${(result.peakRssBytes / 1e6).toFixed(0)} MB`;
         log(
-          `round ${round}/${options.runs}  ${c.destination}: ${c.label} (${c.server}, ${c.size}): ${mbPerSecond(result).toFixed(0)} MB/s, byte-identical`,
+          `round ${round}/${options.runs}  ${c.destination}: ${c.label} (${c.server}, ${c.size}): ${mbPerSecond(result).toFixed(0)} MB/s${memory}, byte-identical`,
         );
       }
     }
