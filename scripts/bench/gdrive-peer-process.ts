@@ -36,11 +36,7 @@ process.stdout.write(
   })}\n`,
 );
 
-type Request =
-  | { op: 'cpu' }
-  | { op: 'files' }
-  | { op: 'token' }
-  | { op: 'delete'; id: string };
+type Request = { op: 'cpu' } | { op: 'files' } | { op: 'token' } | { op: 'delete'; id: string };
 
 /** The whole installed-app flow over HTTP, as any client of these servers goes through it. */
 async function accessToken(): Promise<string> {
