@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
+import { CloudPeerProcess } from './cloud-peer-process.ts';
 import { curlFragments, type Fragment } from './curl-fragments.ts';
 import { runCurl } from './curl-upload.ts';
 import { JsonLinesChild } from './json-lines-child.ts';
@@ -15,21 +16,10 @@ import { driverRun } from './uploader-run.ts';
  * verification costs on this CPU.
  */
 
-interface StoredFile {
-  id: string;
-  size: number;
-  md5Checksum: string | null;
-  contentPath: string | null;
-}
-
 /** The Google identity and Drive test servers in their own process (gdrive-peer-process.ts). */
-export class DrivePeerProcess {
-  readonly settings: Record<string, string>;
-  readonly #child: JsonLinesChild;
-
+export class DrivePeerProcess extends CloudPeerProcess {
   private constructor(child: JsonLinesChild, settings: Record<string, string>) {
-    this.#child = child;
-    this.settings = settings;
+    super(child, 'the Drive test server', settings);
   }
 
   static async start(storeDir: string): Promise<DrivePeerProcess> {
@@ -41,40 +31,6 @@ export class DrivePeerProcess {
       child.kill();
       throw error;
     }
-  }
-
-  async cpuSeconds(): Promise<number> {
-    return (await this.#request<{ seconds: number }>({ op: 'cpu' })).seconds;
-  }
-
-  /** Where the server keeps the bytes of file `id`. */
-  async storedPath(id: string): Promise<string> {
-    const files = await this.#request<StoredFile[]>({ op: 'files' });
-    const file = files.find((f) => f.id === id);
-    if (file?.contentPath == null) throw new Error(`the Drive test server holds no file ${id}`);
-    return file.contentPath;
-  }
-
-  async discard(id: string): Promise<void> {
-    await this.#request({ op: 'delete', id });
-  }
-
-  async token(): Promise<string> {
-    return (await this.#request<{ accessToken: string }>({ op: 'token' })).accessToken;
-  }
-
-  close(): Promise<void> {
-    return this.#child.end().then(() => {});
-  }
-
-  kill(): void {
-    this.#child.kill();
-  }
-
-  async #request<T>(value: unknown): Promise<T> {
-    const answer = await this.#child.request<T & { error?: string }>(value);
-    if (answer.error !== undefined) throw new Error(`the Drive test server: ${answer.error}`);
-    return answer;
   }
 }
 

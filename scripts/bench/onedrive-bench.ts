@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { QuickXorHash } from '../../src-main/core/destinations/onedrive/quick-xor-hash.ts';
+import { CloudPeerProcess } from './cloud-peer-process.ts';
 import { curlFragments, type Fragment } from './curl-fragments.ts';
 import { JsonLinesChild } from './json-lines-child.ts';
 import type { UploadMeasurement } from './measure-job.ts';
@@ -20,23 +21,13 @@ interface Hello {
   certificate: string;
 }
 
-interface StoredItem {
-  id: string;
-  name: string;
-  size: number;
-  contentPath: string | null;
-}
-
 /** The identity provider and Graph test server in their own process (onedrive-peer-process.ts). */
-export class GraphPeerProcess {
-  readonly settings: Record<string, string>;
+export class GraphPeerProcess extends CloudPeerProcess {
   /** The identity provider's certificate, for NODE_EXTRA_CA_CERTS. */
   readonly certificatePath: string;
-  readonly #child: JsonLinesChild;
 
   private constructor(child: JsonLinesChild, settings: Record<string, string>, certificatePath: string) {
-    this.#child = child;
-    this.settings = settings;
+    super(child, 'the Graph test server', settings);
     this.certificatePath = certificatePath;
   }
 
@@ -53,40 +44,6 @@ export class GraphPeerProcess {
       child.kill();
       throw error;
     }
-  }
-
-  async cpuSeconds(): Promise<number> {
-    return (await this.#request<{ seconds: number }>({ op: 'cpu' })).seconds;
-  }
-
-  /** Where the server keeps the bytes of the item it stored under `id`. */
-  async storedPath(id: string): Promise<string> {
-    const items = await this.#request<StoredItem[]>({ op: 'files' });
-    const item = items.find((i) => i.id === id);
-    if (item?.contentPath == null) throw new Error(`the Graph test server holds no file ${id}`);
-    return item.contentPath;
-  }
-
-  async discard(id: string): Promise<void> {
-    await this.#request({ op: 'delete', id });
-  }
-
-  async token(): Promise<string> {
-    return (await this.#request<{ accessToken: string }>({ op: 'token' })).accessToken;
-  }
-
-  close(): Promise<void> {
-    return this.#child.end().then(() => {});
-  }
-
-  kill(): void {
-    this.#child.kill();
-  }
-
-  async #request<T>(value: unknown): Promise<T> {
-    const answer = await this.#child.request<T & { error?: string }>(value);
-    if (answer.error !== undefined) throw new Error(`the Graph test server: ${answer.error}`);
-    return answer;
   }
 }
 
