@@ -81,6 +81,37 @@ describe('Google Drive uploads recover from what Drive does to them', () => {
     expect(h.job('found.mp4')?.remoteId).toBe(h.drive.stored('found.mp4')[0]?.id);
   });
 
+  it('a damaged copy found by its appProperties after the session was lost is deleted and the recording sent again', async () => {
+    harness = await DriveHarness.start();
+    const h = harness;
+    // One chunk, so the corrupting store is the one that completes the file.
+    h.drive.inject({ on: 'chunk', corrupt: true });
+    let paused = false;
+    h.drive.onChunk = async (chunk) => {
+      if (!paused && chunk.received === chunk.total) {
+        paused = true;
+        await h.uploader.pauseAll({ until: null });
+      }
+    };
+    const bytes = await h.writeRecording('found-damaged.mp4', 500 * KiB + 7, { session_id: 'damaged-1' });
+    await waitFor(
+      () => paused && h.job('found-damaged.mp4')?.state === 'queued',
+      10_000,
+      () => 'the upload to stop',
+    );
+    const [damaged] = h.drive.stored('found-damaged.mp4');
+    h.drive.uploads.expireAll(true);
+
+    await h.uploader.resumeAll();
+    await h.waitForStates(['found-damaged.mp4'], ['done']);
+
+    await expectLanded(h, 'found-damaged.mp4', bytes);
+    expect(h.drive.stored('found-damaged.mp4')).toHaveLength(1);
+    const deletes = h.drive.requests.filter((r) => r.kind === 'delete' && r.status === 204);
+    expect(deletes.map((r) => r.path)).toEqual([expect.stringContaining(damaged?.id ?? 'no damaged copy')]);
+    expect(h.drive.requests.filter((r) => r.kind === 'start-session')).toHaveLength(2);
+  });
+
   it('403 rate limits, 429 with Retry-After and 5xx wait and retry; none is taken for lost credentials', async () => {
     harness = await DriveHarness.start({ settings: { maxRetries: 10 } });
     const h = harness;

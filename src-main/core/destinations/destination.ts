@@ -51,6 +51,12 @@ export interface RemoteFile {
    * matched. Only a verified upload may ever lead to the local file being deleted.
    */
   verified?: boolean;
+  /**
+   * findExisting only: the remote's record of the file names this recording's own id, so it is
+   * certainly an earlier upload of it, not someone's file that merely has the same name and size.
+   * Only such a file is ever deleted when its hash differs.
+   */
+  byRecordingId?: boolean;
 }
 
 export interface Chunk {
@@ -101,4 +107,11 @@ export interface Destination {
    * Called again after a crash, so it must be idempotent.
    */
   placeSidecar?(item: UploadItem, video: RemoteFile, signal: AbortSignal): Promise<void>;
+  /**
+   * Deletes a stored copy whose hash differs from the recording's, so that it neither stays
+   * looking like the recording nor is found complete by the next attempt. The chunk loop calls it
+   * only for a copy of this recording's own upload (see byRecordingId); `session` is the one that
+   * stored it, where known. Throws when the copy could not be deleted.
+   */
+  discard?(file: RemoteFile, session: RemoteSession | null, signal: AbortSignal): Promise<void>;
 }

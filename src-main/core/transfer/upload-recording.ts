@@ -53,12 +53,15 @@ async function transfer(input: TransferInput, file: RecordingFile): Promise<Remo
   let position = await resume(input);
   if (position === null) {
     const existing = input.session === null ? null : await destination.findExisting(item, signal);
-    if (existing !== null) return verified(input, existing, await hashWhole(input, file));
+    if (existing !== null) {
+      const owner = existing.byRecordingId === true ? { session: input.session } : null;
+      return verified(input, existing, await hashWhole(input, file), owner);
+    }
     position = await startNew(input);
   }
   let { session, offset } = position;
   if (offset.complete && offset.file !== null)
-    return verified(input, offset.file, await hashWhole(input, file));
+    return verified(input, offset.file, await hashWhole(input, file), { session });
   let sent: Sent;
   try {
     sent = await send(input, file, session, offset);
@@ -72,7 +75,7 @@ async function transfer(input: TransferInput, file: RecordingFile): Promise<Remo
   input.onVerifying();
   const local = sent.hash.digest();
   const remote = await destination.finish(session, item, local, signal, sent.committed);
-  return verified(input, remote, local);
+  return verified(input, remote, local, { session });
 }
 
 /** What a send produced: the hash of every byte, and the file if the last answer committed it. */
@@ -275,7 +278,17 @@ function hashWhole(input: TransferInput, file: RecordingFile): Promise<MultiHash
   return hashPrefix(input, file, input.item.sizeBytes, input.chunkSizeBytes);
 }
 
-function verified(input: TransferInput, remote: RemoteFile, local: HashSet | MultiHash): RemoteFile {
+/**
+ * The one hash comparison of every upload. A copy that differs is deleted when it is this
+ * recording's own upload (`owner`, with the session that stored it); a file that only shares its
+ * name and size is someone else's to keep.
+ */
+async function verified(
+  input: TransferInput,
+  remote: RemoteFile,
+  local: HashSet | MultiHash,
+  owner: { session: RemoteSession | null } | null,
+): Promise<RemoteFile> {
   const ours = local instanceof MultiHash ? local.digest() : local;
   let compared = false;
   for (const name of input.destination.hashes) {
@@ -284,11 +297,27 @@ function verified(input: TransferInput, remote: RemoteFile, local: HashSet | Mul
     if (theirs === undefined || mine === undefined) continue;
     compared = true;
     if (!hashesEqual(name, theirs, mine)) {
+      const fate = owner === null ? '' : await discard(input, remote, owner.session);
       throw new TransferFault(
         'hash-mismatch',
-        `${input.destination.kind} stored ${input.item.fileName} with ${name} ${theirs}, but the local file's is ${mine}`,
+        `${input.destination.kind} stored ${input.item.fileName} with ${name} ${theirs}, but the local file's is ${mine}${fate}`,
       );
     }
   }
   return { ...remote, verified: compared };
+}
+
+/** Says what became of a copy that failed verification, for the job's reason and the log. */
+async function discard(
+  input: TransferInput,
+  remote: RemoteFile,
+  session: RemoteSession | null,
+): Promise<string> {
+  if (input.destination.discard === undefined) return '';
+  try {
+    await input.destination.discard(remote, session, input.signal);
+    return '; the stored copy was deleted';
+  } catch (error) {
+    return `; the stored copy could not be deleted (${error instanceof Error ? error.message : String(error)})`;
+  }
 }

@@ -145,8 +145,8 @@ export class DriveApi {
     const what = 'files.delete';
     const url = this.url(`/drive/v3/files/${encodeURIComponent(id)}`, ALL_DRIVES);
     const response = await this.send({ method: 'DELETE', url, what }, signal);
-    await response.body?.cancel();
     if (!response.ok && response.status !== 404) throw await this.fault(response, what);
+    await response.body?.cancel();
   }
 
   async sharedDrives(signal: AbortSignal): Promise<Array<z.infer<typeof sharedDrive>>> {

@@ -65,7 +65,12 @@ export class DriveDestination implements Destination {
 
   async findExisting(item: UploadItem, signal: AbortSignal): Promise<RemoteFile | null> {
     const found = await this.#findRecording(item, signal);
-    return found === null ? null : remoteFile(found);
+    // Found by the recording id in its appProperties: certainly an earlier upload of this recording.
+    return found === null ? null : { ...remoteFile(found), byRecordingId: true };
+  }
+
+  discard(file: RemoteFile, _session: RemoteSession | null, signal: AbortSignal): Promise<void> {
+    return this.#options.api.deleteFile(file.id, signal);
   }
 
   async startSession(item: UploadItem, signal: AbortSignal): Promise<RemoteSession> {
@@ -128,7 +133,7 @@ export class DriveDestination implements Destination {
   async finish(
     session: RemoteSession,
     item: UploadItem,
-    local: HashSet,
+    _local: HashSet,
     signal: AbortSignal,
     committed: RemoteFile | null,
   ): Promise<RemoteFile> {
@@ -138,19 +143,6 @@ export class DriveDestination implements Destination {
       throw new TransferFault(
         'rejected',
         `Google Drive reported no md5Checksum for ${item.fileName}, so the upload cannot be verified`,
-      );
-    }
-    if (local.md5 !== undefined && storedMd5 !== local.md5.toLowerCase()) {
-      // A corrupt copy must not stay, nor be "found" complete by the next attempt.
-      await this.#options.api.deleteFile(stored.id, signal).catch((error: unknown) => {
-        this.#options.logger.warn('Google Drive: a copy that failed verification could not be deleted', {
-          file: item.fileName,
-          reason: error instanceof Error ? error.message : String(error),
-        });
-      });
-      throw new TransferFault(
-        'hash-mismatch',
-        `Google Drive stored ${item.fileName} with md5 ${storedMd5}, but the local file's is ${local.md5}; the stored copy was deleted`,
       );
     }
     return stored;

@@ -171,7 +171,7 @@ export class OneDriveDestination implements Destination {
   async finish(
     session: RemoteSession,
     item: UploadItem,
-    local: HashSet,
+    _local: HashSet,
     signal: AbortSignal,
     committed: RemoteFile | null,
   ): Promise<RemoteFile> {
@@ -183,16 +183,17 @@ export class OneDriveDestination implements Destination {
       }
       file = remoteFileOf(found);
     }
-    if (file.hashes.quickXorHash === undefined) file = await this.#withHash(file, signal);
-    if (committed !== null && file.hashes.quickXorHash !== local.quickXorHash) {
-      // The stored bytes are not the recording's: they must not stay there looking like it.
-      await this.#delete(session, file.id, signal);
-      throw new TransferFault(
-        'hash-mismatch',
-        `OneDrive stored ${item.fileName} with quickXorHash ${file.hashes.quickXorHash}, but the local file's is ${local.quickXorHash}`,
-      );
-    }
-    return file;
+    return file.hashes.quickXorHash === undefined ? this.#withHash(file, signal) : file;
+  }
+
+  async discard(file: RemoteFile, session: RemoteSession | null, signal: AbortSignal): Promise<void> {
+    const driveId = session === null ? null : where(session).driveId;
+    const what = 'DELETE item';
+    const url = this.#graph.url(itemPath(driveId, file.id));
+    const response = await this.#graph.send({ method: 'DELETE', url, what }, signal);
+    // Gone already is as good as deleted.
+    if (!response.ok && response.status !== 404) throw await this.#graph.fault(response, what);
+    await response.body?.cancel();
   }
 
   /** The metadata sidecar goes beside the video, under OneDrive's name rules; once only. */
@@ -311,18 +312,6 @@ export class OneDriveDestination implements Destination {
       );
     }
     return item;
-  }
-
-  async #delete(session: RemoteSession, id: string, signal: AbortSignal): Promise<void> {
-    const url = this.#graph.url(itemPath(where(session).driveId, id));
-    try {
-      const response = await this.#graph.send({ method: 'DELETE', url, what: 'DELETE item' }, signal);
-      await response.body?.cancel();
-    } catch (error) {
-      this.#options.logger.warn('a mismatched OneDrive file could not be deleted', {
-        reason: error instanceof Error ? error.message : String(error),
-      });
-    }
   }
 
   /** The folder a recording goes to: the chosen one (else /Recordings) plus the subfolder template. */

@@ -193,14 +193,6 @@ export class StorageApiDestination implements Destination {
       throw fault;
     }
     const answer = await this.#options.http.json(response, finalizeAnswer, this.#what(what));
-    if (answer.sha256 && local.sha256 && answer.sha256.toLowerCase() !== local.sha256.toLowerCase()) {
-      // The stored bytes are not the recording's: they must not stay there looking like it.
-      await this.#discard(answer.file_id, signal);
-      throw new TransferFault(
-        'hash-mismatch',
-        `storage API stored ${item.fileName} with sha256 ${answer.sha256}, but the local file's is ${local.sha256}`,
-      );
-    }
     return {
       id: answer.file_id,
       url: answer.url ?? null,
@@ -208,24 +200,14 @@ export class StorageApiDestination implements Destination {
     };
   }
 
-  /** Best effort: a server without DELETE /recordings keeps the damaged copy, and the log says so. */
-  async #discard(fileId: string, signal: AbortSignal): Promise<void> {
+  /** A server without DELETE /recordings keeps the damaged copy; the job's reason says so. */
+  async discard(file: RemoteFile, _session: RemoteSession | null, signal: AbortSignal): Promise<void> {
     const what = 'DELETE /recordings/{id}';
-    try {
-      const url = this.#url(`/recordings/${encodeURIComponent(fileId)}`);
-      const response = await this.#request({ method: 'DELETE', url, what }, signal);
-      await response.body?.cancel();
-      if (!response.ok)
-        this.#options.logger?.warn('a damaged copy could not be deleted', {
-          fileId,
-          status: response.status,
-        });
-    } catch (error) {
-      this.#options.logger?.warn('a damaged copy could not be deleted', {
-        fileId,
-        reason: error instanceof Error ? error.message : String(error),
-      });
-    }
+    const url = this.#url(`/recordings/${encodeURIComponent(file.id)}`);
+    const response = await this.#request({ method: 'DELETE', url, what }, signal);
+    // Gone already is as good as deleted.
+    if (!response.ok && response.status !== 404) throw await this.#fault(response, what);
+    await response.body?.cancel();
   }
 
   async #sendSidecar(session: RemoteSession, item: UploadItem, signal: AbortSignal): Promise<void> {
