@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import { TransferFault } from '../../faults.ts';
-import type { Logger } from '../../logging/logger.ts';
 import type {
   Chunk,
   Destination,
@@ -26,7 +25,6 @@ export interface StorageApiOptions {
   token: () => Promise<string | null>;
   http: HttpClient;
   now?: () => number;
-  logger?: Logger;
 }
 
 /** The company storage API (docs/storage-api.md): resumable when the server offers chunk_size. */

@@ -21,7 +21,6 @@ export class StorageApiProvider implements DestinationProvider {
       token: () => this.#currentToken(),
       http: context.http,
       now: () => context.host.clock.now(),
-      logger: context.host.logger,
     });
   }
 
