@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { STORAGE_API_TOKEN_ENV } from '../../src-main/core/auth/env-secret-store.ts';
 import type { CoreToShell, ShellToCore } from '../../src-main/core-process/core-messages.ts';
+import { CORE_RUNTIME_FLAGS } from '../../src-main/core-process/core-runtime-flags.ts';
 import type { JobView } from '../../src-shared/job.ts';
 import { procStatusBytes, type UploadMeasurement } from './measure-job.ts';
 import type { PeerHandle } from './peer-handle.ts';
@@ -43,6 +44,7 @@ export async function bundledCoreRun(
   const child = fork(entry, ['--data-dir', dataDir], {
     serialization: 'advanced',
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    execArgv: [...process.execArgv, ...CORE_RUNTIME_FLAGS],
     env: { ...process.env, [STORAGE_API_TOKEN_ENV]: peer.token },
   });
   let stderr = '';

@@ -13,9 +13,18 @@ export class JsonLinesChild {
   #stderr = '';
   #closed = false;
 
-  constructor(name: string, script: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env) {
+  constructor(
+    name: string,
+    script: string,
+    args: readonly string[],
+    env: NodeJS.ProcessEnv = process.env,
+    nodeFlags: readonly string[] = [],
+  ) {
     this.#name = name;
-    this.#child = spawn(process.execPath, [script, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.#child = spawn(process.execPath, [...nodeFlags, script, ...args], {
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     this.#child.stderr?.setEncoding('utf8').on('data', (text: string) => {
       this.#stderr = (this.#stderr + text).slice(-4000);
     });

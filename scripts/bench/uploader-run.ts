@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { STORAGE_API_TOKEN_ENV } from '../../src-main/core/auth/env-secret-store.ts';
+import { CORE_RUNTIME_FLAGS } from '../../src-main/core-process/core-runtime-flags.ts';
 import { JsonLinesChild } from './json-lines-child.ts';
 import type { UploadMeasurement } from './measure-job.ts';
 import type { PeerHandle } from './peer-handle.ts';
@@ -18,7 +19,14 @@ export async function driverRun(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<UploadMeasurement> {
   const path = fileURLToPath(new URL(script, import.meta.url));
-  const child = new JsonLinesChild('the uploader', path, ['--data-dir', dataDir, ...args], env);
+  // Started as the headless host is (npm run headless), with the same runtime flags.
+  const child = new JsonLinesChild(
+    'the uploader',
+    path,
+    ['--data-dir', dataDir, ...args],
+    env,
+    CORE_RUNTIME_FLAGS,
+  );
   try {
     const result = await child.next<UploadMeasurement | { error: string }>();
     if ('error' in result) throw new Error(result.error);

@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { CoreToShell } from '../../src-main/core-process/core-messages.ts';
+import { CORE_RUNTIME_FLAGS } from '../../src-main/core-process/core-runtime-flags.ts';
 import type { CoreChild } from '../../src-main/core-supervisor.ts';
 
 const CORE_ENTRY = fileURLToPath(new URL('../../src-main/core-process/core-entry.ts', import.meta.url));
@@ -17,6 +18,7 @@ export function forkCore(dataDir: string, env: NodeJS.ProcessEnv = process.env):
   const child = fork(CORE_ENTRY, ['--data-dir', dataDir], {
     serialization: 'advanced',
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    execArgv: [...process.execArgv, ...CORE_RUNTIME_FLAGS],
     env,
   });
   child.stderr?.resume();

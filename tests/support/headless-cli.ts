@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { STORAGE_API_TOKEN_ENV } from '../../src-main/core/auth/env-secret-store.ts';
+import { CORE_RUNTIME_FLAGS } from '../../src-main/core-process/core-runtime-flags.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const MAIN = 'src-main/headless/main.ts';
@@ -29,7 +30,7 @@ export function childEnv(extra: Record<string, string | undefined> = {}): NodeJS
   return env;
 }
 
-/** The headless host as an operator runs it: `node src-main/headless/main.ts ARGS…`. */
+/** The headless host as an operator runs it: `npm run headless -- ARGS…`. */
 export class HeadlessProcess {
   readonly child: ChildProcess;
   readonly args: readonly string[];
@@ -40,7 +41,7 @@ export class HeadlessProcess {
 
   constructor(args: readonly string[], options: SpawnOptions = {}) {
     this.args = args;
-    this.child = spawn(process.execPath, [MAIN, ...args], {
+    this.child = spawn(process.execPath, [...CORE_RUNTIME_FLAGS, MAIN, ...args], {
       cwd: REPO,
       env: childEnv(options.env),
       stdio: ['pipe', 'pipe', 'pipe'],
