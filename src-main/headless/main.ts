@@ -10,7 +10,7 @@ const USAGE = `Recording Uploader, headless
 
   run                      [--data-dir DIR] [--settings FILE]   watch and upload until Ctrl-C / SIGTERM
                            [--web-ui [--web-ui-port N]]         also serve the app's UI to a browser on this machine
-  status                   [--data-dir DIR] [--json]            print the upload queue
+  status                   [--data-dir DIR] [--settings FILE] [--json]  print the queue and the destination
   set-secret storage-api   [--data-dir DIR]                     read the storage API token from stdin
   import-wats-config PATH  [--data-dir DIR]                     import the recording system's config.json
   connect DEST             [--data-dir DIR] [--settings FILE]   sign in to onedrive or gdrive in the browser

@@ -34,11 +34,19 @@ describe('headless status', () => {
     const human = await fixture.cli(['status']);
     expect(human.code).toBe(0);
     expect(human.stdout).toBe(
-      'Queue: 0 queued, 0 uploading, 0 waiting, 0 need sign-in, 0 failed, 0 paused, 0 done (0 today)\n',
+      'Queue: 0 queued, 0 uploading, 0 waiting, 0 need sign-in, 0 failed, 0 paused, 0 done (0 today)\n' +
+        'Destination: the storage API, not set up — no storage API URL is set\n',
     );
 
     const json = await fixture.status();
-    expect(Object.keys(json).sort()).toEqual(['jobs', 'totals']);
+    expect(Object.keys(json).sort()).toEqual(['destination', 'jobs', 'totals']);
+    expect(json.destination).toEqual({
+      where: '(no storage API URL set)',
+      destination: 'storage-api',
+      state: 'not-configured',
+      label: null,
+      detail: 'no storage API URL is set',
+    });
     expect(json.jobs).toEqual([]);
     expect(Object.keys(json.totals).sort()).toEqual([...JOB_STATES, 'doneToday'].sort());
     expect(Object.values(json.totals).every((n) => n === 0)).toBe(true);
@@ -78,17 +86,19 @@ describe('headless status', () => {
       completedAt: null,
     });
 
-    const human = await fixture.cli(['status']);
+    // With the run's own --settings, status names the destination as that run sees it.
+    const human = await fixture.cli(['status', '--settings', fixture.settingsFile]);
     expect(human.code).toBe(0);
     const lines = human.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe(
       'Queue: 0 queued, 1 uploading, 0 waiting, 0 need sign-in, 0 failed, 0 paused, 1 done (1 today)',
     );
-    expect(lines).toHaveLength(3);
-    expect(lines[1]).toMatch(
+    expect(lines).toHaveLength(4);
+    expect(lines[1]).toBe(`Destination: ${fixture.peer.baseUrl} — connected`);
+    expect(lines[2]).toMatch(
       new RegExp(`^\\s+${second?.id}\\s+uploading\\s+33%\\s+3\\.0 MiB\\s+second\\.mp4$`),
     );
-    expect(lines[2]).toMatch(
+    expect(lines[3]).toMatch(
       new RegExp(`^\\s+${first?.id}\\s+done\\s+100%\\s+2\\.0 MiB\\s+first\\.mp4\\s+— ${stored?.fileId}$`),
     );
 

@@ -127,6 +127,17 @@ describe('OneDrive from the headless host', () => {
     expect(await use.exited, use.output).toBe(0);
     expect(use.output).toContain('Recordings will go to onedrive:/Target');
 
+    // status names the account and its free space as the sign-in found them, without asking Graph.
+    const requestsBeforeStatus = graph.requests.length;
+    const status = run('status');
+    expect(await status.exited, status.output).toBe(0);
+    const destination = status.output.split('\n').find((line) => line.startsWith('Destination: '));
+    expect(destination).toContain(
+      `Destination: OneDrive /Target — connected as ${idp.user.name} (${idp.user.preferredUsername}) — OneDrive `,
+    );
+    expect(destination).toMatch(/, [\d.]+ [KMGTP]?B free$/);
+    expect(graph.requests.length).toBe(requestsBeforeStatus);
+
     const size = 40 * KIB320 + 777;
     const bytes = randomBytes(size);
     writeFileSync(join(recordings, 'killed.mp4'), bytes);

@@ -12,18 +12,14 @@ import { systemClock } from '../../src-main/core/host-services.ts';
 import { openDatabase } from '../../src-main/core/store/database.ts';
 import { SqliteJobStore, toJobView } from '../../src-main/core/store/job-store.ts';
 import { readInstallId } from '../../src-main/core/store/settings-store.ts';
-import type { JobState, JobView, QueueTotals } from '../../src-shared/job.ts';
+import type { StatusReport } from '../../src-main/headless/commands/status-command.ts';
+import type { JobState, JobView } from '../../src-shared/job.ts';
 import type { Settings } from '../../src-shared/settings.ts';
 import { type StoragePeer, type StoragePeerOptions, startStoragePeer } from '../peers/storage-api-peer.ts';
 import { type CliOutcome, HeadlessProcess, runCli, type SpawnOptions } from './headless-cli.ts';
 
 export const KiB = 1024;
 export const MiB = 1024 * KiB;
-
-export interface StatusJson {
-  totals: QueueTotals;
-  jobs: JobView[];
-}
 
 export interface RunOptions extends SpawnOptions {
   /** The token put in RECORDING_UPLOADER_STORAGE_API_TOKEN: the peer's by default, null for none. */
@@ -89,10 +85,10 @@ export class HeadlessFixture {
     return runCli([...command, '--data-dir', this.dataDir], options);
   }
 
-  async status(): Promise<StatusJson> {
+  async status(): Promise<StatusReport> {
     const outcome = await this.cli(['status', '--json']);
     if (outcome.code !== 0) throw new Error(`status --json failed (${outcome.code}): ${outcome.stderr}`);
-    return JSON.parse(outcome.stdout) as StatusJson;
+    return JSON.parse(outcome.stdout) as StatusReport;
   }
 
   /**

@@ -3,6 +3,7 @@ import { applySettings, type Settings } from '../../../src-shared/settings.ts';
 import { Uploader } from '../../core/uploader.ts';
 import { type CliArgs, expectOptions, stringOption, UsageError } from '../cli-args.ts';
 import { dataPaths } from '../data-dir.ts';
+import { destinationLabel } from '../destination-lines.ts';
 import { openHeadlessHost } from '../headless-host.ts';
 import { acquireInstanceLock } from '../instance-lock.ts';
 import { startWebUiIfAsked, WEB_UI_OPTIONS } from '../web-ui-option.ts';
@@ -49,18 +50,6 @@ export async function runCommand(args: CliArgs, dataDir: string): Promise<number
   await host.close();
   lock.release();
   return 0;
-}
-
-/** Where uploads go, as the start-up line names it. */
-function destinationLabel(settings: Settings): string {
-  switch (settings.activeDestination) {
-    case 'storage-api':
-      return settings.storageApiBaseUrl || '(no storage API URL set)';
-    case 'gdrive':
-      return `Google Drive ${settings.googleDriveFolder?.path ?? '(the app folder, made at first upload)'}`;
-    case 'onedrive':
-      return `OneDrive ${settings.oneDriveFolder?.path ?? '(no folder chosen)'}`;
-  }
 }
 
 /** The settings a `--settings FILE` lays over the saved ones for one command, validated. */

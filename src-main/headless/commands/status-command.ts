@@ -1,22 +1,44 @@
-import type { JobView } from '../../../src-shared/job.ts';
+import type { ConnectionView } from '../../../src-shared/bridge-contract.ts';
+import type { JobView, QueueTotals } from '../../../src-shared/job.ts';
 import { Uploader } from '../../core/uploader.ts';
-import { type CliArgs, expectOptions } from '../cli-args.ts';
+import { type CliArgs, expectOptions, stringOption } from '../cli-args.ts';
+import { destinationLabel, destinationLine } from '../destination-lines.ts';
 import { openHeadlessHost } from '../headless-host.ts';
+import { readOverrides } from './run-command.ts';
 
-/** Prints the queue, read straight from the database: it works while `run` is running, too. */
+/** What `status --json` prints. */
+export interface StatusReport {
+  totals: QueueTotals;
+  /** The active destination: where uploads go, and its connection as last known. */
+  destination: Partial<ConnectionView> & { where: string };
+  jobs: JobView[];
+}
+
+/**
+ * Prints the queue and the destination, read straight from the database: it works while `run` is
+ * running, too.
+ */
 export async function statusCommand(args: CliArgs, dataDir: string): Promise<number> {
-  expectOptions(args, ['data-dir', 'json']);
+  expectOptions(args, ['data-dir', 'json', 'settings']);
+  // The same --settings FILE as a running `run` shows its destination as that run sees it.
+  const overrides = await readOverrides(stringOption(args, 'settings'));
   const host = openHeadlessHost(dataDir);
   try {
-    const snapshot = new Uploader({ host: host.services, db: host.db }).getSnapshot({ jobLimit: 1000 });
+    const uploader = new Uploader({ host: host.services, db: host.db, overrides });
+    const snapshot = uploader.getSnapshot({ jobLimit: 1000 });
+    const { settings } = snapshot;
+    const connection = snapshot.connections.find((c) => c.destination === settings.activeDestination);
     if (args.options.has('json')) {
-      process.stdout.write(`${JSON.stringify({ totals: snapshot.totals, jobs: snapshot.jobs }, null, 2)}\n`);
+      const destination = { where: destinationLabel(settings), ...connection };
+      const report: StatusReport = { totals: snapshot.totals, destination, jobs: snapshot.jobs };
+      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       return 0;
     }
     const t = snapshot.totals;
     process.stdout.write(
       `Queue: ${t.queued} queued, ${t.uploading + t.verifying} uploading, ${t.waiting} waiting, ${t['needs-auth']} need sign-in, ${t.failed} failed, ${t.paused} paused, ${t.done} done (${t.doneToday} today)${snapshot.paused ? ' — uploads are paused' : ''}\n`,
     );
+    process.stdout.write(`${destinationLine(settings, connection)}\n`);
     for (const job of snapshot.jobs) process.stdout.write(`${formatJob(job)}\n`);
     return 0;
   } finally {
