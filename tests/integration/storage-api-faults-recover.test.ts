@@ -151,6 +151,36 @@ describe('storage API faults: every recording still lands once, byte-identical',
     expect(wait?.lastError).toContain('too many requests');
   });
 
+  it('429 with Retry-After as an HTTP date waits until that time', async () => {
+    const h = await start();
+    h.peer.faults.throttle(1, 3, ['chunk'], 'http-date');
+    const bytes = await h.writeRecording('throttled-until.mp4', FILE_SIZE);
+
+    await h.waitForStates(['throttled-until.mp4'], ['done']);
+
+    await expectLandedOnce(h, 'throttled-until.mp4', bytes);
+    const throttledAt = h.peer.requests.findIndex((r) => r.fault === 'throttle');
+    const throttled = h.peer.requests[throttledAt];
+    const next = h.peer.requests[throttledAt + 1];
+    expect(throttled?.status).toBe(429);
+    // The date has whole seconds, so "3 s from now" is between 2 and 3 s away when written.
+    expect((next?.at ?? 0) - (throttled?.at ?? 0)).toBeGreaterThanOrEqual(1990);
+  });
+
+  it('408 on a chunk is waited out and retried like a 5xx, and the recording lands once', async () => {
+    const h = await start();
+    h.peer.faults.serverErrors(1, 408, ['chunk']);
+    const bytes = await h.writeRecording('request-timeout.mp4', FILE_SIZE);
+
+    await h.waitForStates(['request-timeout.mp4'], ['done']);
+
+    await expectLandedOnce(h, 'request-timeout.mp4', bytes);
+    expect(h.peer.requests.filter((r) => r.status === 408)).toHaveLength(1);
+    expect(requestsOf(h, 'create')).toHaveLength(1);
+    const wait = jobUpdates(h, 'request-timeout.mp4').find((job) => job.state === 'waiting');
+    expect(wait?.lastError).toContain('408');
+  });
+
   it('an upload session that expires mid-file is replaced by a new one, and the file lands once', async () => {
     const h = await start({ fetch: afterChunks(2, () => harness?.peer.faults.expireSession()) });
     const bytes = await h.writeRecording('expired.mp4', FILE_SIZE);

@@ -13,10 +13,17 @@ export type RequestKind =
 
 export type FaultName = 'server-error' | 'throttle' | 'reset' | 'expire' | 'wrong-sha256' | 'partial-ack';
 
-interface StatusFault {
-  remaining: number;
+/** How a throttle's `Retry-After` is written: delay-seconds, or an HTTP date (RFC 9110 §10.2.3). */
+export type RetryAfterForm = 'seconds' | 'http-date';
+
+export interface StatusAnswer {
   status: number;
   retryAfterSeconds: number | null;
+  retryAfterForm: RetryAfterForm;
+}
+
+interface StatusFault extends StatusAnswer {
+  remaining: number;
   kinds: readonly RequestKind[] | null;
 }
 
@@ -43,12 +50,29 @@ export class StorageFaults {
 
   /** The next `count` requests (of `kinds`, default any) are answered `status` without being acted on. */
   serverErrors(count: number, status = 500, kinds?: readonly RequestKind[]): void {
-    this.statusFaults.push({ remaining: count, status, retryAfterSeconds: null, kinds: kinds ?? null });
+    this.statusFaults.push({
+      remaining: count,
+      status,
+      retryAfterSeconds: null,
+      retryAfterForm: 'seconds',
+      kinds: kinds ?? null,
+    });
   }
 
   /** The next `count` requests (of `kinds`, default any) are answered 429 with `Retry-After`. */
-  throttle(count: number, retryAfterSeconds: number, kinds?: readonly RequestKind[]): void {
-    this.statusFaults.push({ remaining: count, status: 429, retryAfterSeconds, kinds: kinds ?? null });
+  throttle(
+    count: number,
+    retryAfterSeconds: number,
+    kinds?: readonly RequestKind[],
+    retryAfterForm: RetryAfterForm = 'seconds',
+  ): void {
+    this.statusFaults.push({
+      remaining: count,
+      status: 429,
+      retryAfterSeconds,
+      retryAfterForm,
+      kinds: kinds ?? null,
+    });
   }
 
   /**
@@ -90,13 +114,17 @@ export class StorageFaults {
     };
   }
 
-  takeStatusFault(kind: RequestKind): { status: number; retryAfterSeconds: number | null } | null {
+  takeStatusFault(kind: RequestKind): StatusAnswer | null {
     const index = this.statusFaults.findIndex((fault) => fault.kinds === null || fault.kinds.includes(kind));
     const fault = this.statusFaults[index];
     if (!fault) return null;
     fault.remaining -= 1;
     if (fault.remaining <= 0) this.statusFaults.splice(index, 1);
-    return { status: fault.status, retryAfterSeconds: fault.retryAfterSeconds };
+    return {
+      status: fault.status,
+      retryAfterSeconds: fault.retryAfterSeconds,
+      retryAfterForm: fault.retryAfterForm,
+    };
   }
 
   takeReset(): boolean {

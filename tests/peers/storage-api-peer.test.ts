@@ -526,6 +526,19 @@ describe('storage API peer: faults fire as armed, then stop', () => {
     expect((await call(`${peer.baseUrl}/health`)).status).toBe(200);
   });
 
+  it('writes Retry-After as an HTTP date when asked, that many seconds ahead', async () => {
+    const peer = await start();
+    peer.faults.throttle(1, 30, undefined, 'http-date');
+    const before = Date.now();
+    const throttled = await call(`${peer.baseUrl}/health`);
+    expect(throttled.status).toBe(429);
+    const header = throttled.headers.get('retry-after') ?? '';
+    expect(header).toMatch(/^\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
+    const ahead = Date.parse(header) - before;
+    expect(ahead).toBeGreaterThan(28_000);
+    expect(ahead).toBeLessThanOrEqual(30_000);
+  });
+
   it('resets the connection mid-chunk, keeps nothing of that chunk, and then accepts it', async () => {
     const peer = await start();
     const bytes = randomBytes(5000);

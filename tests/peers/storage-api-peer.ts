@@ -5,7 +5,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type FaultName, type RequestKind, StorageFaults } from './storage-api-peer-faults.ts';
+import {
+  type FaultName,
+  type RequestKind,
+  type StatusAnswer,
+  StorageFaults,
+} from './storage-api-peer-faults.ts';
 import { type GatePoint, StorageGates } from './storage-api-peer-gates.ts';
 import {
   ConnectionGone,
@@ -287,7 +292,7 @@ class StorageApiServer implements StoragePeer {
     const fault = this.faults.takeStatusFault(route.kind);
     if (fault) {
       entry.fault = fault.retryAfterSeconds === null ? 'server-error' : 'throttle';
-      return faultAnswer(fault.status, fault.retryAfterSeconds);
+      return faultAnswer(fault);
     }
     if (route.sessionId !== undefined) return this.sessionRoute(req, route, route.sessionId, entry);
     switch (route.kind) {
@@ -426,14 +431,20 @@ const statusAnswer = (session: UploadSession): Answer => ({
   },
 });
 
-const faultAnswer = (status: number, retryAfterSeconds: number | null): Answer =>
-  retryAfterSeconds === null
-    ? { status, body: { detail: `the storage server failed (${status})` } }
-    : {
-        status,
-        headers: { 'Retry-After': String(retryAfterSeconds) },
-        body: { detail: `too many requests: retry after ${retryAfterSeconds} s` },
-      };
+function faultAnswer({ status, retryAfterSeconds, retryAfterForm }: StatusAnswer): Answer {
+  if (retryAfterSeconds === null)
+    return { status, body: { detail: `the storage server failed (${status})` } };
+  // An HTTP date has whole seconds: the wait it gives is up to a second shorter than asked.
+  const retryAfter =
+    retryAfterForm === 'http-date'
+      ? new Date(Date.now() + retryAfterSeconds * 1000).toUTCString()
+      : String(retryAfterSeconds);
+  return {
+    status,
+    headers: { 'Retry-After': retryAfter },
+    body: { detail: `too many requests: retry after ${retryAfterSeconds} s` },
+  };
+}
 
 const SESSION_PATH = /^\/api\/uploads\/([^/]+)\/(file|finalize|status)$/;
 const UPLOAD_URL_PATH = /^\/upload\/(video|metadata)\/([^/]+)$/;
