@@ -24,6 +24,21 @@ async function expectLanded(h: DriveHarness, name: string, bytes: Buffer): Promi
   expect(file.md5Checksum).toBe(md5(bytes));
 }
 
+/**
+ * Pauses every upload the moment Drive holds a whole file, so the uploader stops before it hears
+ * that the last chunk made the file. Says whether that has happened.
+ */
+function pauseWhenStored(h: DriveHarness): () => boolean {
+  let paused = false;
+  h.drive.onChunk = async (chunk) => {
+    if (!paused && chunk.received === chunk.total) {
+      paused = true;
+      await h.uploader.pauseAll({ until: null });
+    }
+  };
+  return () => paused;
+}
+
 describe('Google Drive uploads recover from what Drive does to them', () => {
   it('a session that expires mid-upload is started again and the recording lands once', async () => {
     harness = await DriveHarness.start();
@@ -49,17 +64,10 @@ describe('Google Drive uploads recover from what Drive does to them', () => {
   it('a file that reached Drive before its session was lost is found by its appProperties, not sent again', async () => {
     harness = await DriveHarness.start();
     const h = harness;
-    let paused = false;
-    h.drive.onChunk = async (chunk) => {
-      if (!paused && chunk.received === chunk.total) {
-        paused = true;
-        // The uploader stops before it hears that the last chunk made the file.
-        await h.uploader.pauseAll({ until: null });
-      }
-    };
+    const paused = pauseWhenStored(h);
     const bytes = await h.writeRecording('found.mp4', 2 * MiB + 7, { session_id: 'found-1' });
     await waitFor(
-      () => paused && h.job('found.mp4')?.state === 'queued',
+      () => paused() && h.job('found.mp4')?.state === 'queued',
       10_000,
       () => 'the upload to stop',
     );
@@ -86,16 +94,10 @@ describe('Google Drive uploads recover from what Drive does to them', () => {
     const h = harness;
     // One chunk, so the corrupting store is the one that completes the file.
     h.drive.inject({ on: 'chunk', corrupt: true });
-    let paused = false;
-    h.drive.onChunk = async (chunk) => {
-      if (!paused && chunk.received === chunk.total) {
-        paused = true;
-        await h.uploader.pauseAll({ until: null });
-      }
-    };
+    const paused = pauseWhenStored(h);
     const bytes = await h.writeRecording('found-damaged.mp4', 500 * KiB + 7, { session_id: 'damaged-1' });
     await waitFor(
-      () => paused && h.job('found-damaged.mp4')?.state === 'queued',
+      () => paused() && h.job('found-damaged.mp4')?.state === 'queued',
       10_000,
       () => 'the upload to stop',
     );

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import type {
 } from '../../src-main/core/destinations/destination.ts';
 import { TransferFault } from '../../src-main/core/faults.ts';
 import { uploadRecording } from '../../src-main/core/transfer/upload-recording.ts';
+import { writeUploadItem } from '../support/upload-item.ts';
 
 const WRONG = '0'.repeat(64);
 const PERSISTED: RemoteSession = {
@@ -65,18 +66,7 @@ describe('the chunk loop, when a stored copy hashes differently', () => {
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'chunk-loop-discard-'));
-    const path = join(dir, 'rec.mp4');
-    writeFileSync(path, randomBytes(5000));
-    const stat = statSync(path);
-    item = {
-      jobId: 1,
-      path,
-      fileName: 'rec.mp4',
-      sizeBytes: stat.size,
-      mtimeMs: stat.mtimeMs,
-      recordingId: 'rec-1',
-      sidecar: null,
-    };
+    item = writeUploadItem(dir, 'rec.mp4', randomBytes(5000), 'rec-1');
   });
 
   afterEach(() => rmSync(dir, { recursive: true, force: true }));

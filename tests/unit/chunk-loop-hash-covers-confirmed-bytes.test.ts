@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import type {
 } from '../../src-main/core/destinations/destination.ts';
 import { TransferFault } from '../../src-main/core/faults.ts';
 import { uploadRecording } from '../../src-main/core/transfer/upload-recording.ts';
+import { writeUploadItem } from '../support/upload-item.ts';
 
 const MULTIPLE = 1024;
 const CHUNK = 16 * MULTIPLE;
@@ -85,19 +86,8 @@ describe('chunk loop', () => {
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'chunk-loop-'));
-    const path = join(dir, 'rec.mp4');
     content = randomBytes(7 * CHUNK + 555);
-    writeFileSync(path, content);
-    const stat = statSync(path);
-    item = {
-      jobId: 1,
-      path,
-      fileName: 'rec.mp4',
-      sizeBytes: stat.size,
-      mtimeMs: stat.mtimeMs,
-      recordingId: 'rec',
-      sidecar: null,
-    };
+    item = writeUploadItem(dir, 'rec.mp4', content, 'rec');
   });
 
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
