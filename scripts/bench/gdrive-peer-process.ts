@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { createInterface } from 'node:readline';
 import { DrivePeer } from '../../tests/peers/drive-peer.ts';
 import { DRIVE_FILE_SCOPE, GoogleIdentityPeer } from '../../tests/peers/google-identity-peer.ts';
 import { s256Challenge } from '../../tests/peers/oauth-common.ts';
+import { serveJsonLines } from './json-lines-server.ts';
 
 /**
  * The Google identity and Drive test servers in a process of their own, so their CPU and memory
@@ -94,16 +94,4 @@ const answer = async (request: Request): Promise<unknown> => {
   }
 };
 
-const lines = createInterface({ input: process.stdin });
-lines.on('line', async (line) => {
-  let reply: unknown;
-  try {
-    reply = await answer(JSON.parse(line) as Request);
-  } catch (error) {
-    reply = { error: (error as Error).message };
-  }
-  process.stdout.write(`${JSON.stringify(reply)}\n`);
-});
-lines.on('close', () => {
-  void Promise.all([drive.close(), identity.close()]).then(() => process.exit(0));
-});
+serveJsonLines(answer, () => Promise.all([drive.close(), identity.close()]));

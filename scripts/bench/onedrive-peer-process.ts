@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { createInterface } from 'node:readline';
 import { startGraphPeer } from '../../tests/peers/graph-peer.ts';
 import { startIdentityProvider } from '../../tests/peers/identity-provider.ts';
 import { s256Challenge } from '../../tests/peers/oauth-common.ts';
 import { fetchTrusting } from '../../tests/support/trusting-fetch.ts';
+import { serveJsonLines } from './json-lines-server.ts';
 
 /**
  * The Microsoft identity provider and the Graph test server in a process of their own, so their
@@ -95,16 +95,4 @@ const answer = async (request: Request): Promise<unknown> => {
   }
 };
 
-const lines = createInterface({ input: process.stdin });
-lines.on('line', async (line) => {
-  let reply: unknown;
-  try {
-    reply = await answer(JSON.parse(line) as Request);
-  } catch (error) {
-    reply = { error: (error as Error).message };
-  }
-  process.stdout.write(`${JSON.stringify(reply)}\n`);
-});
-lines.on('close', () => {
-  void Promise.all([graph.close(), idp.close()]).then(() => process.exit(0));
-});
+serveJsonLines(answer, () => Promise.all([graph.close(), idp.close()]));

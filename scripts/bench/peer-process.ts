@@ -1,5 +1,5 @@
-import { createInterface } from 'node:readline';
 import { startStoragePeer } from '../../tests/peers/storage-api-peer.ts';
+import { serveJsonLines } from './json-lines-server.ts';
 
 /**
  * The storage API peer in a process of its own, so its CPU and memory are not counted against
@@ -40,16 +40,4 @@ const answer = async (request: Request): Promise<unknown> => {
   return { deleted: response.status === 204 };
 };
 
-const lines = createInterface({ input: process.stdin });
-lines.on('line', async (line) => {
-  let reply: unknown;
-  try {
-    reply = await answer(JSON.parse(line) as Request);
-  } catch (error) {
-    reply = { error: (error as Error).message };
-  }
-  process.stdout.write(`${JSON.stringify(reply)}\n`);
-});
-lines.on('close', () => {
-  void peer.close().then(() => process.exit(0));
-});
+serveJsonLines(answer, () => peer.close());
