@@ -36,13 +36,35 @@ export function openDatabase(file: string): Database {
   }
 }
 
+const BUSY_TIMEOUT_MS = 5000;
+/** Something to block on for a few milliseconds: opening the database is synchronous throughout. */
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
 function configure(db: Database): void {
-  // WAL lets a status reader run beside the uploader; NORMAL is durable across a process crash
-  // (only a power cut can lose the last commits, never corrupt the file).
-  db.pragma('journal_mode = WAL');
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  useWriteAheadLog(db);
   db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
+}
+
+/**
+ * WAL lets a status reader run beside the uploader; NORMAL is durable across a process crash (only
+ * a power cut can lose the last commits, never corrupt the file). Switching a new file to WAL needs
+ * it alone, and SQLite answers SQLITE_BUSY at once, without waiting, when another process opening
+ * the same new file holds it (status beside a first run): so the switch is tried again until the
+ * busy timeout.
+ */
+function useWriteAheadLog(db: Database): void {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
+      Atomics.wait(PAUSE, 0, 0, 5 + Math.random() * 20);
+    }
+  }
 }
 
 export class SchemaTooNewError extends Error {
