@@ -42,7 +42,7 @@ const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
 function configure(db: Database): void {
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-  useWriteAheadLog(db);
+  switchToWriteAheadLog(db);
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
 }
@@ -54,7 +54,7 @@ function configure(db: Database): void {
  * the same new file holds it (status beside a first run): so the switch is tried again until the
  * busy timeout.
  */
-function useWriteAheadLog(db: Database): void {
+function switchToWriteAheadLog(db: Database): void {
   const deadline = Date.now() + BUSY_TIMEOUT_MS;
   for (;;) {
     try {
