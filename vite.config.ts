@@ -4,7 +4,7 @@ import { defineConfig, type Plugin } from 'vite';
 /**
  * Vite's hot reload injects an inline script that the page's strict CSP meta tag would block: under
  * the dev server the tag goes, and the desktop shell sends a dev CSP header instead
- * (src-main/renderer-host/content-security-policy.ts). Built pages keep the tag.
+ * (src-main/node-host/renderer-host/content-security-policy.ts). Built pages keep the tag.
  */
 const devWithoutCspMeta = (): Plugin => ({
   name: 'dev-without-csp-meta',

@@ -41,7 +41,7 @@ async function buildProcesses(): Promise<void> {
       sourcemap: true,
       rolldownOptions: {
         input: {
-          'main/main': 'src-main/main.ts',
+          'main/main': 'src-main/desktop/main.ts',
           'core-process/core-entry': 'src-main/core-process/core-entry.ts',
         },
         external: isExternal,
@@ -62,7 +62,7 @@ async function buildPreload(): Promise<void> {
       minify: false,
       sourcemap: 'inline',
       rolldownOptions: {
-        input: { preload: 'src-main/preload.ts' },
+        input: { preload: 'src-main/desktop/preload.ts' },
         external: (id) => id === 'electron',
         output: { format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false },
       },

@@ -2,9 +2,9 @@ import { basename, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { SecretStore } from '../../src-main/core/auth/secret-store.ts';
 import { Uploader } from '../../src-main/core/uploader.ts';
-import { dataPaths } from '../../src-main/headless/data-dir.ts';
-import { openHeadlessHost } from '../../src-main/headless/headless-host.ts';
-import { acquireInstanceLock } from '../../src-main/headless/instance-lock.ts';
+import { dataPaths } from '../../src-main/node-host/data-dir.ts';
+import { acquireInstanceLock } from '../../src-main/node-host/instance-lock.ts';
+import { openNodeHost } from '../../src-main/node-host/node-host.ts';
 import type { Settings } from '../../src-shared/settings.ts';
 import { visitSignIn } from '../../tests/support/form-post-browser.ts';
 import { measureJob, reportOutcome, requiredOption, type UploadMeasurement } from './measure-job.ts';
@@ -43,7 +43,7 @@ async function main(): Promise<UploadMeasurement> {
   const chunk = values['chunk-bytes'] === undefined ? {} : { chunkSizeBytes: Number(values['chunk-bytes']) };
 
   const lock = acquireInstanceLock(dataPaths(dataDir).lock);
-  const host = openHeadlessHost(dataDir);
+  const host = openNodeHost(dataDir);
   const { fetch } = host.services;
   const uploader = new Uploader({
     host: {

@@ -1,10 +1,10 @@
 import { createCommandRouter } from '../core/bridge/command-router.ts';
 import type { HostServices } from '../core/host-services.ts';
 import { Uploader } from '../core/uploader.ts';
-import { dataPaths, defaultDataDir } from '../headless/data-dir.ts';
-import { openHeadlessHost } from '../headless/headless-host.ts';
-import { acquireInstanceLock } from '../headless/instance-lock.ts';
-import { SHELL_CAPABILITIES } from '../shell-commands.ts';
+import { dataPaths, defaultDataDir } from '../node-host/data-dir.ts';
+import { acquireInstanceLock } from '../node-host/instance-lock.ts';
+import { openNodeHost } from '../node-host/node-host.ts';
+import { DESKTOP_HOST_CAPABILITIES } from './host-capabilities.ts';
 import { type ParentChannel, parentChannel } from './parent-channel.ts';
 
 /** Within the shell's own deadline for a stop, so the core always reports back before it is killed. */
@@ -21,9 +21,9 @@ const EXIT_GRACE_MS = 1000;
 async function runCore(channel: ParentChannel, dataDir: string): Promise<void> {
   const desktopFetch = await electronFetch();
   const lock = acquireInstanceLock(dataPaths(dataDir).lock);
-  let host: ReturnType<typeof openHeadlessHost>;
+  let host: ReturnType<typeof openNodeHost>;
   try {
-    host = openHeadlessHost(dataDir);
+    host = openNodeHost(dataDir);
   } catch (error) {
     lock.release();
     throw error;
@@ -34,7 +34,7 @@ async function runCore(channel: ParentChannel, dataDir: string): Promise<void> {
     openBrowser: async (url) => channel.post({ kind: 'open-browser', url }),
   };
   // The desktop shell that started this process answers the folder dialog and show-in-folder.
-  const uploader = new Uploader({ host: services, db: host.db, hostCapabilities: SHELL_CAPABILITIES });
+  const uploader = new Uploader({ host: services, db: host.db, hostCapabilities: DESKTOP_HOST_CAPABILITIES });
   const route = createCommandRouter(uploader);
   uploader.events.subscribe((event) => channel.post({ kind: 'event', event }));
 

@@ -1,10 +1,10 @@
+import { defaultDataDir } from '../node-host/data-dir.ts';
 import { type CliArgs, parseCliArgs, stringOption, UsageError } from './cli-args.ts';
 import { importCommand } from './commands/import-command.ts';
 import { connectCommand, foldersCommand, useCommand } from './commands/remote-folder-commands.ts';
 import { runCommand } from './commands/run-command.ts';
 import { setSecretCommand } from './commands/set-secret-command.ts';
 import { statusCommand } from './commands/status-command.ts';
-import { defaultDataDir } from './data-dir.ts';
 
 const USAGE = `Recording Uploader, headless
 

@@ -8,7 +8,7 @@ import { KeychainSecretStore } from '../../src-main/core/auth/keychain-secret-st
 import { GOOGLE_REFRESH_TOKEN_SECRET } from '../../src-main/core/destinations/gdrive/google-credentials.ts';
 import { openDatabase } from '../../src-main/core/store/database.ts';
 import { readInstallId } from '../../src-main/core/store/settings-store.ts';
-import { dataPaths } from '../../src-main/headless/data-dir.ts';
+import { dataPaths } from '../../src-main/node-host/data-dir.ts';
 import { DrivePeer } from '../peers/drive-peer.ts';
 import { GoogleIdentityPeer } from '../peers/google-identity-peer.ts';
 import { googlePeerSettings } from '../support/drive-harness.ts';

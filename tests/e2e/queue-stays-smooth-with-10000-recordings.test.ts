@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src-main/core/host-services.ts';
 import { openDatabase } from '../../src-main/core/store/database.ts';
 import { SqliteJobStore } from '../../src-main/core/store/job-store.ts';
-import { dataPaths } from '../../src-main/headless/data-dir.ts';
+import { dataPaths } from '../../src-main/node-host/data-dir.ts';
 import { HeadlessProcess } from '../support/headless-cli.ts';
 import { ensureRendererBuild } from '../support/renderer-build.ts';
 import { launchChromium, openUi, type UiPage } from '../support/ui-browser.ts';

@@ -6,7 +6,7 @@ import { type ElectronApplication, _electron as electron, type Page } from 'play
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { electronBinary } from '../../scripts/electron-binary.ts';
 import { STORAGE_API_TOKEN_ENV } from '../../src-main/core/auth/env-secret-store.ts';
-import type { TrayView } from '../../src-main/tray-state.ts';
+import type { TrayView } from '../../src-main/desktop/tray/tray-state.ts';
 import { type StoragePeer, startStoragePeer } from '../peers/storage-api-peer.ts';
 
 /** What the test reads of the page's window (this file is type-checked without the DOM). */

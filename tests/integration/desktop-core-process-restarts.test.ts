@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CoreSupervisor } from '../../src-main/core-supervisor.ts';
-import { RestartBackoff } from '../../src-main/restart-backoff.ts';
+import { CoreSupervisor } from '../../src-main/desktop/supervisor/core-supervisor.ts';
+import { RestartBackoff } from '../../src-main/desktop/supervisor/restart-backoff.ts';
 import { createBridgeClient, type UploaderBridge } from '../../src-shared/bridge-client.ts';
 import {
   type AnyBridgeEvent,

@@ -10,7 +10,7 @@ import { systemClock } from '../../src-main/core/host-services.ts';
 import { silentLogger } from '../../src-main/core/logging/logger.ts';
 import { type Database, openDatabase } from '../../src-main/core/store/database.ts';
 import { Uploader } from '../../src-main/core/uploader.ts';
-import { startWebUiServer, type WebUiServer } from '../../src-main/headless/web-ui-server.ts';
+import { startWebUiServer, type WebUiServer } from '../../src-main/headless/web-ui/web-ui-server.ts';
 import {
   createWebSocketBridge,
   type SocketLike,

@@ -2,7 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { CoreToShell } from '../../src-main/core-process/core-messages.ts';
 import { CORE_RUNTIME_FLAGS } from '../../src-main/core-process/core-runtime-flags.ts';
-import type { CoreChild } from '../../src-main/core-supervisor.ts';
+import type { CoreChild } from '../../src-main/desktop/supervisor/core-supervisor.ts';
 
 const CORE_ENTRY = fileURLToPath(new URL('../../src-main/core-process/core-entry.ts', import.meta.url));
 

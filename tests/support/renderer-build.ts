@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { RENDERER_BUILD_DIR } from '../../src-main/headless/web-ui-option.ts';
+import { RENDERER_BUILD_DIR } from '../../src-main/headless/web-ui/web-ui-option.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const SOURCES = ['src-renderer', 'src-shared', 'vite.config.ts', 'package-lock.json'];

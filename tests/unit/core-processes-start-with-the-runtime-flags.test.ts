@@ -20,7 +20,7 @@ vi.mock('electron', () => ({
   },
 }));
 
-const { spawnUtilityCore } = await import('../../src-main/utility-core.ts');
+const { spawnUtilityCore } = await import('../../src-main/desktop/supervisor/utility-core.ts');
 
 describe('every uploader process starts with the runtime flags that keep its memory flat', () => {
   it('the flags keep the young generation to a few MB where churn grows it far beyond without them', () => {

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { CoreToShell, ShellToCore } from '../../src-main/core-process/core-messages.ts';
-import { type CoreChild, CoreSupervisor, type SupervisorTimers } from '../../src-main/core-supervisor.ts';
-import { RestartBackoff } from '../../src-main/restart-backoff.ts';
+import {
+  type CoreChild,
+  CoreSupervisor,
+  type SupervisorTimers,
+} from '../../src-main/desktop/supervisor/core-supervisor.ts';
+import { RestartBackoff } from '../../src-main/desktop/supervisor/restart-backoff.ts';
 import { type BridgeEvent, CORE_UNAVAILABLE, type CoreStatus } from '../../src-shared/bridge-contract.ts';
 
 describe('core restart backoff', () => {

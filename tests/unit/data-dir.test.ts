@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dataPaths, defaultDataDir } from '../../src-main/headless/data-dir.ts';
+import { dataPaths, defaultDataDir } from '../../src-main/node-host/data-dir.ts';
 
 describe('data folder', () => {
   it('is %APPDATA%\\Recording Uploader on Windows', () => {

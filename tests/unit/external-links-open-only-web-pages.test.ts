@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { routeShellRequest } from '../../src-main/shell-commands.ts';
-import { HIDDEN_ARG, loginItemFor } from '../../src-main/start-at-login.ts';
+import { routeShellRequest } from '../../src-main/desktop/bridge/shell-commands.ts';
+import { HIDDEN_ARG, loginItemFor } from '../../src-main/desktop/start-at-login.ts';
 import { isOpenableWebUrl } from '../../src-shared/web-address.ts';
 
 describe('what the shell hands to the OS', () => {

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { acquireInstanceLock } from '../../src-main/headless/instance-lock.ts';
+import { acquireInstanceLock } from '../../src-main/node-host/instance-lock.ts';
 
-const lockModule = pathToFileURL(join(import.meta.dirname, '../../src-main/headless/instance-lock.ts')).href;
+const lockModule = pathToFileURL(join(import.meta.dirname, '../../src-main/node-host/instance-lock.ts')).href;
 
 /** A pid that belonged to a process which has since exited. */
 function deadPid(): number {

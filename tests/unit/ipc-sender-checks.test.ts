@@ -5,9 +5,11 @@ import type { BridgeRequest, BridgeResponse } from '../../src-shared/bridge-cont
 const ipcMain = new EventEmitter();
 vi.mock('electron', () => ({ ipcMain }));
 
-const { registerBridgeIpc } = await import('../../src-main/ipc.ts');
-const { BRIDGE_MESSAGE_CHANNEL, BRIDGE_REQUEST_CHANNEL } = await import('../../src-main/ipc-channels.ts');
-const { isTrustedSender, originOf } = await import('../../src-main/sender-check.ts');
+const { registerBridgeIpc } = await import('../../src-main/desktop/bridge/ipc.ts');
+const { BRIDGE_MESSAGE_CHANNEL, BRIDGE_REQUEST_CHANNEL } = await import(
+  '../../src-main/desktop/bridge/ipc-channels.ts'
+);
+const { isTrustedSender, originOf } = await import('../../src-main/desktop/security/sender-check.ts');
 
 const APP = { origin: 'app://renderer', webContentsId: 7 };
 

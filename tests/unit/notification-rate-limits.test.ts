@@ -18,11 +18,11 @@ class FakeNotification extends EventEmitter {
 }
 vi.mock('electron', () => ({ Notification: FakeNotification }));
 
-const { NotificationLimiter } = await import('../../src-main/notification-limiter.ts');
-const { noticeFor } = await import('../../src-main/notices.ts');
-const { createNotifier } = await import('../../src-main/notifications.ts');
-const { initialShellState, applyShellEvent } = await import('../../src-main/shell-state.ts');
-const { shellStrings } = await import('../../src-main/shell-strings.ts');
+const { NotificationLimiter } = await import('../../src-main/desktop/notifications/notification-limiter.ts');
+const { noticeFor } = await import('../../src-main/desktop/notifications/notices.ts');
+const { createNotifier } = await import('../../src-main/desktop/notifications/notifications.ts');
+const { initialShellState, applyShellEvent } = await import('../../src-main/desktop/tray/shell-state.ts');
+const { shellStrings } = await import('../../src-main/desktop/shell-strings.ts');
 
 describe('notification rate limits', () => {
   it('lets one notification of a kind through per minute, each kind on its own clock', () => {

@@ -31,10 +31,9 @@ vi.mock('electron', () => ({
   },
 }));
 
-const { showRecordingInFolder } = await import('../../src-main/show-in-folder.ts');
-const { jobFromCore, routeShellRequest, SHELL_CAPABILITIES } = await import(
-  '../../src-main/shell-commands.ts'
-);
+const { showRecordingInFolder } = await import('../../src-main/desktop/bridge/show-in-folder.ts');
+const { DESKTOP_HOST_CAPABILITIES } = await import('../../src-main/core-process/host-capabilities.ts');
+const { jobFromCore, routeShellRequest } = await import('../../src-main/desktop/bridge/shell-commands.ts');
 
 const noSecrets: SecretStore = {
   get: () => Promise.reject(new Error('no keychain in this test')),
@@ -63,7 +62,7 @@ describe('show in folder, answered by the desktop shell', () => {
     folder = join(root, 'recordings');
     mkdirSync(folder);
     db = openDatabase(join(root, 'uploader.db'));
-    uploader = newUploader(SHELL_CAPABILITIES);
+    uploader = newUploader(DESKTOP_HOST_CAPABILITIES);
     const route = createCommandRouter(uploader);
     coreRequests = [];
     core = (request) => {
@@ -181,7 +180,7 @@ describe('show in folder, answered by the desktop shell', () => {
       showInFolder: { id: 2, method: 'showInFolder', params: { jobId: job.id } },
     };
     for (const [capability, request] of Object.entries(commands)) {
-      expect(SHELL_CAPABILITIES[capability as keyof HostCapabilities]).toBe(true);
+      expect(DESKTOP_HOST_CAPABILITIES[capability as keyof HostCapabilities]).toBe(true);
       const answer = await routeShellRequest(request, answered, async (forwarded) => ({
         id: forwarded.id,
         error: { code: 'forwarded', message: `${forwarded.method} reached the core` },

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { applyShellEvent, initialShellState, type ShellState } from '../../src-main/shell-state.ts';
-import { shellStrings } from '../../src-main/shell-strings.ts';
-import { pauseParams, trayMenuModel } from '../../src-main/tray-menu.ts';
-import { overallPercent, trayViewOf } from '../../src-main/tray-state.ts';
+import { shellStrings } from '../../src-main/desktop/shell-strings.ts';
+import {
+  applyShellEvent,
+  initialShellState,
+  type ShellState,
+} from '../../src-main/desktop/tray/shell-state.ts';
+import { pauseParams, trayMenuModel } from '../../src-main/desktop/tray/tray-menu.ts';
+import { overallPercent, trayViewOf } from '../../src-main/desktop/tray/tray-state.ts';
 import { type ConnectionView, NO_HOST_CAPABILITIES } from '../../src-shared/bridge-contract.ts';
 import { JOB_STATES, type JobView, type QueueTotals } from '../../src-shared/job.ts';
 import { defaultSettings, type Settings } from '../../src-shared/settings.ts';

@@ -8,7 +8,7 @@ import { systemClock } from '../../src-main/core/host-services.ts';
 import { silentLogger } from '../../src-main/core/logging/logger.ts';
 import { type Database, openDatabase } from '../../src-main/core/store/database.ts';
 import { Uploader } from '../../src-main/core/uploader.ts';
-import { SHELL_CAPABILITIES } from '../../src-main/shell-commands.ts';
+import { DESKTOP_HOST_CAPABILITIES } from '../../src-main/core-process/host-capabilities.ts';
 import { createAppStore } from '../../src-renderer/state/app-store.ts';
 import { canDo, rowActions } from '../../src-renderer/state/job-lists.ts';
 import { createBridgeClient } from '../../src-shared/bridge-client.ts';
@@ -45,9 +45,9 @@ describe("a queue row's buttons", () => {
     for (const state of JOB_STATES) {
       const allowed = (['retry', 'pause', 'resume', 'cancel'] as const).filter((a) => canDo(a, state));
       expect(rowActions(state, NO_HOST_CAPABILITIES), state).toEqual(allowed);
-      expect(rowActions(state, SHELL_CAPABILITIES), state).toEqual([...allowed, 'show-in-folder']);
+      expect(rowActions(state, DESKTOP_HOST_CAPABILITIES), state).toEqual([...allowed, 'show-in-folder']);
     }
-    expect(rowActions('uploading', SHELL_CAPABILITIES)).toEqual(['pause', 'cancel', 'show-in-folder']);
+    expect(rowActions('uploading', DESKTOP_HOST_CAPABILITIES)).toEqual(['pause', 'cancel', 'show-in-folder']);
     expect(rowActions('done', NO_HOST_CAPABILITIES)).toEqual([]);
   });
 });
@@ -101,7 +101,7 @@ describe('what the UI learns of its host', () => {
   });
 
   it('offers both where the desktop shell says it answers them', async () => {
-    const { app, stop } = await storeOver(SHELL_CAPABILITIES);
+    const { app, stop } = await storeOver(DESKTOP_HOST_CAPABILITIES);
     expect(app.store.getState().host).toEqual({ folderDialog: true, showInFolder: true });
     stop();
   });

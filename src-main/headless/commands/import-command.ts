@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { STORAGE_API_TOKEN_SECRET } from '../../core/auth/env-secret-store.ts';
 import { SettingsStore } from '../../core/store/settings-store.ts';
+import { openNodeHost } from '../../node-host/node-host.ts';
 import { type CliArgs, expectOptions, UsageError } from '../cli-args.ts';
-import { openHeadlessHost } from '../headless-host.ts';
 import { parseWatsConfig } from '../wats-config.ts';
 
 /** Imports the recording system's config.json: settings into the database, the token into the keychain. */
@@ -21,7 +21,7 @@ export async function importCommand(args: CliArgs, dataDir: string): Promise<num
     throw new UsageError(`${path} ${reason}`);
   }
   const imported = parseWatsConfig(json, path);
-  const host = openHeadlessHost(dataDir);
+  const host = openNodeHost(dataDir);
   try {
     new SettingsStore(host.db, host.services.logger).save(imported.settings);
     if (imported.token !== null) await host.services.secrets.set(STORAGE_API_TOKEN_SECRET, imported.token);

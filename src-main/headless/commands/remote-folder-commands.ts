@@ -1,7 +1,7 @@
 import { DESTINATION_KINDS, type DestinationKind } from '../../../src-shared/settings.ts';
 import { Uploader } from '../../core/uploader.ts';
+import { openNodeHost } from '../../node-host/node-host.ts';
 import { type CliArgs, expectOptions, stringOption, UsageError } from '../cli-args.ts';
-import { openHeadlessHost } from '../headless-host.ts';
 import { readOverrides } from './run-command.ts';
 
 /** `connect DEST`: signs in through the browser (or prints the address where there is none). */
@@ -75,7 +75,7 @@ async function withUploader(
   work: (uploader: Uploader) => Promise<number>,
 ): Promise<number> {
   const overrides = await readOverrides(stringOption(args, 'settings'));
-  const host = openHeadlessHost(dataDir);
+  const host = openNodeHost(dataDir);
   try {
     return await work(new Uploader({ host: host.services, db: host.db, overrides }));
   } finally {

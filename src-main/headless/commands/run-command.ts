@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { applySettings, type Settings } from '../../../src-shared/settings.ts';
 import { Uploader } from '../../core/uploader.ts';
+import { dataPaths } from '../../node-host/data-dir.ts';
+import { acquireInstanceLock } from '../../node-host/instance-lock.ts';
+import { openNodeHost } from '../../node-host/node-host.ts';
 import { type CliArgs, expectOptions, stringOption, UsageError } from '../cli-args.ts';
-import { dataPaths } from '../data-dir.ts';
 import { destinationLabel } from '../destination-lines.ts';
-import { openHeadlessHost } from '../headless-host.ts';
-import { acquireInstanceLock } from '../instance-lock.ts';
-import { startWebUiIfAsked, WEB_UI_OPTIONS } from '../web-ui-option.ts';
-import type { WebUiServer } from '../web-ui-server.ts';
+import { startWebUiIfAsked, WEB_UI_OPTIONS } from '../web-ui/web-ui-option.ts';
+import type { WebUiServer } from '../web-ui/web-ui-server.ts';
 
 const STOP_DEADLINE_MS = 9000;
 
@@ -22,7 +22,7 @@ export async function runCommand(args: CliArgs, dataDir: string): Promise<number
   });
   const overrides = await readOverrides(stringOption(args, 'settings'));
   const lock = acquireInstanceLock(dataPaths(dataDir).lock);
-  const host = openHeadlessHost(dataDir, (line) => process.stdout.write(`${line}\n`));
+  const host = openNodeHost(dataDir, (line) => process.stdout.write(`${line}\n`));
   let uploader: Uploader;
   let webUi: WebUiServer | null = null;
   try {

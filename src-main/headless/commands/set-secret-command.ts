@@ -1,7 +1,7 @@
 import { STORAGE_API_TOKEN_SECRET } from '../../core/auth/env-secret-store.ts';
 import { SqliteJobStore } from '../../core/store/job-store.ts';
+import { openNodeHost } from '../../node-host/node-host.ts';
 import { type CliArgs, expectOptions, UsageError } from '../cli-args.ts';
-import { openHeadlessHost } from '../headless-host.ts';
 
 /** Reads the storage API token from standard input into the keychain; never echoes it. */
 export async function setSecretCommand(args: CliArgs, dataDir: string): Promise<number> {
@@ -11,7 +11,7 @@ export async function setSecretCommand(args: CliArgs, dataDir: string): Promise<
     throw new UsageError('set-secret: name the destination: set-secret storage-api');
   const token = (await readStdin()).trim();
   if (token === '') throw new UsageError('set-secret: no token on standard input');
-  const host = openHeadlessHost(dataDir);
+  const host = openNodeHost(dataDir);
   try {
     await host.services.secrets.set(STORAGE_API_TOKEN_SECRET, token);
     // Jobs held for a rejected token may go again; a running uploader also notices by itself.

@@ -1,9 +1,9 @@
 import type { ConnectionView } from '../../../src-shared/bridge-contract.ts';
 import type { JobView, QueueTotals } from '../../../src-shared/job.ts';
 import { Uploader } from '../../core/uploader.ts';
+import { openNodeHost } from '../../node-host/node-host.ts';
 import { type CliArgs, expectOptions, stringOption } from '../cli-args.ts';
 import { destinationLabel, destinationLine } from '../destination-lines.ts';
-import { openHeadlessHost } from '../headless-host.ts';
 import { readOverrides } from './run-command.ts';
 
 /** What `status --json` prints. */
@@ -22,7 +22,7 @@ export async function statusCommand(args: CliArgs, dataDir: string): Promise<num
   expectOptions(args, ['data-dir', 'json', 'settings']);
   // The same --settings FILE as a running `run` shows its destination as that run sees it.
   const overrides = await readOverrides(stringOption(args, 'settings'));
-  const host = openHeadlessHost(dataDir);
+  const host = openNodeHost(dataDir);
   try {
     const uploader = new Uploader({ host: host.services, db: host.db, overrides });
     const snapshot = uploader.getSnapshot({ jobLimit: 1000 });

@@ -3,8 +3,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { RENDERER_SECURITY_HEADERS, rendererCsp } from '../renderer-host/content-security-policy.ts';
-import { contentTypeOf, resolveRendererFile } from '../renderer-host/renderer-files.ts';
+import {
+  RENDERER_SECURITY_HEADERS,
+  rendererCsp,
+} from '../../node-host/renderer-host/content-security-policy.ts';
+import { contentTypeOf, resolveRendererFile } from '../../node-host/renderer-host/renderer-files.ts';
 import { type GateRequest, WebUiGate } from './web-ui-gate.ts';
 import { type BridgeEndpoint, serveBridgeSocket } from './web-ui-socket.ts';
 

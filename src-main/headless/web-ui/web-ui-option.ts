@@ -1,11 +1,11 @@
 import { fileURLToPath } from 'node:url';
-import { createCommandRouter } from '../core/bridge/command-router.ts';
-import type { Uploader } from '../core/uploader.ts';
-import { type CliArgs, stringOption, UsageError } from './cli-args.ts';
+import { createCommandRouter } from '../../core/bridge/command-router.ts';
+import type { Uploader } from '../../core/uploader.ts';
+import { type CliArgs, stringOption, UsageError } from '../cli-args.ts';
 import { startWebUiServer, type WebUiServer } from './web-ui-server.ts';
 
-/** Vite's outDir (vite.config.ts), from this file in src-main/headless/. */
-export const RENDERER_BUILD_DIR = fileURLToPath(new URL('../../out/renderer/', import.meta.url));
+/** Vite's outDir (vite.config.ts), from this file in src-main/headless/web-ui/. */
+export const RENDERER_BUILD_DIR = fileURLToPath(new URL('../../../out/renderer', import.meta.url));
 
 export const WEB_UI_OPTIONS = ['web-ui', 'web-ui-port'] as const;
 

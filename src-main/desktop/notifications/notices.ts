@@ -1,6 +1,6 @@
-import type { AnyBridgeEvent, BridgeEvent } from '../src-shared/bridge-contract.ts';
-import type { DestinationKind } from '../src-shared/settings.ts';
-import type { ShellState } from './shell-state.ts';
+import type { AnyBridgeEvent, BridgeEvent } from '../../../src-shared/bridge-contract.ts';
+import type { DestinationKind } from '../../../src-shared/settings.ts';
+import type { ShellState } from '../tray/shell-state.ts';
 
 export type Notice =
   | { kind: 'sign-in-needed'; destination: DestinationKind }

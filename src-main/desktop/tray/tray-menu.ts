@@ -1,6 +1,6 @@
-import type { BridgeCommands } from '../src-shared/bridge-contract.ts';
+import type { BridgeCommands } from '../../../src-shared/bridge-contract.ts';
+import type { ShellStrings } from '../shell-strings.ts';
 import type { ShellState } from './shell-state.ts';
-import type { ShellStrings } from './shell-strings.ts';
 import type { TrayView } from './tray-state.ts';
 
 export type TrayAction =

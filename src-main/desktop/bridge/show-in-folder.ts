@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { shell } from 'electron';
-import type { BridgeCommands } from '../src-shared/bridge-contract.ts';
-import type { JobView } from '../src-shared/job.ts';
+import type { BridgeCommands } from '../../../src-shared/bridge-contract.ts';
+import type { JobView } from '../../../src-shared/job.ts';
 
 /**
  * The OS file manager at a job's recording, selected. The path is the core's record of the job,

@@ -1,8 +1,8 @@
 import { type IpcMainEvent, ipcMain, type WebContents } from 'electron';
-import type { BridgeEvent, BridgeRequest, BridgeResponse } from '../src-shared/bridge-contract.ts';
-import { parseBridgeRequest } from './core/bridge/parse-request.ts';
+import type { BridgeEvent, BridgeRequest, BridgeResponse } from '../../../src-shared/bridge-contract.ts';
+import { parseBridgeRequest } from '../../core/bridge/parse-request.ts';
+import { isTrustedSender, type SenderFacts, type TrustedRenderer } from '../security/sender-check.ts';
 import { BRIDGE_MESSAGE_CHANNEL, BRIDGE_REQUEST_CHANNEL } from './ipc-channels.ts';
-import { isTrustedSender, type SenderFacts, type TrustedRenderer } from './sender-check.ts';
 
 export interface BridgeIpcOptions {
   trusted(): TrustedRenderer;

@@ -1,9 +1,4 @@
-import type {
-  BridgeCommands,
-  BridgeRequest,
-  BridgeResponse,
-  HostCapabilities,
-} from '../src-shared/bridge-contract.ts';
+import type { BridgeCommands, BridgeRequest, BridgeResponse } from '../../../src-shared/bridge-contract.ts';
 
 /** The commands the desktop shell answers itself, because they need a window or the OS. */
 export interface ShellCommandHandlers {
@@ -14,12 +9,6 @@ export interface ShellCommandHandlers {
     params: BridgeCommands['showInFolder']['params'],
   ): Promise<BridgeCommands['showInFolder']['result']>;
 }
-
-/**
- * What the desktop shell offers the UI besides the core, stated in the snapshot by the core process
- * it starts. Kept beside the router that answers these commands, so the two cannot drift apart.
- */
-export const SHELL_CAPABILITIES: HostCapabilities = { folderDialog: true, showInFolder: true };
 
 type Core = (request: BridgeRequest) => Promise<BridgeResponse>;
 

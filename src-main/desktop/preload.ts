@@ -1,7 +1,7 @@
 import { contextBridge, ipcRenderer } from 'electron';
-import { createBridgeClient, type UploaderBridge } from '../src-shared/bridge-client.ts';
-import type { BridgeEvent, BridgeResponse } from '../src-shared/bridge-contract.ts';
-import { BRIDGE_MESSAGE_CHANNEL, BRIDGE_REQUEST_CHANNEL } from './ipc-channels.ts';
+import { createBridgeClient, type UploaderBridge } from '../../src-shared/bridge-client.ts';
+import type { BridgeEvent, BridgeResponse } from '../../src-shared/bridge-contract.ts';
+import { BRIDGE_MESSAGE_CHANNEL, BRIDGE_REQUEST_CHANNEL } from './bridge/ipc-channels.ts';
 
 const client = createBridgeClient({
   send: (request) => ipcRenderer.send(BRIDGE_REQUEST_CHANNEL, request),

@@ -1,6 +1,6 @@
 import { type RawData, WebSocket } from 'ws';
-import type { BridgeEvent, BridgeRequest, BridgeResponse } from '../../src-shared/bridge-contract.ts';
-import { parseBridgeRequest } from '../core/bridge/parse-request.ts';
+import type { BridgeEvent, BridgeRequest, BridgeResponse } from '../../../src-shared/bridge-contract.ts';
+import { parseBridgeRequest } from '../../core/bridge/parse-request.ts';
 
 /** What a bridge carrier connects to: the command router and the core's events. */
 export interface BridgeEndpoint {

@@ -4,8 +4,8 @@ import {
   type BridgeResponse,
   CORE_UNAVAILABLE,
   type CoreStatus,
-} from '../src-shared/bridge-contract.ts';
-import type { CoreToShell, ShellToCore } from './core-process/core-messages.ts';
+} from '../../../src-shared/bridge-contract.ts';
+import type { CoreToShell, ShellToCore } from '../../core-process/core-messages.ts';
 import { RestartBackoff } from './restart-backoff.ts';
 
 /** One running core process, as the supervisor sees it (Electron's utility process, or a Node child). */

@@ -1,4 +1,4 @@
-import type { DestinationKind } from '../src-shared/settings.ts';
+import type { DestinationKind } from '../../../src-shared/settings.ts';
 import type { ShellState } from './shell-state.ts';
 
 export const TRAY_STATES = ['idle', 'uploading', 'paused', 'attention', 'offline'] as const;

@@ -6,28 +6,28 @@ import {
   type BridgeRequest,
   type BridgeResponse,
   CORE_UNAVAILABLE,
-} from '../src-shared/bridge-contract.ts';
-import { isOpenableWebUrl } from '../src-shared/web-address.ts';
+} from '../../src-shared/bridge-contract.ts';
+import { isOpenableWebUrl } from '../../src-shared/web-address.ts';
+import { dataPaths } from '../node-host/data-dir.ts';
+import { devRendererCsp } from '../node-host/renderer-host/content-security-policy.ts';
 import { APP_ORIGIN, APP_PAGE_URL, appPaths } from './app-paths.ts';
 import { registerAppScheme, serveRendererFiles } from './app-protocol.ts';
-import { CoreSupervisor } from './core-supervisor.ts';
-import { chooseFolder } from './folder-dialog.ts';
-import { dataPaths } from './headless/data-dir.ts';
-import { registerBridgeIpc, sendBridgeEvent } from './ipc.ts';
-import { noticeFor } from './notices.ts';
-import { createNotifier } from './notifications.ts';
-import { devRendererCsp } from './renderer-host/content-security-policy.ts';
-import { originOf } from './sender-check.ts';
-import { guardAllWebContents, hardenSession } from './session-security.ts';
-import { jobFromCore, routeShellRequest, type ShellCommandHandlers } from './shell-commands.ts';
-import { applyShellEvent, initialShellState, type ShellState } from './shell-state.ts';
+import { chooseFolder } from './bridge/folder-dialog.ts';
+import { registerBridgeIpc, sendBridgeEvent } from './bridge/ipc.ts';
+import { jobFromCore, routeShellRequest, type ShellCommandHandlers } from './bridge/shell-commands.ts';
+import { showRecordingInFolder } from './bridge/show-in-folder.ts';
+import { noticeFor } from './notifications/notices.ts';
+import { createNotifier } from './notifications/notifications.ts';
+import { originOf } from './security/sender-check.ts';
+import { guardAllWebContents, hardenSession } from './security/session-security.ts';
 import { resolveShellLanguage, type ShellStrings, shellStrings } from './shell-strings.ts';
-import { showRecordingInFolder } from './show-in-folder.ts';
 import { HIDDEN_ARG, loginItemFor } from './start-at-login.ts';
-import { AppTray } from './tray.ts';
-import { pauseParams, type TrayAction, trayMenuModel } from './tray-menu.ts';
-import { type TrayView, trayViewOf } from './tray-state.ts';
-import { spawnUtilityCore } from './utility-core.ts';
+import { CoreSupervisor } from './supervisor/core-supervisor.ts';
+import { spawnUtilityCore } from './supervisor/utility-core.ts';
+import { applyShellEvent, initialShellState, type ShellState } from './tray/shell-state.ts';
+import { AppTray } from './tray/tray.ts';
+import { pauseParams, type TrayAction, trayMenuModel } from './tray/tray-menu.ts';
+import { type TrayView, trayViewOf } from './tray/tray-state.ts';
 import { createMainWindow } from './window.ts';
 
 const APP_ID = 'com.recordinguploader.desktop';

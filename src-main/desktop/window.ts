@@ -1,5 +1,5 @@
 import { BrowserWindow, shell } from 'electron';
-import { isOpenableWebUrl } from '../src-shared/web-address.ts';
+import { isOpenableWebUrl } from '../../src-shared/web-address.ts';
 
 export interface MainWindowOptions {
   preload: string;

@@ -1,8 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { protocol } from 'electron';
+import {
+  RENDERER_SECURITY_HEADERS,
+  rendererCsp,
+} from '../node-host/renderer-host/content-security-policy.ts';
+import { contentTypeOf, resolveRendererFile } from '../node-host/renderer-host/renderer-files.ts';
 import { APP_SCHEME } from './app-paths.ts';
-import { RENDERER_SECURITY_HEADERS, rendererCsp } from './renderer-host/content-security-policy.ts';
-import { contentTypeOf, resolveRendererFile } from './renderer-host/renderer-files.ts';
 
 /** Before the app is ready: app:// behaves like https (a real origin, secure, fetch allowed). */
 export function registerAppScheme(): void {

@@ -1,6 +1,6 @@
-import type { DestinationKind, UiLanguage } from '../src-shared/settings.ts';
-import type { Notice } from './notices.ts';
-import type { TrayStatus } from './tray-state.ts';
+import type { DestinationKind, UiLanguage } from '../../src-shared/settings.ts';
+import type { Notice } from './notifications/notices.ts';
+import type { TrayStatus } from './tray/tray-state.ts';
 
 export type ShellLanguage = 'en' | 'pt-BR';
 

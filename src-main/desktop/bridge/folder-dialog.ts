@@ -1,5 +1,5 @@
 import { type BrowserWindow, dialog, type OpenDialogOptions } from 'electron';
-import type { BridgeCommands } from '../src-shared/bridge-contract.ts';
+import type { BridgeCommands } from '../../../src-shared/bridge-contract.ts';
 
 /** The OS folder picker for the recordings folder; path null when the operator cancels. */
 export async function chooseFolder(

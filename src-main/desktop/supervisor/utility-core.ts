@@ -1,6 +1,6 @@
 import { utilityProcess } from 'electron';
-import type { CoreToShell } from './core-process/core-messages.ts';
-import { CORE_RUNTIME_FLAGS } from './core-process/core-runtime-flags.ts';
+import type { CoreToShell } from '../../core-process/core-messages.ts';
+import { CORE_RUNTIME_FLAGS } from '../../core-process/core-runtime-flags.ts';
 import type { CoreChild } from './core-supervisor.ts';
 
 /** The core as an Electron utility process: the same entry file a Node parent forks in the tests. */

@@ -7,18 +7,19 @@ import { type Database, openDatabase } from '../core/store/database.ts';
 import { readInstallId } from '../core/store/settings-store.ts';
 import { dataPaths } from './data-dir.ts';
 
-export interface HeadlessHost {
+export interface NodeHost {
   services: HostServices;
   db: Database;
   close(): Promise<void>;
 }
 
 /**
- * The platform services of a headless run: undici's fetch (through HTTPS_PROXY when one is set),
- * the OS keychain (or the environment's token), a log file in the data folder, and no browser:
- * a sign-in URL is printed for the operator to open.
+ * The platform services of a Node host — the headless command line and the desktop core process
+ * alike: undici's fetch (through HTTPS_PROXY when one is set), the OS keychain (or the
+ * environment's token), a log file in the data folder, and no browser: a sign-in URL is printed
+ * for the operator to open (the desktop core process replaces fetch and openBrowser with its own).
  */
-export function openHeadlessHost(dataDir: string, echo?: (line: string) => void): HeadlessHost {
+export function openNodeHost(dataDir: string, echo?: (line: string) => void): NodeHost {
   const paths = dataPaths(dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const db = openDatabase(paths.database);

@@ -3,9 +3,9 @@ import type {
   BridgeEvent,
   ConnectionView,
   CoreStatus,
-} from '../src-shared/bridge-contract.ts';
-import { ACTIVE_STATES, type JobView, type QueueTotals } from '../src-shared/job.ts';
-import type { Settings } from '../src-shared/settings.ts';
+} from '../../../src-shared/bridge-contract.ts';
+import { ACTIVE_STATES, type JobView, type QueueTotals } from '../../../src-shared/job.ts';
+import type { Settings } from '../../../src-shared/settings.ts';
 
 export interface TransferProgress {
   confirmedBytes: number;

@@ -1,7 +1,7 @@
 import { Notification } from 'electron';
+import type { ShellStrings } from '../shell-strings.ts';
 import type { Notice } from './notices.ts';
 import { NotificationLimiter } from './notification-limiter.ts';
-import type { ShellStrings } from './shell-strings.ts';
 
 /** Shows a notice as an OS notification, at most one of each kind a minute; a click opens the window. */
 export function createNotifier(
