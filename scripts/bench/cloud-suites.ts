@@ -13,6 +13,7 @@ import { curlDriveChunks, curlDriveWhole, DrivePeerProcess, driveUploaderRun } f
 import type { UploadMeasurement } from './measure-job.ts';
 import { type CurlRun, curlGraphUpload, GraphPeerProcess, oneDriveUploaderRun } from './onedrive-bench.ts';
 import type { BenchCase } from './report.ts';
+import { CHUNKED_AIM } from './storage-api-suite.ts';
 import { type BenchContext, curlResult, type RunnableCase, type Suite, uploaderResult } from './suite.ts';
 import type { TestFile } from './test-files.ts';
 
@@ -113,6 +114,7 @@ export async function startOneDriveSuite(ctx: BenchContext): Promise<Suite> {
           tool: 'uploader',
           size: 'large',
           baseline: 'onedrive-curl',
+          aimRatio: CHUNKED_AIM,
         },
         large,
         peer,
@@ -174,8 +176,9 @@ export async function startDriveSuite(ctx: BenchContext): Promise<Suite> {
           label: 'uploader',
           tool: 'uploader',
           size: 'large',
-          baseline: 'gdrive-curl-whole',
-          alsoComparedWith: ['gdrive-curl-chunks'],
+          baseline: 'gdrive-curl-chunks',
+          alsoComparedWith: ['gdrive-curl-whole'],
+          aimRatio: CHUNKED_AIM,
         },
         large,
         peer,

@@ -62,10 +62,15 @@ export async function curlFragments(
   url: string,
   fragments: readonly Fragment[],
   totalBytes: number,
+  headerFile: string | null = null,
 ): Promise<FragmentsSent> {
   const last = fragments.length - 1;
+  // A header that carries a token comes from a file (`--header @file`), never a command line
+  // other processes can read; each `--next` group needs it again.
+  const secret = headerFile === null ? [] : ['--header', `@${headerFile}`];
   const args = fragments.flatMap((fragment, index) => [
     ...(index === 0 ? [] : ['--next', '--silent', '--show-error']),
+    ...secret,
     '--upload-file',
     fragment.path,
     '--header',

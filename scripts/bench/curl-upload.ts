@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
-import { basename } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { curlFragments, type Fragment } from './curl-fragments.ts';
 import type { PeerHandle } from './peer-handle.ts';
 import type { TestFile } from './test-files.ts';
 
@@ -9,6 +11,8 @@ export interface CurlMeasurement {
   wallSeconds: number;
   /** curl's own user + system CPU, as the shell that ran it accounts it. */
   cpuSeconds: number | null;
+  /** TCP connections curl opened, where counted (the chunked baseline). */
+  connections: number | null;
 }
 
 /**
@@ -36,7 +40,41 @@ export async function curlUpload(
   const expected = peer.mode === 'resumable' ? [200, 201] : [200];
   if (!expected.includes(status)) throw new Error(`curl upload of ${fileName} answered HTTP ${status}`);
   const remoteId = await finalize(peer, sid, file);
-  return { remoteId, wallSeconds, cpuSeconds };
+  return { remoteId, wallSeconds, cpuSeconds, connections: null };
+}
+
+/**
+ * The fair baseline for resumable mode: curl sending the uploader's own chunks (`fragments`, cut
+ * beforehand) in order, one `PUT` each with its Content-Range, each waiting for the answer to the
+ * one before, over one kept-alive connection; the session opened and finalized beside the timing.
+ * The token goes in a header file inside the bench's private temp folder.
+ */
+export async function curlChunks(
+  peer: PeerHandle,
+  file: TestFile,
+  fragments: readonly Fragment[],
+  recordingId: string,
+  workDir: string,
+): Promise<CurlMeasurement> {
+  const sid = await createSession(peer, recordingId, basename(file.path), file.sizeBytes);
+  const headerFile = join(workDir, 'curl-authorization');
+  await writeFile(headerFile, `Authorization: Bearer ${peer.token}\n`, { mode: 0o600 });
+  const url = `${peer.baseUrl}/uploads/${encodeURIComponent(sid)}/file`;
+  const sent = await curlFragments(url, fragments, file.sizeBytes, headerFile);
+  const middle = sent.statuses.slice(0, -1);
+  const last = sent.statuses.at(-1);
+  if (middle.some((status) => status !== 308) || (last !== 200 && last !== 201)) {
+    throw new Error(
+      `curl's chunks to the storage API were answered ${[...new Set(sent.statuses)].join(', ')}`,
+    );
+  }
+  const remoteId = await finalize(peer, sid, file);
+  return {
+    remoteId,
+    wallSeconds: sent.wallSeconds,
+    cpuSeconds: sent.cpuSeconds,
+    connections: sent.connections,
+  };
 }
 
 function putArgs(peer: PeerHandle, sid: string, file: TestFile): string[] {

@@ -1,7 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RemoteSession } from '../../src-main/core/destinations/destination.ts';
+import { chunkLength } from '../../src-main/core/transfer/upload-recording.ts';
 import { bundledCoreRun } from './bundled-core.ts';
-import { curlUpload } from './curl-upload.ts';
+import { cutFragments } from './curl-fragments.ts';
+import { curlChunks, curlUpload } from './curl-upload.ts';
 import type { UploadMeasurement } from './measure-job.ts';
 import { PeerHandle, type PeerMode } from './peer-handle.ts';
 import type { BenchCase } from './report.ts';
@@ -15,6 +18,9 @@ import {
 } from './suite.ts';
 import type { TestFile } from './test-files.ts';
 import { uploaderRun } from './uploader-run.ts';
+
+/** Every chunked upload aims at this share of curl's throughput sending the same chunks. */
+export const CHUNKED_AIM = 0.95;
 
 type Run = (
   peer: PeerHandle,
@@ -44,7 +50,16 @@ export async function startStorageApiSuite(ctx: BenchContext, bundledEntry: stri
   };
   const curl: Run = async (peer, file, round) => {
     const sent = await curlUpload(peer, file, `bench-curl-${peer.mode}-${round}`);
-    return { remoteId: sent.remoteId, landed: curlResult({ ...sent, connections: null }, file) };
+    return { remoteId: sent.remoteId, landed: curlResult(sent, file) };
+  };
+  const chunkBytes = storageChunkBytes(ctx.chunkBytes);
+  const fragments = await cutFragments(ctx.files.large, chunkBytes, join(ctx.workDir, 'chunks'));
+  ctx.log(
+    `cut the ${ctx.files.large.sizeBytes / 2 ** 20} MiB file into ${fragments.length} storage API chunks`,
+  );
+  const curlSameChunks: Run = async (peer, file, round) => {
+    const sent = await curlChunks(peer, file, fragments, `bench-curl-chunks-${round}`, ctx.workDir);
+    return { remoteId: sent.remoteId, landed: curlResult(sent, file) };
   };
   const bundled: Run = async (peer, file) =>
     fromUploader(await bundledCoreRun(bundledEntry as string, peer, file, dataDir(), ctx.chunkBytes));
@@ -67,8 +82,20 @@ export async function startStorageApiSuite(ctx: BenchContext, bundledEntry: stri
       mode: 'resumable',
       tool: 'uploader',
       size: 'large',
-      baseline: 'storage-curl-put',
+      baseline: 'storage-curl-chunks',
+      alsoComparedWith: ['storage-curl-put'],
+      aimRatio: CHUNKED_AIM,
       run: uploader,
+    },
+    {
+      id: 'storage-curl-chunks',
+      label: `curl, the same ${chunkBytes / 2 ** 20} MiB chunks`,
+      server: 'resumable',
+      mode: 'resumable',
+      tool: 'curl',
+      size: 'large',
+      baseline: null,
+      run: curlSameChunks,
     },
     {
       id: 'storage-curl-put',
@@ -88,6 +115,7 @@ export async function startStorageApiSuite(ctx: BenchContext, bundledEntry: stri
       tool: 'uploader',
       size: 'large',
       baseline: 'storage-curl-multipart',
+      aimRatio: 0.9,
       run: uploader,
     },
     {
@@ -111,6 +139,7 @@ export async function startStorageApiSuite(ctx: BenchContext, bundledEntry: stri
         tool: 'uploader',
         size: 'small',
         baseline: null,
+        bundled: true,
         run: bundled,
       },
       {
@@ -120,7 +149,10 @@ export async function startStorageApiSuite(ctx: BenchContext, bundledEntry: stri
         mode: 'resumable',
         tool: 'uploader',
         size: 'large',
-        baseline: 'storage-curl-put',
+        baseline: 'storage-curl-chunks',
+        alsoComparedWith: ['storage-curl-put'],
+        aimRatio: CHUNKED_AIM,
+        bundled: true,
         run: bundled,
       },
     );
@@ -164,6 +196,17 @@ export async function startStorageApiSuite(ctx: BenchContext, bundledEntry: stri
     },
   };
 }
+
+/** The bytes the uploader puts in each chunk: a multiple of the bench server's chunk_size. */
+export const STORAGE_SERVER_CHUNK_BYTES = 5 * 1024 * 1024;
+export const storageChunkBytes = (chunkBytes: number): number => chunkLength(storageSession, chunkBytes);
+const storageSession: RemoteSession = {
+  mode: 'chunked',
+  chunkMultiple: STORAGE_SERVER_CHUNK_BYTES,
+  maxChunkBytes: null,
+  expiresAt: null,
+  state: {},
+};
 
 function fromUploader(measured: UploadMeasurement): { remoteId: string; landed: Landed['result'] } {
   return { remoteId: measured.remoteId, landed: uploaderResult(measured) };
