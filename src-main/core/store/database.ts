@@ -11,7 +11,11 @@ export type Migration = (db: Database) => void;
  * The schema, one step per released change, in order: step N brings user_version from N-1 to N.
  * A released step is never edited (databases in the field already ran it); a change is a new step.
  */
-export const MIGRATIONS: readonly Migration[] = [createInitialSchema, addAccountsAndRemoteFolders];
+export const MIGRATIONS: readonly Migration[] = [
+  createInitialSchema,
+  addAccountsAndRemoteFolders,
+  addDestinationReachability,
+];
 
 /**
  * Opens (creating if needed) the uploader's database and brings its schema up to date.
@@ -169,6 +173,24 @@ function addAccountsAndRemoteFolders(db: Database): void {
       path TEXT NOT NULL,
       folder_id TEXT NOT NULL,
       PRIMARY KEY (destination, root_id, path)
+    );
+  `);
+}
+
+/** Each destination's last known reachability: outage, throttling, credentials held for sign-in. */
+function addDestinationReachability(db: Database): void {
+  db.exec(`
+    CREATE TABLE destination_reachability (
+      destination TEXT PRIMARY KEY,
+      unreachable_since INTEGER,
+      last_error TEXT,
+      last_error_at INTEGER,
+      next_try_at INTEGER,
+      throttled_until INTEGER,
+      needs_auth_since INTEGER,
+      needs_auth_reason TEXT,
+      rejected_credential TEXT,
+      updated_at INTEGER NOT NULL
     );
   `);
 }
