@@ -11,7 +11,14 @@ export type RequestKind =
   | 'recordings'
   | 'delete';
 
-export type FaultName = 'server-error' | 'throttle' | 'reset' | 'expire' | 'wrong-sha256' | 'partial-ack';
+export type FaultName =
+  | 'server-error'
+  | 'throttle'
+  | 'reset'
+  | 'expire'
+  | 'wrong-sha256'
+  | 'partial-ack'
+  | 'damage';
 
 /** How a throttle's `Retry-After` is written: delay-seconds, or an HTTP date (RFC 9110 §10.2.3). */
 export type RetryAfterForm = 'seconds' | 'http-date';
@@ -20,6 +27,8 @@ export interface StatusAnswer {
   status: number;
   retryAfterSeconds: number | null;
   retryAfterForm: RetryAfterForm;
+  /** The answer's `detail`, where the test chose the server's words. */
+  detail: string | null;
 }
 
 interface StatusFault extends StatusAnswer {
@@ -37,6 +46,7 @@ export class StorageFaults {
   private wrongHashes = 0;
   private partialAcks = 0;
   private expiries = 0;
+  private damages = 0;
   private readonly expireNow: (sessionId: string) => void;
 
   constructor(expireNow: (sessionId: string) => void) {
@@ -48,13 +58,17 @@ export class StorageFaults {
     this.resets += count;
   }
 
-  /** The next `count` requests (of `kinds`, default any) are answered `status` without being acted on. */
-  serverErrors(count: number, status = 500, kinds?: readonly RequestKind[]): void {
+  /**
+   * The next `count` requests (of `kinds`, default any) are answered `status` without being acted
+   * on, with `detail` as the server's words when given.
+   */
+  serverErrors(count: number, status = 500, kinds?: readonly RequestKind[], detail?: string): void {
     this.statusFaults.push({
       remaining: count,
       status,
       retryAfterSeconds: null,
       retryAfterForm: 'seconds',
+      detail: detail ?? null,
       kinds: kinds ?? null,
     });
   }
@@ -71,6 +85,7 @@ export class StorageFaults {
       status: 429,
       retryAfterSeconds,
       retryAfterForm,
+      detail: null,
       kinds: kinds ?? null,
     });
   }
@@ -89,6 +104,14 @@ export class StorageFaults {
     this.wrongHashes += count;
   }
 
+  /**
+   * The next `count` chunks arrive with one byte changed on the way (damage the transport did not
+   * catch): the server stores and hashes what arrived, so finalize finds the client's sha256 differs.
+   */
+  damageInTransit(count = 1): void {
+    this.damages += count;
+  }
+
   /** The next `count` chunks are acknowledged (308) for a chunk_size-aligned prefix shorter than what was sent. */
   partialAck(count = 1): void {
     this.partialAcks += count;
@@ -101,11 +124,20 @@ export class StorageFaults {
     this.wrongHashes = 0;
     this.partialAcks = 0;
     this.expiries = 0;
+    this.damages = 0;
   }
 
   /** How many of each fault are still armed. */
-  pending(): { status: number; resets: number; wrongSha256: number; partialAcks: number; expiries: number } {
+  pending(): {
+    status: number;
+    resets: number;
+    wrongSha256: number;
+    partialAcks: number;
+    expiries: number;
+    damages: number;
+  } {
     return {
+      damages: this.damages,
       status: this.statusFaults.reduce((sum, fault) => sum + fault.remaining, 0),
       resets: this.resets,
       wrongSha256: this.wrongHashes,
@@ -124,6 +156,7 @@ export class StorageFaults {
       status: fault.status,
       retryAfterSeconds: fault.retryAfterSeconds,
       retryAfterForm: fault.retryAfterForm,
+      detail: fault.detail,
     };
   }
 
@@ -143,7 +176,11 @@ export class StorageFaults {
     return this.take('expiries');
   }
 
-  private take(counter: 'resets' | 'wrongHashes' | 'partialAcks' | 'expiries'): boolean {
+  takeDamage(): boolean {
+    return this.take('damages');
+  }
+
+  private take(counter: 'resets' | 'wrongHashes' | 'partialAcks' | 'expiries' | 'damages'): boolean {
     if (this[counter] <= 0) return false;
     this[counter] -= 1;
     return true;

@@ -29,6 +29,8 @@ export interface UploadContext {
   registry: UploadRegistry;
   faults: StorageFaults;
   baseUrl: string;
+  /** The server's words for a sha256 mismatch; null for its default sentence. */
+  mismatchDetail: string | null;
   /** Marks the request in the server's log with the fault that fired on it. */
   noteFault: (fault: FaultName) => void;
 }
@@ -40,13 +42,14 @@ const UNKNOWN_LENGTH_CUT = 64 * 1024;
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
-const take = (ctx: UploadContext, fault: 'partial-ack' | 'reset' | 'wrong-sha256'): boolean => {
-  const fired =
-    fault === 'reset'
-      ? ctx.faults.takeReset()
-      : fault === 'partial-ack'
-        ? ctx.faults.takePartialAck()
-        : ctx.faults.takeWrongSha256();
+const take = (ctx: UploadContext, fault: 'partial-ack' | 'reset' | 'wrong-sha256' | 'damage'): boolean => {
+  const takers = {
+    reset: () => ctx.faults.takeReset(),
+    'partial-ack': () => ctx.faults.takePartialAck(),
+    'wrong-sha256': () => ctx.faults.takeWrongSha256(),
+    damage: () => ctx.faults.takeDamage(),
+  };
+  const fired = takers[fault]();
   if (fired) ctx.noteFault(fault);
   return fired;
 };
@@ -144,10 +147,15 @@ const storeBytes = async (
   const { session } = ctx;
   const sink = await ByteSink.open(session.dataPath, start, session.hash, keep);
   let seen = 0;
+  let damage = take(ctx, 'damage');
   try {
     await consumeBody(
       ctx.req,
       async (bytes) => {
+        if (damage && bytes.length > 0) {
+          bytes[0] = (bytes[0] ?? 0) ^ 0xff;
+          damage = false;
+        }
         seen += bytes.length;
         if (seen > length)
           throw new HttpError(400, `body is longer than the ${length} bytes Content-Range announces`);
@@ -394,7 +402,7 @@ export const finalize = async (ctx: UploadContext): Promise<Answer> => {
     ensureOpen(session);
     if (session.finalized) {
       if (claim.sha256 !== session.finalized.realSha256)
-        throw mismatch(session, claim.sha256, session.finalized.realSha256);
+        throw mismatch(session, claim.sha256, session.finalized.realSha256, ctx.mismatchDetail);
       return { status: 200, body: session.finalized.answer };
     }
     const held = session.sha256;
@@ -405,7 +413,7 @@ export const finalize = async (ctx: UploadContext): Promise<Answer> => {
         { extra: { received_bytes: session.received } },
       );
     }
-    if (claim.sha256 !== held) throw mismatch(session, claim.sha256, held);
+    if (claim.sha256 !== held) throw mismatch(session, claim.sha256, held, ctx.mismatchDetail);
     const announced = take(ctx, 'wrong-sha256') ? corrupt(held) : held;
     return { status: 200, body: await ctx.registry.finalize(session, announced, ctx.baseUrl) };
   });
@@ -428,10 +436,12 @@ const readFinalizeClaim = (body: unknown, session: UploadSession): { sha256: str
   return { sha256: sha256.toLowerCase() };
 };
 
-const mismatch = (session: UploadSession, claimed: string, held: string): HttpError =>
+/** The protocol's mismatch answer: the `code` is what a client goes by; the words are the server's own. */
+const mismatch = (session: UploadSession, claimed: string, held: string, detail: string | null): HttpError =>
   new HttpError(
     400,
-    `sha256 mismatch: the client sent ${claimed} but the ${session.fileSize} bytes received hash to ${held}`,
+    detail ??
+      `sha256 mismatch: the client sent ${claimed} but the ${session.fileSize} bytes received hash to ${held}`,
     { extra: { code: 'sha256_mismatch', sha256: held } },
   );
 

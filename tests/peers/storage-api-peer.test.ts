@@ -616,6 +616,38 @@ describe('storage API peer: faults fire as armed, then stop', () => {
       wrongSha256: 0,
       partialAcks: 0,
       expiries: 0,
+      damages: 0,
     });
+  });
+
+  it('stores a chunk damaged on the way as it arrived, so finalize answers sha256_mismatch in its own words', async () => {
+    const peer = await start({ mismatchDetail: 'Prüfsumme stimmt nicht' });
+    peer.faults.damageInTransit();
+    const bytes = randomBytes(10);
+    const created = await createSession(peer, 10);
+    const stored = await putChunk(created.video_upload_url ?? '', bytes, 0, 10);
+    const held = ((await stored.json()) as { sha256: string }).sha256;
+    expect(held).not.toBe(sha256(bytes));
+    const res = await finalizeWith(peer, created.session_id, 10, sha256(bytes));
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      detail: 'Prüfsumme stimmt nicht',
+      code: 'sha256_mismatch',
+      sha256: held,
+    });
+    expect(peer.recordings()).toHaveLength(0);
+    expect(peer.faults.pending().damages).toBe(0);
+  });
+
+  it('refuses a request with the words a test chose, and no code', async () => {
+    const peer = await start();
+    peer.faults.serverErrors(1, 400, ['finalize'], 'sha256 must be sent in a header here');
+    const bytes = randomBytes(10);
+    const created = await createSession(peer, 10);
+    await putChunk(created.video_upload_url ?? '', bytes, 0, 10);
+    const refused = await finalizeWith(peer, created.session_id, 10, sha256(bytes));
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toEqual({ detail: 'sha256 must be sent in a header here' });
+    expect((await finalizeWith(peer, created.session_id, 10, sha256(bytes))).status).toBe(200);
   });
 });

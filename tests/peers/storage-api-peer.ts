@@ -59,6 +59,11 @@ export interface StoragePeerOptions {
   giveUploadUrls?: boolean;
   /** Report sha256 in finalize answers and the listing (optional in the protocol). Default true. */
   announceHashes?: boolean;
+  /**
+   * The server's own words for a sha256 mismatch at finalize (the `detail`); the `code` is always
+   * the protocol's `sha256_mismatch`. Default: this server's English sentence.
+   */
+  mismatchDetail?: string;
   /** The port to listen on; a random free one by default. A server started again on the same port (and storeDir) is the same server back from an outage. */
   port?: number;
 }
@@ -142,6 +147,7 @@ export async function startStoragePeer(options: StoragePeerOptions = {}): Promis
     chunkSize,
     giveUploadUrls: options.giveUploadUrls ?? true,
     announceHashes: options.announceHashes ?? true,
+    mismatchDetail: options.mismatchDetail ?? null,
     registry: new UploadRegistry(storeDir, options.sessionTtlMs ?? DEFAULT_TTL_MS),
     storeDir,
     ownsStore,
@@ -155,6 +161,7 @@ interface ServerConfig {
   chunkSize: number | null;
   giveUploadUrls: boolean;
   announceHashes: boolean;
+  mismatchDetail: string | null;
   registry: UploadRegistry;
   storeDir: string;
   ownsStore: boolean;
@@ -345,6 +352,7 @@ class StorageApiServer implements StoragePeer {
       registry: this.registry,
       faults: this.faults,
       baseUrl: this.baseUrl,
+      mismatchDetail: this.config.mismatchDetail,
       noteFault: (fault) => {
         entry.fault = fault;
       },
@@ -431,9 +439,9 @@ const statusAnswer = (session: UploadSession): Answer => ({
   },
 });
 
-function faultAnswer({ status, retryAfterSeconds, retryAfterForm }: StatusAnswer): Answer {
+function faultAnswer({ status, retryAfterSeconds, retryAfterForm, detail }: StatusAnswer): Answer {
   if (retryAfterSeconds === null)
-    return { status, body: { detail: `the storage server failed (${status})` } };
+    return { status, body: { detail: detail ?? `the storage server failed (${status})` } };
   // An HTTP date has whole seconds: the wait it gives is up to a second shorter than asked.
   const retryAfter =
     retryAfterForm === 'http-date'

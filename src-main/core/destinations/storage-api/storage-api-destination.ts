@@ -181,21 +181,27 @@ export class StorageApiDestination implements Destination {
       },
       signal,
     );
-    if (!response.ok) {
-      const fault = await this.#fault(response, what, true);
-      // A server that refuses the commit because the bytes it holds hash differently says so
-      // in words; that is the hash mismatch of the protocol, not a rejected request.
-      if (fault.kind === 'rejected' && /sha-?256|hash|checksum/i.test(fault.message)) {
-        throw new TransferFault('hash-mismatch', fault.message, { status: response.status });
-      }
-      throw fault;
-    }
+    if (!response.ok) throw await this.#finalizeFault(response, what);
     const answer = await this.#options.http.json(response, finalizeAnswer, this.#what(what));
     return {
       id: answer.file_id,
       url: answer.url ?? null,
       hashes: answer.sha256 ? { sha256: answer.sha256 } : {},
     };
+  }
+
+  /**
+   * The protocol names a hash mismatch by the error body's `code` (`sha256_mismatch`), whatever
+   * the server's words: any other 400, even one that mentions sha256, is a refused request.
+   */
+  async #finalizeFault(response: Response, what: string): Promise<TransferFault> {
+    const text = await response.text().catch(() => '');
+    const replay = new Response(text, { status: response.status, headers: response.headers });
+    const fault = await this.#fault(replay, what, true);
+    if (response.status === 400 && errorCode(text) === SHA256_MISMATCH) {
+      return new TransferFault('hash-mismatch', fault.message, { status: response.status });
+    }
+    return fault;
   }
 
   /** A server without DELETE /recordings keeps the damaged copy; the job's reason says so. */
@@ -341,6 +347,21 @@ export class StorageApiDestination implements Destination {
   #videoUrl(session: RemoteSession): string {
     const url = session.state.videoUrl;
     return typeof url === 'string' ? url : this.#url(`/uploads/${encodeURIComponent(sid(session))}/file`);
+  }
+}
+
+/** The error code of a finalize whose sha256 differs from the stored bytes' (docs/storage-api.md §6). */
+export const SHA256_MISMATCH = 'sha256_mismatch';
+
+/** The `code` of a JSON error body; null when the body is not JSON or has none. */
+export function errorCode(bodyText: string): string | null {
+  try {
+    const body: unknown = JSON.parse(bodyText);
+    if (typeof body !== 'object' || body === null) return null;
+    const code = (body as { code?: unknown }).code;
+    return typeof code === 'string' ? code : null;
+  } catch {
+    return null;
   }
 }
 
