@@ -1,7 +1,11 @@
 import { z } from 'zod';
+import { parseUploadRateLimit } from './upload-rate-limit.ts';
 
 export const DESTINATION_KINDS = ['storage-api', 'onedrive', 'gdrive'] as const;
 export type DestinationKind = (typeof DESTINATION_KINDS)[number];
+
+export const CPU_PRIORITIES = ['below-normal', 'normal'] as const;
+export type CpuPriority = (typeof CPU_PRIORITIES)[number];
 
 export const UI_LANGUAGES = ['auto', 'en', 'pt-BR'] as const;
 export type UiLanguage = (typeof UI_LANGUAGES)[number];
@@ -42,7 +46,18 @@ export const settingsSchema = z
     deleteAfterUpload: z.boolean().default(false),
     uploadOlderRecordings: z.boolean().default(true),
     maxFileAgeDays: z.number().int().min(1).max(3650).default(7),
+    /** Counted from the last byte that moved, so a low upload limit never times a request out. */
     requestTimeoutSeconds: z.number().int().min(5).max(86_400).default(300),
+    /** rclone's --bwlimit syntax: off, a rate (2M), or a timetable (Mon-08:00,2M Mon-18:00,off). */
+    uploadRateLimit: z
+      .string()
+      .default('off')
+      .superRefine((text, context) => {
+        const parsed = parseUploadRateLimit(text);
+        if (!parsed.ok) context.addIssue({ code: 'custom', message: parsed.problem });
+      }),
+    /** below-normal: the uploader only takes CPU the operator's own work leaves over. */
+    cpuPriority: z.enum(CPU_PRIORITIES).default('below-normal'),
     uploadsPaused: z.boolean().default(false),
     /** Epoch milliseconds; uploads resume by themselves then. Null: paused until resumed. */
     pausedUntil: z.number().int().nullable().default(null),

@@ -1,3 +1,4 @@
+import type { CpuPriority } from '../../src-shared/settings.ts';
 import type { SecretStore } from './auth/secret-store.ts';
 import type { Logger } from './logging/logger.ts';
 
@@ -15,4 +16,6 @@ export interface HostServices {
   dataDir: string;
   clock: Clock;
   logger: Logger;
+  /** The core's own process (desktop core process, headless host); absent where the core is a guest (tests). */
+  setCpuPriority?(priority: CpuPriority): void;
 }

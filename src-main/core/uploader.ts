@@ -73,6 +73,7 @@ export class Uploader {
     this.#settingsStore = new SettingsStore(db, host.logger);
     this.#overrides = options.overrides ?? {};
     this.#settings = this.#effectiveSettings();
+    host.setCpuPriority?.(this.#settings.cpuPriority);
     this.#credentialPollMs = options.credentialPollMs ?? 5000;
     this.#hostCapabilities = { ...(options.hostCapabilities ?? NO_HOST_CAPABILITIES) };
     const shared = {
@@ -164,6 +165,8 @@ export class Uploader {
     const before = this.#settings;
     this.#settingsStore.save(patch);
     this.#settings = this.#effectiveSettings();
+    if (before.cpuPriority !== this.#settings.cpuPriority)
+      this.#host.setCpuPriority?.(this.#settings.cpuPriority);
     const watched: Array<keyof Settings> = [
       'recordingsFolder',
       'videoExtensions',

@@ -5,6 +5,7 @@ import { type HostServices, systemClock } from '../core/host-services.ts';
 import { createFileLogger } from '../core/logging/file-logger.ts';
 import { type Database, openDatabase } from '../core/store/database.ts';
 import { readInstallId } from '../core/store/settings-store.ts';
+import { applyCpuPriority } from './cpu-priority.ts';
 import { dataPaths } from './data-dir.ts';
 
 export interface NodeHost {
@@ -37,6 +38,7 @@ export function openNodeHost(dataDir: string, echo?: (line: string) => void): No
     dataDir,
     clock: systemClock,
     logger,
+    setCpuPriority: (priority) => applyCpuPriority(priority, logger),
   };
   return {
     services,

@@ -249,7 +249,14 @@ export const en = {
   'setting.maxFileAgeDays.help':
     'Recordings older than this are left alone when the folder is first scanned.',
   'setting.requestTimeoutSeconds': 'Network time-out',
-  'setting.requestTimeoutSeconds.help': 'How long to wait for the destination to answer before trying again.',
+  'setting.requestTimeoutSeconds.help':
+    'How long a request may go without a byte moving, or without an answer once all its bytes are sent, before it is tried again.',
+  'setting.uploadRateLimit': 'Upload speed limit',
+  'setting.uploadRateLimit.help':
+    'One limit shared by every upload: off, a rate in bytes per second (512K, 2M), or a weekly timetable as in rclone’s --bwlimit, e.g. Mon-08:00,2M Mon-18:00,off or 08:00,2M 18:00,off.',
+  'setting.cpuPriority': 'Processor priority',
+  'setting.cpuPriority.help':
+    'Below normal: the uploader only takes processor time that nothing else on this computer wants.',
   'setting.uploadsPaused': 'Uploads paused',
   'setting.uploadsPaused.help':
     'While paused, new recordings are still noticed and queued; nothing is sent until uploads resume.',
@@ -316,6 +323,15 @@ export const en = {
   'option.oneDriveConflictBehavior.replace': 'Replace the existing file',
   'option.googleDriveScope.drive.file': 'Only folders the uploader creates',
   'option.googleDriveScope.drive': 'Any folder in my Drive',
+  'option.cpuPriority.below-normal': 'Below normal',
+  'option.cpuPriority.normal': 'Normal',
+
+  'rate.unlimited': 'unlimited',
+  'rate.changes': '{rate} until {time}, then {next}',
+  'rate.now': 'In force now: {words}',
+  'rate.limited': 'limited to {rate}',
+  'rate.limitedUntil': 'limited to {rate} until {time}',
+  'rate.fullUntil': 'full speed until {time}',
 
   'issue.required': 'This cannot be empty.',
   'issue.number': 'Enter a number.',

@@ -230,7 +230,14 @@ export const ptBR: Messages = {
   'setting.maxFileAgeDays.help':
     'Gravações mais antigas que isso são ignoradas na primeira leitura da pasta.',
   'setting.requestTimeoutSeconds': 'Tempo limite de rede',
-  'setting.requestTimeoutSeconds.help': 'Quanto esperar pela resposta do destino antes de tentar de novo.',
+  'setting.requestTimeoutSeconds.help':
+    'Quanto tempo uma requisição pode ficar sem mover um byte, ou sem resposta depois de enviar todos os bytes, antes de ser tentada de novo.',
+  'setting.uploadRateLimit': 'Limite de velocidade de envio',
+  'setting.uploadRateLimit.help':
+    'Um limite dividido entre todos os envios: off (sem limite), uma taxa em bytes por segundo (512K, 2M) ou uma tabela semanal como no --bwlimit do rclone, por exemplo Mon-08:00,2M Mon-18:00,off ou 08:00,2M 18:00,off.',
+  'setting.cpuPriority': 'Prioridade do processador',
+  'setting.cpuPriority.help':
+    'Abaixo do normal: o enviador só usa o tempo de processador que nada mais neste computador quer.',
   'setting.uploadsPaused': 'Envios pausados',
   'setting.uploadsPaused.help':
     'Durante a pausa, novas gravações continuam sendo percebidas e entram na fila; nada é enviado até retomar.',
@@ -297,6 +304,15 @@ export const ptBR: Messages = {
   'option.oneDriveConflictBehavior.replace': 'Substituir o arquivo existente',
   'option.googleDriveScope.drive.file': 'Só pastas criadas pelo enviador',
   'option.googleDriveScope.drive': 'Qualquer pasta do meu Drive',
+  'option.cpuPriority.below-normal': 'Abaixo do normal',
+  'option.cpuPriority.normal': 'Normal',
+
+  'rate.unlimited': 'sem limite',
+  'rate.changes': '{rate} até {time}, depois {next}',
+  'rate.now': 'Em vigor agora: {words}',
+  'rate.limited': 'limitado a {rate}',
+  'rate.limitedUntil': 'limitado a {rate} até {time}',
+  'rate.fullUntil': 'velocidade máxima até {time}',
 
   'issue.required': 'Este campo não pode ficar vazio.',
   'issue.number': 'Digite um número.',

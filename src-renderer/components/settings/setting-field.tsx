@@ -1,5 +1,7 @@
 import { useId } from 'react';
 import type { Settings } from '../../../src-shared/settings.ts';
+import { parseUploadRateLimit, rateInForce } from '../../../src-shared/upload-rate-limit.ts';
+import { rateInForceWords } from '../../format/rate-limit-words.ts';
 import type { MessageKey } from '../../i18n/en.ts';
 import { useI18n } from '../../i18n/i18n-context.tsx';
 import type { Translate } from '../../i18n/translate.ts';
@@ -14,6 +16,16 @@ import { ErrorText, Notice } from '../common/messages.tsx';
 /** The dictionary has a label for every option of every choice (a type check on the dictionary). */
 function optionLabel<N extends SelectSetting>(t: Translate, name: N, value: Settings[N] | string): string {
   return t(`option.${name}.${value}` as MessageKey);
+}
+
+/** The limit as typed, read back in words: what holds now and what comes next. */
+function RateLimitWords(props: { text: string }) {
+  const { t, locale } = useI18n();
+  const parsed = parseUploadRateLimit(props.text);
+  if (!parsed.ok) return null;
+  const now = Date.now();
+  const words = rateInForceWords(rateInForce(parsed.value, now), t, locale, now);
+  return <p className="help rate-words">{t('rate.now', { words })}</p>;
 }
 
 interface SettingFieldProps {
@@ -105,6 +117,9 @@ export function SettingField(props: SettingFieldProps) {
       <p className="help" id={helpId}>
         {help}
       </p>
+      {props.name === 'uploadRateLimit' && props.problem === null && (
+        <RateLimitWords text={String(props.value)} />
+      )}
       <ErrorText id={problemId}>{props.problem}</ErrorText>
     </div>
   );
