@@ -218,7 +218,7 @@ export class Uploader {
     destination: DestinationKind;
     parentId: string | null;
   }): Promise<RemoteFolder[]> {
-    return this.#provider(params.destination).listFolders(params.parentId, this.#requestSignal());
+    return this.#provider(params.destination).folders.list(params.parentId, this.#requestSignal());
   }
 
   createRemoteFolder(params: {
@@ -228,11 +228,11 @@ export class Uploader {
   }): Promise<RemoteFolder> {
     const name = params.name.trim();
     if (name === '') return Promise.reject(new Error('a folder needs a name'));
-    return this.#provider(params.destination).createFolder(params.parentId, name, this.#requestSignal());
+    return this.#provider(params.destination).folders.create(params.parentId, name, this.#requestSignal());
   }
 
   describeRemoteFolder(params: { destination: DestinationKind; folderId: string }): Promise<RemoteFolder> {
-    return this.#provider(params.destination).describeFolder(params.folderId, this.#requestSignal());
+    return this.#provider(params.destination).folders.describe(params.folderId, this.#requestSignal());
   }
 
   async chooseRemoteFolder(params: {

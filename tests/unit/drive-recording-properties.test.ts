@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { UploadItem } from '../../src-main/core/destinations/destination.ts';
 import { quoteQuery } from '../../src-main/core/destinations/gdrive/drive-api.ts';
-import { rangeEnd, recordingProperties } from '../../src-main/core/destinations/gdrive/drive-destination.ts';
+import { recordingProperties } from '../../src-main/core/destinations/gdrive/drive-destination.ts';
+import { rangeEnd } from '../../src-main/core/destinations/range-header.ts';
 import { parseQuery } from '../peers/drive-peer-query.ts';
 
 const item = (recordingId: string): UploadItem => ({

@@ -108,14 +108,14 @@ describe('finding a recording sidecar', () => {
 });
 
 describe('reading a recording sidecar', () => {
-  it('parses a JSON object, byte-order mark and all', async () => {
-    await files({
-      'rec.json': `\uFEFF${json({ session_id: 'rdp_1', connection_info: { ip: '192.168.1.100' } })}`,
-    });
+  it('parses a JSON object, byte-order mark and all, and keeps the bytes it read to send them', async () => {
+    const text = `\uFEFF${json({ session_id: 'rdp_1', connection_info: { ip: '192.168.1.100' } })}`;
+    await files({ 'rec.json': text });
     const sidecar = await readSidecar(path.join(folder, 'rec.json'));
     expect(sidecar).toEqual({
       path: path.join(folder, 'rec.json'),
       json: { session_id: 'rdp_1', connection_info: { ip: '192.168.1.100' } },
+      bytes: Buffer.from(text),
       problem: null,
     });
   });

@@ -20,14 +20,20 @@ export interface DestinationProvider {
   connect(signal: AbortSignal): Promise<ConnectionView>;
   /** Signs out: forgets the account and every credential of it. */
   disconnect(signal: AbortSignal): Promise<ConnectionView>;
-  listFolders(parentId: string | null, signal: AbortSignal): Promise<RemoteFolder[]>;
-  createFolder(parentId: string | null, name: string, signal: AbortSignal): Promise<RemoteFolder>;
-  /** One folder by id, with its display path (the headless `use --folder ID`). */
-  describeFolder(folderId: string, signal: AbortSignal): Promise<RemoteFolder>;
+  /** The folder browser; a destination without folders rejects with NotSupportedError. */
+  readonly folders: RemoteFolders;
   /** The remote rejected the credentials: forget cached ones, remember which were rejected. */
   credentialsRejected(reason: string): void;
   /** While held for sign-in: have different credentials appeared (another process stored them)? */
   credentialsReplaced(): Promise<boolean>;
+}
+
+/** A destination's folders as the operator browses them to choose where recordings go. */
+export interface RemoteFolders {
+  list(parentId: string | null, signal: AbortSignal): Promise<RemoteFolder[]>;
+  create(parentId: string | null, name: string, signal: AbortSignal): Promise<RemoteFolder>;
+  /** One folder by id, with its display path (the headless `use --folder ID`). */
+  describe(folderId: string, signal: AbortSignal): Promise<RemoteFolder>;
 }
 
 export class NotSupportedError extends Error {

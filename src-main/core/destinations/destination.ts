@@ -18,6 +18,16 @@ export interface UploadItem {
 }
 
 /**
+ * The sidecar to store beside the video, as it was read when the upload began; null when there is
+ * none, or when it was not valid JSON (that is reported on the job, and the video goes alone).
+ */
+export function sidecarToSend(item: UploadItem): { path: string; bytes: Uint8Array } | null {
+  const sidecar = item.sidecar;
+  if (sidecar === null || sidecar.json === null || sidecar.bytes === undefined) return null;
+  return { path: sidecar.path, bytes: sidecar.bytes };
+}
+
+/**
  * A remote upload session as the store persists it (JSON). `state` is the destination's own
  * (URLs, ids); the chunk loop reads only the fields outside it.
  */
@@ -73,8 +83,6 @@ export interface Destination {
   readonly kind: DestinationKind;
   /** The hashes the chunk loop computes while reading, which finish() verifies against. */
   readonly hashes: readonly HashName[];
-  /** Is the destination reachable and are its credentials accepted? */
-  testConnection(signal: AbortSignal): Promise<void>;
   /** Before a new session for a job that had one: does the remote already hold the complete file? */
   findExisting(item: UploadItem, signal: AbortSignal): Promise<RemoteFile | null>;
   startSession(item: UploadItem, signal: AbortSignal): Promise<RemoteSession>;

@@ -40,7 +40,7 @@ export async function readSidecar(sidecarPath: string): Promise<Sidecar> {
     json: null,
     problem: `metadata file "${sidecarPath}" ${reason}`,
   });
-  let text: string;
+  let bytes: Buffer;
   try {
     const info = await stat(sidecarPath);
     if (!info.isFile()) return problem('is not a file');
@@ -49,13 +49,13 @@ export async function readSidecar(sidecarPath: string): Promise<Sidecar> {
         `is ${info.size} bytes, larger than the ${MAX_SIDECAR_BYTES} bytes a metadata file may be`,
       );
     }
-    text = await readFile(sidecarPath, 'utf8');
+    bytes = await readFile(sidecarPath);
   } catch (error) {
     return problem(`cannot be read: ${describeFsError(error)}`);
   }
-  const parsed = parseJsonObject(text);
+  const parsed = parseJsonObject(bytes.toString('utf8'));
   if (typeof parsed === 'string') return problem(parsed);
-  return { path: sidecarPath, json: parsed, problem: null };
+  return { path: sidecarPath, json: parsed, bytes, problem: null };
 }
 
 /** The recording's own id, stable across retries: the sidecar's `session_id`, else the video's name. */

@@ -1,18 +1,19 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { Settings } from '../../../../src-shared/settings.ts';
 import { isFault, TransferFault } from '../../faults.ts';
 import type { Logger } from '../../logging/logger.ts';
-import type {
-  Chunk,
-  Destination,
-  HashSet,
-  RemoteFile,
-  RemoteOffset,
-  RemoteSession,
-  UploadItem,
+import {
+  type Chunk,
+  type Destination,
+  type HashSet,
+  type RemoteFile,
+  type RemoteOffset,
+  type RemoteSession,
+  sidecarToSend,
+  type UploadItem,
 } from '../destination.ts';
+import { rangeEnd } from '../range-header.ts';
 import { type DriveApi, type NewFileMetadata, quoteQuery } from './drive-api.ts';
 import { APP_FOLDER_NAME, type DriveFolders } from './drive-folders.ts';
 import { type DriveFileAnswer, driveFile, FOLDER_FIELDS, UPLOADED_FILE_FIELDS } from './drive-schemas.ts';
@@ -57,10 +58,6 @@ export class DriveDestination implements Destination {
 
   constructor(options: DriveDestinationOptions) {
     this.#options = options;
-  }
-
-  async testConnection(signal: AbortSignal): Promise<void> {
-    await this.#options.api.about(signal);
   }
 
   async findExisting(item: UploadItem, signal: AbortSignal): Promise<RemoteFile | null> {
@@ -171,7 +168,7 @@ export class DriveDestination implements Destination {
       await response.body?.cancel();
       throw new TransferFault(
         'retriable',
-        `Google Drive holds only ${rangeEnd(response.headers.get('range'))} of ${item.sizeBytes} bytes of ${item.fileName} after its last chunk`,
+        `Google Drive holds only ${rangeEnd(response.headers.get('range'), 'Google Drive')} of ${item.sizeBytes} bytes of ${item.fileName} after its last chunk`,
       );
     }
     const fault = await this.#options.api.fault(response, what, true);
@@ -201,7 +198,7 @@ export class DriveDestination implements Destination {
     );
     if (response.status === 308) {
       await response.body?.cancel();
-      return { complete: false, confirmed: rangeEnd(response.headers.get('range')) };
+      return { complete: false, confirmed: rangeEnd(response.headers.get('range'), 'Google Drive') };
     }
     if (response.status === 200 || response.status === 201) {
       // The last chunk's answer is the file, with the md5Checksum asked for when the session began.
@@ -230,9 +227,8 @@ export class DriveDestination implements Destination {
    * this runs again after a crash between the two.
    */
   async placeSidecar(item: UploadItem, video: RemoteFile, signal: AbortSignal): Promise<void> {
-    const sidecar = item.sidecar;
-    // A sidecar that is not valid JSON was reported on the job and is not sent.
-    if (sidecar === null || sidecar.json === null) return;
+    const sidecar = sidecarToSend(item);
+    if (sidecar === null) return;
     const placed = await this.#options.api.getFile(video.id, 'id,name,parents', signal);
     const parent = placed?.parents?.[0];
     if (parent === undefined) {
@@ -245,7 +241,7 @@ export class DriveDestination implements Destination {
     const q = `${quoteQuery(parent)} in parents and ${propertyTerm('recordingId', properties.recordingId as string)} and ${propertyTerm('recordingRole', ROLE_METADATA)} and trashed=false`;
     const present = await this.#options.api.listAll(q, 'id,name', signal);
     if (present.length > 0) return;
-    const bytes = await sidecarBytes(sidecar.path, sidecar.json);
+    const { bytes } = sidecar;
     if (bytes.byteLength > MULTIPART_LIMIT) {
       throw new TransferFault(
         'rejected',
@@ -296,19 +292,6 @@ function sessionUri(session: RemoteSession): string {
   return uri;
 }
 
-/** `Range: bytes=0-LAST` → LAST + 1 bytes held; no header → nothing held yet. */
-export function rangeEnd(header: string | null): number {
-  if (header === null || header.trim() === '') return 0;
-  const match = /^bytes=0-(\d+)$/.exec(header.trim());
-  if (match?.[1] === undefined) {
-    throw new TransferFault(
-      'rejected',
-      `Google Drive answered 308 with an unreadable Range header "${header}"`,
-    );
-  }
-  return Number(match[1]) + 1;
-}
-
 /**
  * What marks a file as this recording's: its id, its role, and its modification time (a file
  * recorded again under the same name is another recording). Drive caps a property at 124 bytes
@@ -333,13 +316,4 @@ function remoteFile(file: DriveFileAnswer): RemoteFile {
     url: file.webViewLink ?? null,
     hashes: file.md5Checksum === undefined ? {} : { md5: file.md5Checksum.toLowerCase() },
   };
-}
-
-/** The sidecar as it is on disk; if it vanished since it was read, the JSON that was read then. */
-async function sidecarBytes(path: string, json: Record<string, unknown>): Promise<Uint8Array> {
-  try {
-    return await readFile(path);
-  } catch {
-    return Buffer.from(JSON.stringify(json));
-  }
 }

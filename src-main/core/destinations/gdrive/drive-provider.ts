@@ -1,6 +1,6 @@
-import type { ConnectionView, RemoteFolder } from '../../../../src-shared/bridge-contract.ts';
+import type { ConnectionView } from '../../../../src-shared/bridge-contract.ts';
 import { TransferFault } from '../../faults.ts';
-import type { DestinationProvider } from '../destination-provider.ts';
+import type { DestinationProvider, RemoteFolders } from '../destination-provider.ts';
 import type { ProviderContext } from '../provider-context.ts';
 import { DriveApi } from './drive-api.ts';
 import { DriveDestination } from './drive-destination.ts';
@@ -22,6 +22,7 @@ export class DriveProvider implements DestinationProvider {
   readonly #credentials: GoogleCredentials;
   readonly #api: DriveApi;
   readonly #folders: DriveFolders;
+  readonly folders: RemoteFolders;
   #rejected: Promise<string | null> | null = null;
   #lastError: string | null = null;
 
@@ -35,6 +36,7 @@ export class DriveProvider implements DestinationProvider {
       now: () => context.host.clock.now(),
     });
     this.#folders = new DriveFolders(this.#api, context);
+    this.folders = this.#folders;
     this.destination = new DriveDestination({
       api: this.#api,
       folders: this.#folders,
@@ -120,18 +122,6 @@ export class DriveProvider implements DestinationProvider {
     this.#rejected = null;
     this.#lastError = null;
     return this.connection();
-  }
-
-  listFolders(parentId: string | null, signal: AbortSignal): Promise<RemoteFolder[]> {
-    return this.#folders.list(parentId, signal);
-  }
-
-  createFolder(parentId: string | null, name: string, signal: AbortSignal): Promise<RemoteFolder> {
-    return this.#folders.create(parentId, name, signal);
-  }
-
-  describeFolder(folderId: string, signal: AbortSignal): Promise<RemoteFolder> {
-    return this.#folders.describe(folderId, signal);
   }
 
   credentialsRejected(): void {

@@ -3,7 +3,7 @@ import type { Settings } from '../../../../src-shared/settings.ts';
 import { TransferFault } from '../../faults.ts';
 import type { HostServices } from '../../host-services.ts';
 import { faultFromError } from '../http-fault.ts';
-import { isGaxiosError, loadGoogleAuth } from './google-auth-library.ts';
+import { googleAuth, isGaxiosError } from './google-auth-library.ts';
 import { type DriveScope, signInWithGoogle } from './google-sign-in.ts';
 
 export const GOOGLE_REFRESH_TOKEN_SECRET = 'gdrive.refresh-token';
@@ -147,7 +147,7 @@ export class GoogleCredentials {
   }
 
   async #build(): Promise<OAuth2Client> {
-    const { OAuth2Client } = await loadGoogleAuth();
+    const { OAuth2Client } = await googleAuth.load();
     const settings = this.#options.settings();
     const { host } = this.#options;
     const client = new OAuth2Client({

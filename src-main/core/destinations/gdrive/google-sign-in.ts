@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Credentials, OAuth2Client } from 'google-auth-library';
 import { listenForRedirect } from '../../auth/loopback-redirect.ts';
-import { loadGoogleAuth } from './google-auth-library.ts';
+import { googleAuth } from './google-auth-library.ts';
 
 export const SCOPE_URLS = {
   'drive.file': 'https://www.googleapis.com/auth/drive.file',
@@ -26,7 +26,7 @@ export class GoogleSignInError extends Error {
  * refresh token comes back even for an account that consented before.
  */
 export async function signInWithGoogle(client: OAuth2Client, options: SignInOptions): Promise<Credentials> {
-  const { CodeChallengeMethod } = await loadGoogleAuth();
+  const { CodeChallengeMethod } = await googleAuth.load();
   const { codeVerifier, codeChallenge } = await client.generateCodeVerifierAsync();
   if (codeChallenge === undefined) throw new GoogleSignInError('no PKCE challenge could be made');
   const state = randomBytes(32).toString('base64url');

@@ -1,18 +1,18 @@
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Settings } from '../../../../src-shared/settings.ts';
 import { TransferFault } from '../../faults.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { AccountStore } from '../../store/account-store.ts';
 import { registerHash } from '../../transfer/hashers.ts';
-import type {
-  Chunk,
-  Destination,
-  HashSet,
-  RemoteFile,
-  RemoteOffset,
-  RemoteSession,
-  UploadItem,
+import {
+  type Chunk,
+  type Destination,
+  type HashSet,
+  type RemoteFile,
+  type RemoteOffset,
+  type RemoteSession,
+  sidecarToSend,
+  type UploadItem,
 } from '../destination.ts';
 import { ensureFolderPath } from '../remote-folder-path.ts';
 import { expandTemplate, recordingStart } from '../remote-subfolder-template.ts';
@@ -70,13 +70,6 @@ export class OneDriveDestination implements Destination {
   constructor(options: OneDriveDestinationOptions) {
     this.#options = options;
     this.#graph = options.graph;
-  }
-
-  async testConnection(signal: AbortSignal): Promise<void> {
-    const url = this.#graph.url('/me/drive', { $select: 'id' });
-    const response = await this.#graph.send({ method: 'GET', url, what: 'GET /me/drive' }, signal);
-    if (!response.ok) throw await this.#graph.fault(response, 'GET /me/drive');
-    await response.body?.cancel();
   }
 
   async findExisting(item: UploadItem, signal: AbortSignal): Promise<RemoteFile | null> {
@@ -198,11 +191,9 @@ export class OneDriveDestination implements Destination {
 
   /** The metadata sidecar goes beside the video, under OneDrive's name rules; once only. */
   async placeSidecar(item: UploadItem, _video: RemoteFile, signal: AbortSignal): Promise<void> {
-    const sidecar = item.sidecar;
-    if (sidecar === null || sidecar.json === null) return;
-    const bytes: Uint8Array = await readFile(sidecar.path).catch(() =>
-      Buffer.from(JSON.stringify(sidecar.json)),
-    );
+    const sidecar = sidecarToSend(item);
+    if (sidecar === null) return;
+    const { bytes } = sidecar;
     const target = await this.#target(item, signal);
     const name = this.#name(basename(sidecar.path), target);
     const existing = await this.#child(target, name, signal);

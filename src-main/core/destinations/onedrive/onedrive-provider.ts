@@ -1,6 +1,6 @@
-import type { ConnectionView, RemoteFolder } from '../../../../src-shared/bridge-contract.ts';
+import type { ConnectionView } from '../../../../src-shared/bridge-contract.ts';
 import { isFault } from '../../faults.ts';
-import type { DestinationProvider } from '../destination-provider.ts';
+import type { DestinationProvider, RemoteFolders } from '../destination-provider.ts';
 import type { ProviderContext } from '../provider-context.ts';
 import { OneDriveAuth } from './auth/onedrive-auth.ts';
 import { GraphClient } from './graph-client.ts';
@@ -30,6 +30,7 @@ export class OneDriveProvider implements DestinationProvider {
   readonly #auth: OneDriveAuth;
   readonly #graph: GraphClient;
   readonly #folders: OneDriveFolders;
+  readonly folders: RemoteFolders;
   #rejected: Rejection | null = null;
   #lastError: string | null = null;
 
@@ -59,6 +60,7 @@ export class OneDriveProvider implements DestinationProvider {
       now: () => host.clock.now(),
     });
     this.#folders = new OneDriveFolders(this.#graph, () => this.#driveId());
+    this.folders = this.#folders;
     this.destination = new OneDriveDestination({
       graph: this.#graph,
       folders: this.#folders,
@@ -122,18 +124,6 @@ export class OneDriveProvider implements DestinationProvider {
       await this.#context.saveSettings({ oneDriveFolder: null });
     this.#context.host.logger.info('signed out of OneDrive');
     return this.connection();
-  }
-
-  listFolders(parentId: string | null, signal: AbortSignal): Promise<RemoteFolder[]> {
-    return this.#folders.list(parentId, signal);
-  }
-
-  createFolder(parentId: string | null, name: string, signal: AbortSignal): Promise<RemoteFolder> {
-    return this.#folders.create(parentId, name, signal);
-  }
-
-  describeFolder(folderId: string, signal: AbortSignal): Promise<RemoteFolder> {
-    return this.#folders.describe(folderId, signal);
   }
 
   credentialsRejected(reason: string): void {

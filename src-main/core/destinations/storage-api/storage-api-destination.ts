@@ -1,18 +1,19 @@
-import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import { TransferFault } from '../../faults.ts';
-import type {
-  Chunk,
-  Destination,
-  HashSet,
-  RemoteFile,
-  RemoteOffset,
-  RemoteSession,
-  UploadItem,
+import {
+  type Chunk,
+  type Destination,
+  type HashSet,
+  type RemoteFile,
+  type RemoteOffset,
+  type RemoteSession,
+  sidecarToSend,
+  type UploadItem,
 } from '../destination.ts';
 import type { HttpClient, HttpRequest } from '../http-client.ts';
 import { faultFromResponse } from '../http-fault.ts';
 import { multipartBody, streamOf } from '../multipart-body.ts';
+import { rangeEnd } from '../range-header.ts';
 import {
   createSessionAnswer,
   finalizeAnswer,
@@ -215,10 +216,10 @@ export class StorageApiDestination implements Destination {
   }
 
   async #sendSidecar(session: RemoteSession, item: UploadItem, signal: AbortSignal): Promise<void> {
-    const sidecar = item.sidecar;
     // A sidecar that is not valid JSON is reported on the job and not sent: the server expects JSON.
-    if (sidecar === null || sidecar.json === null) return;
-    const bytes = await sidecarBytes(sidecar.path, sidecar.json);
+    const sidecar = sidecarToSend(item);
+    if (sidecar === null) return;
+    const { bytes } = sidecar;
     const metadataUrl = session.state.metadataUrl;
     if (typeof metadataUrl === 'string') {
       const what = 'PUT metadata';
@@ -298,7 +299,7 @@ export class StorageApiDestination implements Destination {
     );
     if (response.status === 308) {
       await response.body?.cancel();
-      return { complete: false, confirmed: rangeEnd(response.headers.get('range'), what) };
+      return { complete: false, confirmed: rangeEnd(response.headers.get('range'), `storage API ${what}`) };
     }
     if (response.status === 200 || response.status === 201) {
       await response.body?.cancel();
@@ -369,26 +370,4 @@ function sid(session: RemoteSession): string {
   const value = session.state.sid;
   if (typeof value !== 'string') throw new TransferFault('rejected', 'storage API session has no id');
   return value;
-}
-
-/** `Range: bytes=0-LAST` → LAST + 1 bytes held; no header → nothing held. */
-export function rangeEnd(header: string | null, what: string): number {
-  if (header === null || header.trim() === '') return 0;
-  const match = /^bytes=0-(\d+)$/.exec(header.trim());
-  if (match?.[1] === undefined) {
-    throw new TransferFault(
-      'rejected',
-      `storage API ${what} answered 308 with an unreadable Range header "${header}"`,
-    );
-  }
-  return Number(match[1]) + 1;
-}
-
-/** The sidecar as it is on disk; if it vanished since it was read, the JSON that was read then. */
-async function sidecarBytes(path: string, json: Record<string, unknown>): Promise<Uint8Array> {
-  try {
-    return await readFile(path);
-  } catch {
-    return Buffer.from(JSON.stringify(json));
-  }
 }

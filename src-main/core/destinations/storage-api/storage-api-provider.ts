@@ -1,7 +1,6 @@
-import type { ConnectionView, RemoteFolder } from '../../../../src-shared/bridge-contract.ts';
+import type { ConnectionView } from '../../../../src-shared/bridge-contract.ts';
 import { STORAGE_API_TOKEN_SECRET } from '../../auth/env-secret-store.ts';
-import type { DestinationProvider } from '../destination-provider.ts';
-import { NotSupportedError } from '../destination-provider.ts';
+import { type DestinationProvider, NotSupportedError, type RemoteFolders } from '../destination-provider.ts';
 import type { ProviderContext } from '../provider-context.ts';
 import { StorageApiDestination } from './storage-api-destination.ts';
 
@@ -9,6 +8,11 @@ import { StorageApiDestination } from './storage-api-destination.ts';
 export class StorageApiProvider implements DestinationProvider {
   readonly kind = 'storage-api' as const;
   readonly destination: StorageApiDestination;
+  readonly folders: RemoteFolders = {
+    list: () => Promise.reject(new NotSupportedError('the storage API has no folders to choose from')),
+    create: () => Promise.reject(new NotSupportedError('the storage API has no folders to create')),
+    describe: () => Promise.reject(new NotSupportedError('the storage API has no folders')),
+  };
   readonly #context: ProviderContext;
   #token: Promise<string | null> | null = null;
   #rejected: Promise<string | null> | null = null;
@@ -67,18 +71,6 @@ export class StorageApiProvider implements DestinationProvider {
     await this.#context.host.secrets.delete(STORAGE_API_TOKEN_SECRET);
     this.#token = null;
     return this.connection();
-  }
-
-  listFolders(): Promise<RemoteFolder[]> {
-    return Promise.reject(new NotSupportedError('the storage API has no folders to choose from'));
-  }
-
-  createFolder(): Promise<RemoteFolder> {
-    return Promise.reject(new NotSupportedError('the storage API has no folders to create'));
-  }
-
-  describeFolder(): Promise<RemoteFolder> {
-    return Promise.reject(new NotSupportedError('the storage API has no folders'));
   }
 
   credentialsRejected(): void {

@@ -1,6 +1,6 @@
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
 import { faultFromError } from '../../http-fault.ts';
-import { loadMsal } from './msal-library.ts';
+import { msal } from './msal-library.ts';
 
 /**
  * MSAL's requests (token, refresh) go through the host's fetch like every other request: on the
@@ -11,7 +11,7 @@ export async function hostNetworkModule(
   fetchImpl: typeof fetch,
   timeoutMs: () => number,
 ): Promise<INetworkModule> {
-  const { AuthError } = await loadMsal();
+  const { AuthError } = await msal.load();
   const send = async <T>(
     method: 'GET' | 'POST',
     url: string,

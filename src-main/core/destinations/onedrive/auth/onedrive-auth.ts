@@ -4,7 +4,7 @@ import type { SecretStore } from '../../../auth/secret-store.ts';
 import { TransferFault } from '../../../faults.ts';
 import type { Logger } from '../../../logging/logger.ts';
 import { authorityConfig } from './msal-authority.ts';
-import { loadedMsal, loadMsal } from './msal-library.ts';
+import { msal } from './msal-library.ts';
 import { hostNetworkModule } from './msal-network.ts';
 import { ONEDRIVE_CACHE_SECRET, secretCachePlugin } from './msal-secret-cache.ts';
 
@@ -196,7 +196,7 @@ export class OneDriveAuth {
     }
     const key = JSON.stringify(settings);
     if (this.#app?.key === key) return this.#app.client;
-    const { LogLevel, PublicClientApplication } = await loadMsal();
+    const { LogLevel, PublicClientApplication } = await msal.load();
     // Another call may have built the client while the library loaded.
     if (this.#app?.key === key) return this.#app.client;
     const authority = authorityConfig(settings.authorityHost, settings.tenant);
@@ -241,10 +241,10 @@ export function authFault(error: unknown): TransferFault {
   if (error instanceof TransferFault) return error;
   const reason = describe(error);
   // Without the library loaded, no error can have come from it.
-  const msal = loadedMsal();
-  if (msal === null)
+  const library = msal.loaded();
+  if (library === null)
     return new TransferFault('retriable', `Microsoft sign-in failed: ${reason}`, { cause: error });
-  const { AuthError, InteractionRequiredAuthError } = msal;
+  const { AuthError, InteractionRequiredAuthError } = library;
   if (error instanceof InteractionRequiredAuthError) {
     return new TransferFault('auth', `OneDrive needs you to sign in again: ${reason}`, { cause: error });
   }
@@ -262,7 +262,7 @@ export function authFault(error: unknown): TransferFault {
 /** The first line of an error, without MSAL's trace and correlation ids. */
 function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  const AuthError = loadedMsal()?.AuthError;
+  const AuthError = msal.loaded()?.AuthError;
   const isAuthError = AuthError !== undefined && error instanceof AuthError;
   const code = isAuthError ? error.errorCode : '';
   const text = (isAuthError ? error.errorMessage : error.message) || error.message;
