@@ -70,7 +70,7 @@ export class Uploader {
     const { host, db } = options;
     this.#host = host;
     this.#store = new SqliteJobStore(db, host.clock);
-    this.#settingsStore = new SettingsStore(db, host.logger);
+    this.#settingsStore = new SettingsStore(db, host.logger, host.clock);
     this.#overrides = options.overrides ?? {};
     this.#settings = this.#effectiveSettings();
     host.setCpuPriority?.(this.#settings.cpuPriority);
@@ -339,6 +339,8 @@ export class Uploader {
       if (sidecarPath !== null) this.#store.setSidecar(job.id, sidecarPath);
     }
     const sidecar = sidecarPath === null ? null : await readSidecar(sidecarPath);
+    const recordingId = recordingIdOf(job.path, sidecar);
+    if (recordingId !== job.recordingId) this.#store.setRecordingId(job.id, recordingId);
     if (sidecar?.problem) {
       this.#store.setWarning(job.id, `${sidecar.problem}; the recording is uploaded without its metadata`);
       this.#host.logger.warn('metadata sidecar unusable', { job: job.id, problem: sidecar.problem });
@@ -349,7 +351,7 @@ export class Uploader {
       fileName: job.fileName,
       sizeBytes: job.sizeBytes,
       mtimeMs: job.mtimeMs,
-      recordingId: recordingIdOf(job.path, sidecar),
+      recordingId,
       sidecar,
     };
   }

@@ -5,6 +5,7 @@ import { connectCommand, foldersCommand, useCommand } from './commands/remote-fo
 import { runCommand } from './commands/run-command.ts';
 import { setSecretCommand } from './commands/set-secret-command.ts';
 import { statusCommand } from './commands/status-command.ts';
+import { verifyLedgerCommand } from './commands/verify-ledger-command.ts';
 
 const USAGE = `Recording Uploader, headless
 
@@ -16,6 +17,7 @@ const USAGE = `Recording Uploader, headless
   connect DEST             [--data-dir DIR] [--settings FILE]   sign in to onedrive or gdrive in the browser
   folders DEST             [--data-dir DIR] [--settings FILE] [--parent ID] [--json]  list remote folders
   use DEST                 [--data-dir DIR] [--settings FILE] [--folder ID]  upload to DEST (into that folder)
+  verify-ledger            [--data-dir DIR | --database FILE] [--json]  check the ledger's hash chain (exit 1 names the first bad entry)
 
 Without --data-dir the desktop app's own data folder is used: ${defaultDataDir()}
 `;
@@ -30,6 +32,7 @@ const COMMANDS: Record<string, Command> = {
   connect: connectCommand,
   folders: foldersCommand,
   use: useCommand,
+  'verify-ledger': verifyLedgerCommand,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -61,6 +61,10 @@ export interface RemoteFile {
    * matched. Only a verified upload may ever lead to the local file being deleted.
    */
   verified?: boolean;
+  /** Set by the chunk loop: every hash of the local bytes it computed, SHA-256 always among them. */
+  localHashes?: HashSet;
+  /** Set by the chunk loop: the remote's own hashes that were compared with ours and matched. */
+  matchedHashes?: HashSet;
   /**
    * findExisting only: the remote's record of the file names this recording's own id, so it is
    * certainly an earlier upload of it, not someone's file that merely has the same name and size.

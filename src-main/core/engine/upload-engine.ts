@@ -165,6 +165,8 @@ export class UploadEngine {
         checkpoint: {
           saveSession: (session) => store.saveSession(job.id, session),
           saveProgress: (confirmed) => store.saveProgress(job.id, confirmed),
+          stored: (file) => store.markStored(job.id, { id: file.id, url: file.url }),
+          sidecarPlaced: () => store.markSidecarPlaced(job.id),
         },
         onProgress: (confirmed) => this.#progress.report(job.id, confirmed, job.sizeBytes),
         onVerifying: () => this.#changed(job.id, store.markVerifying(job.id)),
@@ -188,7 +190,13 @@ export class UploadEngine {
     const { store, logger } = this.#options;
     this.#networkFailures.delete(job.id);
     this.#progress.report(job.id, job.sizeBytes, job.sizeBytes, true);
-    if (!store.markDone(job.id, { id: remote.id, url: remote.url })) return;
+    const stored = {
+      id: remote.id,
+      url: remote.url,
+      sha256: remote.localHashes?.sha256 ?? null,
+      remoteHashes: remote.matchedHashes ?? {},
+    };
+    if (!store.markDone(job.id, stored)) return;
     logger.info('upload verified', { job: job.id, file: job.fileName, remoteId: remote.id });
     const done = store.get(job.id);
     if (done === undefined) return;

@@ -1,6 +1,7 @@
 import type { DestinationKind } from '../../../src-shared/settings.ts';
 import type { Clock } from '../host-services.ts';
 import type { Database } from './database.ts';
+import { Ledger } from './ledger.ts';
 
 export interface AccountRecord {
   destination: DestinationKind;
@@ -15,10 +16,12 @@ export interface AccountRecord {
 export class AccountStore {
   readonly #db: Database;
   readonly #clock: Clock;
+  readonly #ledger: Ledger;
 
   constructor(db: Database, clock: Clock) {
     this.#db = db;
     this.#clock = clock;
+    this.#ledger = new Ledger(db);
   }
 
   get(destination: DestinationKind): AccountRecord | null {
@@ -29,21 +32,38 @@ export class AccountStore {
     return { destination, label: row.label, details: parseDetails(row.details), updatedAt: row.updatedAt };
   }
 
+  /** Who is signed in; a new account (not a refresh of the same one's details) is a ledger entry. */
   set(destination: DestinationKind, label: string, details: AccountRecord['details'] = {}): void {
     this.#db
-      .prepare(
-        `INSERT INTO accounts (destination, label, details, updated_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (destination) DO UPDATE SET label = excluded.label, details = excluded.details,
-           updated_at = excluded.updated_at`,
-      )
-      .run(destination, label, JSON.stringify(details), this.#clock.now());
+      .transaction(() => {
+        const before = this.get(destination);
+        const now = this.#clock.now();
+        this.#db
+          .prepare(
+            `INSERT INTO accounts (destination, label, details, updated_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (destination) DO UPDATE SET label = excluded.label, details = excluded.details,
+               updated_at = excluded.updated_at`,
+          )
+          .run(destination, label, JSON.stringify(details), now);
+        if (before?.label !== label) {
+          this.#ledger.append({ event: 'signed-in', details: { destination, account: label } }, now);
+        }
+      })
+      .immediate();
   }
 
   clear(destination: DestinationKind): void {
-    this.#db.transaction(() => {
-      this.#db.prepare('DELETE FROM accounts WHERE destination = ?').run(destination);
-      this.#db.prepare('DELETE FROM remote_folders WHERE destination = ?').run(destination);
-    })();
+    this.#db
+      .transaction(() => {
+        const before = this.get(destination);
+        this.#db.prepare('DELETE FROM accounts WHERE destination = ?').run(destination);
+        this.#db.prepare('DELETE FROM remote_folders WHERE destination = ?').run(destination);
+        if (before !== null) {
+          const details = { destination, account: before.label };
+          this.#ledger.append({ event: 'signed-out', details }, this.#clock.now());
+        }
+      })
+      .immediate();
   }
 
   /** A folder below `rootId` already made for a template path like "2024/10/26". */

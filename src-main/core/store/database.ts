@@ -15,6 +15,7 @@ export const MIGRATIONS: readonly Migration[] = [
   createInitialSchema,
   addAccountsAndRemoteFolders,
   addDestinationReachability,
+  addLedgerAndProofColumns,
 ];
 
 /**
@@ -37,6 +38,27 @@ export function openDatabase(file: string): Database {
     db.close();
     if (error instanceof SchemaTooNewError) throw error;
     throw new Error(`cannot use the database ${file}: ${messageOf(error)}`, { cause: error });
+  }
+}
+
+/**
+ * Opens an existing database only to read it (an audit of a copy, or beside a running uploader):
+ * nothing is created or migrated. Throws, naming the file, when it is missing or not a database.
+ */
+export function openDatabaseToRead(file: string): Database {
+  let db: Database;
+  try {
+    db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+  } catch (error) {
+    throw new Error(`cannot open the database ${file}: ${messageOf(error)}`, { cause: error });
+  }
+  try {
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    schemaVersion(db);
+    return db;
+  } catch (error) {
+    db.close();
+    throw new Error(`cannot read the database ${file}: ${messageOf(error)}`, { cause: error });
   }
 }
 
@@ -192,5 +214,43 @@ function addDestinationReachability(db: Database): void {
       rejected_credential TEXT,
       updated_at INTEGER NOT NULL
     );
+  `);
+}
+
+/**
+ * The hash-chained ledger (see ledger.ts for its canonical form), and on each job what a receipt,
+ * a report and reconciliation need: the recording's id, its SHA-256, the remote hashes that matched,
+ * when the remote stored it, and the last reconciliation's finding.
+ */
+function addLedgerAndProofColumns(db: Database): void {
+  db.exec(`
+    CREATE TABLE ledger (
+      seq INTEGER PRIMARY KEY,
+      at TEXT NOT NULL,
+      event TEXT NOT NULL,
+      recording_id TEXT,
+      job_id INTEGER,
+      file_name TEXT,
+      size_bytes INTEGER,
+      details TEXT NOT NULL,
+      prev_hash TEXT NOT NULL,
+      hash TEXT NOT NULL
+    );
+    -- A job's entries, for its receipt and its details.
+    CREATE INDEX ledger_by_job ON ledger (job_id, seq) WHERE job_id IS NOT NULL;
+    -- Append-only inside SQLite too; the chain is the proof, these only stop a slip.
+    CREATE TRIGGER ledger_refuses_update BEFORE UPDATE ON ledger
+      BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: entries are never changed'); END;
+    CREATE TRIGGER ledger_refuses_delete BEFORE DELETE ON ledger
+      BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: entries are never deleted'); END;
+
+    ALTER TABLE jobs ADD COLUMN recording_id TEXT;
+    ALTER TABLE jobs ADD COLUMN sha256 TEXT;
+    ALTER TABLE jobs ADD COLUMN remote_hashes TEXT;
+    ALTER TABLE jobs ADD COLUMN stored_at INTEGER;
+    ALTER TABLE jobs ADD COLUMN reconciled_at INTEGER;
+    ALTER TABLE jobs ADD COLUMN reconciled_state TEXT;
+    -- report --from --to: recordings by the time they were found.
+    CREATE INDEX jobs_by_creation ON jobs (created_at);
   `);
 }

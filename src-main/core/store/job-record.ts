@@ -1,7 +1,7 @@
 import type { JobFilter } from '../../../src-shared/bridge-contract.ts';
 import type { JobState, QueueTotals } from '../../../src-shared/job.ts';
 import type { DestinationKind } from '../../../src-shared/settings.ts';
-import type { RemoteSession } from '../destinations/destination.ts';
+import type { HashSet, RemoteSession } from '../destinations/destination.ts';
 import type { Recording } from '../recording.ts';
 
 /** A job as the store keeps it: one recording for one destination. */
@@ -29,6 +29,29 @@ export interface JobRecord {
   updatedAt: number;
   completedAt: number | null;
   localDeletedAt: number | null;
+  /** The recording's own id (the sidecar's session_id, else the file's name without extension). */
+  recordingId: string;
+  /** SHA-256 (hex) of every byte the remote confirmed, computed in the upload's read pass. */
+  sha256: string | null;
+  /** The remote's own hashes of the stored file that matched the local ones. */
+  remoteHashes: HashSet;
+  /** When the remote reported the file stored (before it was verified). */
+  storedAt: number | null;
+  /** The last reconciliation that looked for this recording at the destination, and what it found. */
+  reconciledAt: number | null;
+  reconciledState: ReconciledState | null;
+}
+
+export type ReconciledState = 'present' | 'missing' | 'altered';
+
+/** What the remote reported when it committed the file, and what matched when verified. */
+export interface StoredFile {
+  id: string;
+  url: string | null;
+  /** The local SHA-256, always computed whatever the destination verifies with. */
+  sha256?: string | null;
+  /** The remote's own hashes that were compared with ours and matched. */
+  remoteHashes?: HashSet;
 }
 
 /**
@@ -51,7 +74,14 @@ export interface JobRepository {
   setSidecar(id: number, sidecarPath: string | null): void;
   setWarning(id: number, warning: string | null): void;
   markVerifying(id: number): boolean;
-  markDone(id: number, remote: { id: string; url: string | null }): boolean;
+  /** The recording's own id is known (from its sidecar): later ledger entries carry it. */
+  setRecordingId(id: number, recordingId: string): void;
+  /** The remote committed the file (not yet verified): its id is kept and the ledger says so. */
+  markStored(id: number, remote: StoredFile): void;
+  /** The remote's hash matched ours: done, with both hashes in the ledger. */
+  markDone(id: number, remote: StoredFile): boolean;
+  /** The metadata sidecar was placed beside the video at the destination. */
+  markSidecarPlaced(id: number): void;
   markWaiting(id: number, reason: string, nextAttemptAt: number, countAttempt: boolean): boolean;
   markFailed(id: number, reason: string): boolean;
   /** uploading/verifying → queued, keeping session and offset: a stop or pause interrupted it. */

@@ -3,11 +3,12 @@ import { z } from 'zod';
 import type { JobFilter } from '../../../src-shared/bridge-contract.ts';
 import { JOB_STATES, type JobState, type JobView, type QueueTotals } from '../../../src-shared/job.ts';
 import { DESTINATION_KINDS, type DestinationKind } from '../../../src-shared/settings.ts';
-import type { RemoteSession } from '../destinations/destination.ts';
+import type { HashSet, RemoteSession } from '../destinations/destination.ts';
 import type { Clock } from '../host-services.ts';
 import type { Recording } from '../recording.ts';
+import { stemOf } from '../watcher/recording-files.ts';
 import type { Database, Statement } from './database.ts';
-import type { JobRecord, JobRepository } from './job-record.ts';
+import type { JobRecord, JobRepository, ReconciledState, StoredFile } from './job-record.ts';
 import {
   ENGINE_MOVES,
   type EngineMove,
@@ -15,6 +16,7 @@ import {
   OPERATOR_ACTIONS,
   type OperatorAction,
 } from './job-transitions.ts';
+import { Ledger, type LedgerDetails, type LedgerEvent } from './ledger.ts';
 
 interface JobRow {
   id: number;
@@ -38,6 +40,12 @@ interface JobRow {
   updated_at: number;
   completed_at: number | null;
   local_deleted_at: number | null;
+  recording_id: string | null;
+  sha256: string | null;
+  remote_hashes: string | null;
+  stored_at: number | null;
+  reconciled_at: number | null;
+  reconciled_state: ReconciledState | null;
 }
 
 /** Which states each list shows. Needs-auth is in both 'active' and 'waiting': it is both. */
@@ -72,19 +80,54 @@ const COLUMNS = {
   remoteUrl: 'remote_url',
   completedAt: 'completed_at',
   localDeletedAt: 'local_deleted_at',
+  recordingId: 'recording_id',
+  sha256: 'sha256',
+  remoteHashes: 'remote_hashes',
+  storedAt: 'stored_at',
+  reconciledAt: 'reconciled_at',
+  reconciledState: 'reconciled_state',
 } as const;
 type Changes = Partial<Record<keyof typeof COLUMNS, string | number | null>>;
 type ChangesOf = (job: JobRecord, now: number) => Changes;
+/** The ledger entry a change writes: its event and what it says beyond the job's own columns. */
+type EntryOf = (job: JobRecord) => { event: LedgerEvent; details?: LedgerDetails };
 
-/** The job queue in SQLite. Every public method is one transaction; see JobRepository. */
+/** The ledger event of each engine move (a move between states always writes one). */
+const MOVE_EVENTS: Readonly<Record<EngineMove, LedgerEvent>> = {
+  claim: 'upload-started',
+  verify: 'verifying',
+  finish: 'verified',
+  wait: 'waiting',
+  fail: 'failed',
+  requeue: 'requeued',
+  restart: 'restarted',
+  holdForAuth: 'held-for-sign-in',
+  releaseAuth: 'released',
+  recoverInterrupted: 'requeued',
+};
+
+const ACTION_EVENTS: Readonly<Record<OperatorAction, LedgerEvent>> = {
+  pause: 'paused',
+  resume: 'resumed',
+  cancel: 'cancelled',
+  retry: 'retried',
+};
+
+/**
+ * The job queue in SQLite. Every public method is one transaction; see JobRepository. Every change
+ * of a job's state, and every fact the proof of archive needs (stored, verified, deleted), writes
+ * its ledger entry inside that same transaction: both commit, or neither does.
+ */
 export class SqliteJobStore implements JobRepository {
   readonly #db: Database;
   readonly #clock: Clock;
+  readonly #ledger: Ledger;
   readonly #statements = new Map<string, Statement>();
 
   constructor(db: Database, clock: Clock) {
     this.#db = db;
     this.#clock = clock;
+    this.#ledger = new Ledger(db);
   }
 
   enqueue(recording: Recording, destination: DestinationKind): JobRecord | null {
@@ -93,8 +136,8 @@ export class SqliteJobStore implements JobRepository {
       const now = this.#clock.now();
       const result = this.#sql(
         `INSERT INTO jobs (destination, path, file_name, size_bytes, mtime_ms, sidecar_path, state,
-             created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)
+             created_at, updated_at, recording_id)
+           VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)
            ON CONFLICT (destination, path, size_bytes, mtime_ms) DO NOTHING`,
       ).run(
         destination,
@@ -105,8 +148,14 @@ export class SqliteJobStore implements JobRepository {
         recording.sidecarPath,
         now,
         now,
+        stemOf(basename(recording.path)),
       );
-      return result.changes === 0 ? null : this.#require(Number(result.lastInsertRowid));
+      if (result.changes === 0) return null;
+      const job = this.#require(Number(result.lastInsertRowid));
+      const modified = new Date(recording.mtimeMs).toISOString();
+      this.#record(job, 'found', { path: job.path, modified, sidecar: job.sidecarPath }, now);
+      this.#record(job, 'queued', { destination }, now);
+      return job;
     });
   }
 
@@ -131,7 +180,9 @@ export class SqliteJobStore implements JobRepository {
       const id = queued === undefined ? due : due === undefined ? queued : Math.min(queued, due);
       if (id === undefined) return undefined;
       this.#write(id, { state: 'uploading', nextAttemptAt: null }, now);
-      return this.#require(id);
+      const job = this.#require(id);
+      this.#record(job, MOVE_EVENTS.claim, { destination: job.destination, from: job.confirmedBytes }, now);
+      return job;
     });
   }
 
@@ -164,30 +215,72 @@ export class SqliteJobStore implements JobRepository {
     this.#update(id, () => ({ warning }));
   }
 
+  setRecordingId(id: number, recordingId: string): void {
+    this.#update(id, () => ({ recordingId }));
+  }
+
   markVerifying(id: number): boolean {
     return this.#transition(id, 'verify', () => ({}));
   }
 
-  markDone(id: number, remote: { id: string; url: string | null }): boolean {
-    return this.#transition(id, 'finish', (_job, now) => ({
-      remoteId: remote.id,
-      remoteUrl: remote.url,
-      completedAt: now,
-      lastError: null,
-      nextAttemptAt: null,
-    }));
+  markStored(id: number, remote: StoredFile): void {
+    this.#update(
+      id,
+      (_job, now) => ({ remoteId: remote.id, remoteUrl: remote.url, storedAt: now }),
+      () => ({ event: 'stored', details: { remoteId: remote.id } }),
+    );
+  }
+
+  markDone(id: number, remote: StoredFile): boolean {
+    const remoteHashes = remote.remoteHashes ?? {};
+    return this.#transition(
+      id,
+      'finish',
+      (job, now) => ({
+        remoteId: remote.id,
+        remoteUrl: remote.url,
+        completedAt: now,
+        storedAt: job.storedAt ?? now,
+        sha256: remote.sha256 ?? job.sha256,
+        remoteHashes: JSON.stringify(remoteHashes),
+        lastError: null,
+        nextAttemptAt: null,
+      }),
+      (job) => ({
+        event: 'verified',
+        details: { remoteId: remote.id, sha256: remote.sha256 ?? job.sha256, ...prefixed(remoteHashes) },
+      }),
+    );
+  }
+
+  markSidecarPlaced(id: number): void {
+    this.#update(
+      id,
+      () => ({}),
+      (job) => ({ event: 'sidecar-placed', details: { sidecar: job.sidecarPath } }),
+    );
   }
 
   markWaiting(id: number, reason: string, nextAttemptAt: number, countAttempt: boolean): boolean {
-    return this.#transition(id, 'wait', (job) => ({
-      lastError: reason,
-      nextAttemptAt,
-      attempts: countAttempt ? job.attempts + 1 : job.attempts,
-    }));
+    return this.#transition(
+      id,
+      'wait',
+      (job) => ({
+        lastError: reason,
+        nextAttemptAt,
+        attempts: countAttempt ? job.attempts + 1 : job.attempts,
+      }),
+      () => ({ event: 'waiting', details: { reason, until: new Date(nextAttemptAt).toISOString() } }),
+    );
   }
 
   markFailed(id: number, reason: string): boolean {
-    return this.#transition(id, 'fail', () => ({ lastError: reason, nextAttemptAt: null }));
+    return this.#transition(
+      id,
+      'fail',
+      () => ({ lastError: reason, nextAttemptAt: null }),
+      () => ({ event: 'failed', details: { reason } }),
+    );
   }
 
   markQueued(id: number): boolean {
@@ -196,30 +289,52 @@ export class SqliteJobStore implements JobRepository {
   }
 
   restartFromScratch(id: number, reason: string, countVerifyFailure: boolean): boolean {
-    return this.#transition(id, 'restart', (job) => ({
-      session: null,
-      confirmedBytes: 0,
-      lastError: reason,
-      nextAttemptAt: null,
-      verifyFailures: countVerifyFailure ? job.verifyFailures + 1 : job.verifyFailures,
-    }));
+    return this.#transition(
+      id,
+      'restart',
+      (job) => ({
+        session: null,
+        confirmedBytes: 0,
+        // A copy whose hash differed is no longer this recording's stored file.
+        remoteId: null,
+        remoteUrl: null,
+        storedAt: null,
+        lastError: reason,
+        nextAttemptAt: null,
+        verifyFailures: countVerifyFailure ? job.verifyFailures + 1 : job.verifyFailures,
+      }),
+      () => ({ event: 'restarted', details: { reason } }),
+    );
   }
 
   markLocalDeleted(id: number): void {
-    this.#update(id, (_job, now) => ({ localDeletedAt: now }));
+    this.#update(
+      id,
+      (_job, now) => ({ localDeletedAt: now }),
+      (job) => ({ event: 'local-deleted', details: { path: job.path, sidecar: job.sidecarPath } }),
+    );
+  }
+
+  /** What a reconciliation found of this verified recording at the destination. */
+  markReconciled(id: number, state: ReconciledState, details: LedgerDetails): void {
+    this.#update(
+      id,
+      (_job, now) => ({ reconciledAt: now, reconciledState: state }),
+      () => ({ event: 'reconciled', details: { ...details, finding: state } }),
+    );
   }
 
   holdForAuth(destination: DestinationKind, reason: string): number {
-    return this.#moveAll('holdForAuth', destination, { lastError: reason, nextAttemptAt: null });
+    return this.#moveAll('holdForAuth', destination, { lastError: reason, nextAttemptAt: null }, { reason });
   }
 
   releaseAuth(destination: DestinationKind): number {
-    return this.#moveAll('releaseAuth', destination, { lastError: null });
+    return this.#moveAll('releaseAuth', destination, { lastError: null }, {});
   }
 
   recoverInterrupted(): number {
     // The session and confirmed offset stay: the engine asks the remote where to go on from.
-    return this.#moveAll('recoverInterrupted', null, {});
+    return this.#moveAll('recoverInterrupted', null, {}, { reason: 'interrupted by a stop' });
   }
 
   pause(id: number): JobRecord {
@@ -286,36 +401,43 @@ export class SqliteJobStore implements JobRepository {
   }
 
   /** An engine-facing move: false, and nothing written, when the table does not allow it now. */
-  #transition(id: number, move: EngineMove, changes: ChangesOf): boolean {
+  #transition(id: number, move: EngineMove, changes: ChangesOf, entry?: EntryOf): boolean {
     const rule: Move = ENGINE_MOVES[move];
     return this.#immediate(() => {
       const job = this.#require(id);
       if (!rule.from.includes(job.state)) return false;
       const now = this.#clock.now();
       this.#write(id, { ...changes(job, now), state: rule.to }, now);
+      const { event, details } = entry?.(job) ?? { event: MOVE_EVENTS[move] };
+      this.#record(this.#require(id), event, { ...details, from: job.state }, now);
       return true;
     });
   }
 
-  /** Moves every job in the move's starting states (of one destination, or all) in one statement. */
-  #moveAll(move: EngineMove, destination: DestinationKind | null, changes: Changes): number {
+  /** Moves every job in the move's starting states (of one destination, or all), each with its entry. */
+  #moveAll(
+    move: EngineMove,
+    destination: DestinationKind | null,
+    changes: Changes,
+    details: LedgerDetails,
+  ): number {
     const rule: Move = ENGINE_MOVES[move];
-    const names = Object.keys(changes) as (keyof Changes)[];
-    const sets = [...names.map((name) => `${COLUMNS[name]} = ?`), 'state = ?', 'updated_at = ?'];
     const where = [
       `state IN ${placeholders(rule.from)}`,
       ...(destination === null ? [] : ['destination = ?']),
     ];
-    return this.#immediate(
-      () =>
-        this.#sql(`UPDATE jobs SET ${sets.join(', ')} WHERE ${where.join(' AND ')}`).run(
-          ...names.map((name) => changes[name] ?? null),
-          rule.to,
-          this.#clock.now(),
-          ...rule.from,
-          ...(destination === null ? [] : [destination]),
-        ).changes,
-    );
+    return this.#immediate(() => {
+      const now = this.#clock.now();
+      const rows = this.#sql(`SELECT * FROM jobs WHERE ${where.join(' AND ')} ORDER BY id`).all(
+        ...rule.from,
+        ...(destination === null ? [] : [destination]),
+      ) as JobRow[];
+      for (const job of rows.map(toRecord)) {
+        this.#write(job.id, { ...changes, state: rule.to }, now);
+        this.#record(job, MOVE_EVENTS[move], { ...details, from: job.state }, now);
+      }
+      return rows.length;
+    });
   }
 
   /** An operator's move: refused with a message naming the job, as the UI shows it. */
@@ -328,16 +450,35 @@ export class SqliteJobStore implements JobRepository {
       }
       const now = this.#clock.now();
       this.#write(id, { ...changes(job, now), state: rule.to }, now);
+      this.#record(job, ACTION_EVENTS[action], { by: 'operator', from: job.state }, now);
       return this.#require(id);
     });
   }
 
-  /** A change that is not a move between states (progress, session, notes). */
-  #update(id: number, changes: ChangesOf): void {
+  /** A change that is not a move between states (progress, session, notes), with its entry if it is a fact of record. */
+  #update(id: number, changes: ChangesOf, entry?: EntryOf): void {
     this.#immediate(() => {
       const now = this.#clock.now();
-      this.#write(id, changes(this.#require(id), now), now);
+      const job = this.#require(id);
+      this.#write(id, changes(job, now), now);
+      if (entry === undefined) return;
+      const { event, details } = entry(job);
+      this.#record(this.#require(id), event, details ?? {}, now);
     });
+  }
+
+  #record(job: JobRecord, event: LedgerEvent, details: LedgerDetails, now: number): void {
+    this.#ledger.append(
+      {
+        event,
+        recordingId: job.recordingId,
+        jobId: job.id,
+        fileName: job.fileName,
+        sizeBytes: job.sizeBytes,
+        details,
+      },
+      now,
+    );
   }
 
   #write(id: number, changes: Changes, now: number): void {
@@ -425,7 +566,30 @@ function toRecord(row: JobRow): JobRecord {
     updatedAt: row.updated_at,
     completedAt: row.completed_at,
     localDeletedAt: row.local_deleted_at,
+    recordingId: row.recording_id ?? stemOf(row.file_name),
+    sha256: row.sha256,
+    remoteHashes: parseHashes(row.remote_hashes),
+    storedAt: row.stored_at,
+    reconciledAt: row.reconciled_at,
+    reconciledState: row.reconciled_state,
   };
+}
+
+function parseHashes(text: string | null): HashSet {
+  if (text === null) return {};
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? (value as HashSet) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The remote's hashes in a ledger entry: remoteQuickXorHash, remoteMd5, remoteSha256. */
+function prefixed(hashes: HashSet): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(hashes).map(([name, value]) => [`remote${name[0]?.toUpperCase()}${name.slice(1)}`, value]),
+  );
 }
 
 /**

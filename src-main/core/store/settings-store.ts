@@ -5,8 +5,10 @@ import {
   type SettingName,
   type Settings,
 } from '../../../src-shared/settings.ts';
+import { type Clock, systemClock } from '../host-services.ts';
 import { type Logger, silentLogger } from '../logging/logger.ts';
 import type { Database } from './database.ts';
+import { Ledger } from './ledger.ts';
 
 /**
  * The operator's settings, one row per setting that differs from what was once saved. Reading
@@ -15,10 +17,14 @@ import type { Database } from './database.ts';
 export class SettingsStore {
   readonly #db: Database;
   readonly #logger: Logger;
+  readonly #clock: Clock;
+  readonly #ledger: Ledger;
 
-  constructor(db: Database, logger: Logger = silentLogger) {
+  constructor(db: Database, logger: Logger = silentLogger, clock: Clock = systemClock) {
     this.#db = db;
     this.#logger = logger;
+    this.#clock = clock;
+    this.#ledger = new Ledger(db);
   }
 
   load(): Settings {
@@ -27,7 +33,10 @@ export class SettingsStore {
     return settings;
   }
 
-  /** Validates the whole result before writing anything; writes only the settings that changed. */
+  /**
+   * Validates the whole result before writing anything; writes only the settings that changed, and
+   * names them (never their values) in the ledger in the same transaction.
+   */
   save(patch: Partial<Settings>): Settings {
     return this.#db
       .transaction(() => {
@@ -37,7 +46,12 @@ export class SettingsStore {
         const upsert = this.#db.prepare(
           'INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
         );
-        for (const [name, text] of toWrite(current, result.settings, this.#stored())) upsert.run(name, text);
+        const changed = toWrite(current, result.settings, this.#stored());
+        for (const [name, text] of changed) upsert.run(name, text);
+        if (changed.length > 0) {
+          const keys = changed.map(([name]) => name).sort();
+          this.#ledger.append({ event: 'settings-changed', details: { keys } }, this.#clock.now());
+        }
         return result.settings;
       })
       .immediate();

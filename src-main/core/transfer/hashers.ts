@@ -55,6 +55,15 @@ export class MultiHash {
   }
 }
 
+/**
+ * The hashes one read pass computes for a destination: the ones it verifies with, and SHA-256
+ * always, the recording's one identity that means the same at every destination (the ledger,
+ * receipts and reconciliation name it).
+ */
+export function readPassHashes(verifiedWith: readonly HashName[]): HashName[] {
+  return verifiedWith.includes('sha256') ? [...verifiedWith] : [...verifiedWith, 'sha256'];
+}
+
 /** Hex digests compare case-insensitively; base64 ones (quickXorHash) exactly. */
 export function hashesEqual(name: HashName, a: string, b: string): boolean {
   return name === 'quickXorHash' ? a === b : a.toLowerCase() === b.toLowerCase();

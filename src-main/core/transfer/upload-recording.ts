@@ -8,13 +8,17 @@ import type {
 } from '../destinations/destination.ts';
 import { isFault, TransferFault } from '../faults.ts';
 import { ChunkReader } from './chunk-reader.ts';
-import { hashesEqual, MultiHash } from './hashers.ts';
+import { hashesEqual, MultiHash, readPassHashes } from './hashers.ts';
 import { RecordingFile } from './recording-file.ts';
 
 /** Where the loop checkpoints: after every acknowledged chunk, before the next byte is sent. */
 export interface TransferCheckpoint {
   saveSession(session: RemoteSession | null): void;
   saveProgress(confirmedBytes: number): void;
+  /** The remote reports the file stored (found complete, or committed), before it is verified. */
+  stored?(remote: RemoteFile): void;
+  /** The destination placed the metadata sidecar beside the verified video. */
+  sidecarPlaced?(): void;
 }
 
 export interface TransferInput {
@@ -44,7 +48,10 @@ export async function uploadRecording(input: TransferInput): Promise<RemoteFile>
   } finally {
     await file.close();
   }
-  await input.destination.placeSidecar?.(input.item, remote, input.signal);
+  if (input.destination.placeSidecar !== undefined) {
+    await input.destination.placeSidecar(input.item, remote, input.signal);
+    if (input.item.sidecar !== null) input.checkpoint.sidecarPlaced?.();
+  }
   return remote;
 }
 
@@ -229,7 +236,7 @@ async function sendWhole(
   if (send === undefined) {
     throw new TransferFault('rejected', `${input.destination.kind} cannot take a recording in one request`);
   }
-  const hash = new MultiHash(input.destination.hashes);
+  const hash = new MultiHash(readPassHashes(input.destination.hashes));
   const total = input.item.sizeBytes;
   const pieceSize = Math.min(input.chunkSizeBytes, 1024 * 1024);
   let position = 0;
@@ -262,7 +269,7 @@ async function hashPrefix(
   upTo: number,
   size: number,
 ): Promise<MultiHash> {
-  const hash = new MultiHash(input.destination.hashes);
+  const hash = new MultiHash(readPassHashes(input.destination.hashes));
   const buffer = Buffer.allocUnsafe(Math.max(1, Math.min(size, upTo)));
   for (let position = 0; position < upTo; ) {
     if (input.signal.aborted)
@@ -290,12 +297,17 @@ async function verified(
   owner: { session: RemoteSession | null } | null,
 ): Promise<RemoteFile> {
   const ours = local instanceof MultiHash ? local.digest() : local;
+  // A copy this upload made is on record as stored before it is compared; a file found only by
+  // name and size is someone else's until its hash proves it is this recording.
+  if (owner !== null) input.checkpoint.stored?.(remote);
+  const matched: HashSet = {};
   let compared = false;
   for (const name of input.destination.hashes) {
     const theirs = remote.hashes[name];
     const mine = ours[name];
     if (theirs === undefined || mine === undefined) continue;
     compared = true;
+    matched[name] = theirs;
     if (!hashesEqual(name, theirs, mine)) {
       const fate = owner === null ? '' : await discard(input, remote, owner.session);
       throw new TransferFault(
@@ -304,7 +316,8 @@ async function verified(
       );
     }
   }
-  return { ...remote, verified: compared };
+  if (owner === null) input.checkpoint.stored?.(remote);
+  return { ...remote, verified: compared, localHashes: ours, matchedHashes: matched };
 }
 
 /** Says what became of a copy that failed verification, for the job's reason and the log. */

@@ -23,7 +23,7 @@ export async function importCommand(args: CliArgs, dataDir: string): Promise<num
   const imported = parseWatsConfig(json, path);
   const host = openNodeHost(dataDir);
   try {
-    new SettingsStore(host.db, host.services.logger).save(imported.settings);
+    new SettingsStore(host.db, host.services.logger, host.services.clock).save(imported.settings);
     if (imported.token !== null) await host.services.secrets.set(STORAGE_API_TOKEN_SECRET, imported.token);
     process.stdout.write(
       `Imported ${path} into ${dataDir}:\n${imported.notes.map((n) => `  - ${n}`).join('\n')}\n`,

@@ -1,0 +1,147 @@
+import { createHash } from 'node:crypto';
+import type { Database, Statement } from './database.ts';
+
+/**
+ * What the ledger records. Job events are written by the job store in the same transaction as the
+ * state change they name; the others by the settings and account stores and by reconciliation.
+ */
+export const LEDGER_EVENTS = [
+  'found',
+  'queued',
+  'upload-started',
+  'verifying',
+  'stored',
+  'verified',
+  'sidecar-placed',
+  'local-deleted',
+  'waiting',
+  'failed',
+  'restarted',
+  'requeued',
+  'held-for-sign-in',
+  'released',
+  'retried',
+  'paused',
+  'resumed',
+  'cancelled',
+  'settings-changed',
+  'signed-in',
+  'signed-out',
+  'reconciled',
+] as const;
+export type LedgerEvent = (typeof LEDGER_EVENTS)[number];
+
+/** Details are flat facts: a hash, a reason, a remote id, a list of setting names. */
+export type LedgerValue = string | number | boolean | null | readonly string[];
+export type LedgerDetails = Readonly<Record<string, LedgerValue>>;
+
+export interface LedgerInput {
+  event: LedgerEvent;
+  recordingId?: string | null;
+  jobId?: number | null;
+  fileName?: string | null;
+  sizeBytes?: number | null;
+  details?: LedgerDetails;
+}
+
+/** One row of the ledger table, as stored. */
+export interface LedgerRow {
+  seq: number;
+  at: string;
+  event: string;
+  recording_id: string | null;
+  job_id: number | null;
+  file_name: string | null;
+  size_bytes: number | null;
+  details: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** The previous hash of the first entry. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/**
+ * An entry's canonical form: the JSON array
+ *   [seq, at, event, recording_id, job_id, file_name, size_bytes, details]
+ * with no whitespace, each value as JSON writes it (strings quoted and escaped, a missing value
+ * null), and `details` the stored details text itself (the uploader writes it as compact JSON with
+ * its keys in sorted order). In sqlite3 the same text is
+ *   '[' || json_quote(seq) || ',' || json_quote(at) || ',' || json_quote(event) || ',' ||
+ *   json_quote(recording_id) || ',' || json_quote(job_id) || ',' || json_quote(file_name) || ',' ||
+ *   json_quote(size_bytes) || ',' || details || ']'
+ */
+export function canonicalForm(row: Omit<LedgerRow, 'prev_hash' | 'hash'>): string {
+  const values = [row.seq, row.at, row.event, row.recording_id, row.job_id, row.file_name, row.size_bytes];
+  return `[${values.map((value) => JSON.stringify(value)).join(',')},${row.details}]`;
+}
+
+/** An entry's hash: SHA-256, in lower-case hex, of the previous entry's hash (hex) followed by its canonical form. */
+export function entryHash(prevHash: string, canonical: string): string {
+  return createHash('sha256').update(prevHash).update(canonical).digest('hex');
+}
+
+/** Compact JSON with object keys sorted, so the same details always read the same. */
+export function canonicalDetails(details: LedgerDetails): string {
+  const sorted = Object.keys(details)
+    .sort()
+    .filter((key) => details[key] !== undefined)
+    .map((key) => `${JSON.stringify(key)}:${JSON.stringify(details[key])}`);
+  return `{${sorted.join(',')}}`;
+}
+
+export interface LedgerHead {
+  seq: number;
+  hash: string;
+}
+
+/**
+ * The append-only, hash-chained ledger. append() must run inside the caller's write transaction
+ * (BEGIN IMMEDIATE), so the entry and the change it records commit together or not at all, and
+ * two processes never chain onto the same head.
+ */
+export class Ledger {
+  readonly #db: Database;
+  readonly #head: Statement;
+  readonly #insert: Statement;
+
+  constructor(db: Database) {
+    this.#db = db;
+    this.#head = db.prepare('SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1');
+    this.#insert = db.prepare(
+      `INSERT INTO ledger (seq, at, event, recording_id, job_id, file_name, size_bytes, details, prev_hash, hash)
+         VALUES (@seq, @at, @event, @recording_id, @job_id, @file_name, @size_bytes, @details, @prev_hash, @hash)`,
+    );
+  }
+
+  /** Appends one entry at `atMs` and returns it. Throws when called outside a transaction. */
+  append(input: LedgerInput, atMs: number): LedgerRow {
+    if (!this.#db.inTransaction) {
+      throw new Error(`the ledger entry "${input.event}" must be written inside the change it records`);
+    }
+    const head = this.head();
+    const fields = {
+      seq: head.seq + 1,
+      at: new Date(atMs).toISOString(),
+      event: input.event,
+      recording_id: input.recordingId ?? null,
+      job_id: input.jobId ?? null,
+      file_name: input.fileName ?? null,
+      size_bytes: input.sizeBytes ?? null,
+      details: canonicalDetails(input.details ?? {}),
+    };
+    const row: LedgerRow = {
+      ...fields,
+      prev_hash: head.hash,
+      hash: entryHash(head.hash, canonicalForm(fields)),
+    };
+    this.#insert.run(row);
+    return row;
+  }
+
+  /** The last entry's number and hash; seq 0 and the genesis hash for an empty ledger. */
+  head(): LedgerHead {
+    const row = this.#head.get() as LedgerHead | undefined;
+    return row ?? { seq: 0, hash: GENESIS_HASH };
+  }
+}
