@@ -33,6 +33,12 @@ function job(changes: Partial<JobRecord> = {}): JobRecord {
     updatedAt: 0,
     completedAt: null,
     localDeletedAt: null,
+    recordingId: 'a',
+    sha256: null,
+    remoteHashes: {},
+    storedAt: null,
+    reconciledAt: null,
+    reconciledState: null,
     ...changes,
   };
 }
