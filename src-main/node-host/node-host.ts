@@ -4,7 +4,7 @@ import { KeychainSecretStore } from '../core/auth/keychain-secret-store.ts';
 import { type HostServices, systemClock } from '../core/host-services.ts';
 import { createFileLogger } from '../core/logging/file-logger.ts';
 import { type Database, openDatabase } from '../core/store/database.ts';
-import { readInstallId } from '../core/store/settings-store.ts';
+import { readInstallId } from '../core/store/install-id.ts';
 import { applyCpuPriority } from './cpu-priority.ts';
 import { dataPaths } from './data-dir.ts';
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeychainSecretStore } from '../../src-main/core/auth/keychain-secret-store.ts';
 import { ONEDRIVE_CACHE_SECRET } from '../../src-main/core/destinations/onedrive/auth/msal-secret-cache.ts';
 import { openDatabase } from '../../src-main/core/store/database.ts';
-import { readInstallId } from '../../src-main/core/store/settings-store.ts';
+import { readInstallId } from '../../src-main/core/store/install-id.ts';
 import { dataPaths } from '../../src-main/node-host/data-dir.ts';
 import { type GraphPeer, startGraphPeer } from '../peers/graph-peer.ts';
 import { type IdentityProviderPeer, startIdentityProvider } from '../peers/identity-provider.ts';

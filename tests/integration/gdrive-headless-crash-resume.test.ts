@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { KeychainSecretStore } from '../../src-main/core/auth/keychain-secret-store.ts';
 import { GOOGLE_REFRESH_TOKEN_SECRET } from '../../src-main/core/destinations/gdrive/google-credentials.ts';
 import { openDatabase } from '../../src-main/core/store/database.ts';
-import { readInstallId } from '../../src-main/core/store/settings-store.ts';
+import { readInstallId } from '../../src-main/core/store/install-id.ts';
 import { dataPaths } from '../../src-main/node-host/data-dir.ts';
 import type { JobView } from '../../src-shared/job.ts';
 import { DrivePeer } from '../peers/drive-peer.ts';

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { STORAGE_API_TOKEN_SECRET } from '../../src-main/core/auth/env-secret-store.ts';
-import { readInstallId } from '../../src-main/core/store/settings-store.ts';
+import { readInstallId } from '../../src-main/core/store/install-id.ts';
 import type { JobView } from '../../src-shared/job.ts';
 import { chunkStart, tapFetch } from '../support/fetch-tap.ts';
 import { sha256, UploaderHarness } from '../support/uploader-harness.ts';

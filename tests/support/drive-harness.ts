@@ -9,7 +9,7 @@ import type { RetryTuning } from '../../src-main/core/engine/retry-policy.ts';
 import { systemClock } from '../../src-main/core/host-services.ts';
 import { type Logger, silentLogger } from '../../src-main/core/logging/logger.ts';
 import { type Database, openDatabase } from '../../src-main/core/store/database.ts';
-import { readInstallId } from '../../src-main/core/store/settings-store.ts';
+import { readInstallId } from '../../src-main/core/store/install-id.ts';
 import { Uploader } from '../../src-main/core/uploader.ts';
 import type { BridgeEvent } from '../../src-shared/bridge-contract.ts';
 import type { JobView } from '../../src-shared/job.ts';

@@ -10,8 +10,8 @@ import {
 import { KeychainSecretStore } from '../../src-main/core/auth/keychain-secret-store.ts';
 import { systemClock } from '../../src-main/core/host-services.ts';
 import { openDatabase } from '../../src-main/core/store/database.ts';
+import { readInstallId } from '../../src-main/core/store/install-id.ts';
 import { SqliteJobStore, toJobView } from '../../src-main/core/store/job-store.ts';
-import { readInstallId } from '../../src-main/core/store/settings-store.ts';
 import type { StatusReport } from '../../src-main/headless/commands/status-command.ts';
 import type { JobState, JobView } from '../../src-shared/job.ts';
 import type { Settings } from '../../src-shared/settings.ts';

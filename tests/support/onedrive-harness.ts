@@ -8,7 +8,7 @@ import { ONEDRIVE_CACHE_SECRET } from '../../src-main/core/destinations/onedrive
 import { systemClock } from '../../src-main/core/host-services.ts';
 import { type Logger, silentLogger } from '../../src-main/core/logging/logger.ts';
 import { type Database, openDatabase } from '../../src-main/core/store/database.ts';
-import { readInstallId } from '../../src-main/core/store/settings-store.ts';
+import { readInstallId } from '../../src-main/core/store/install-id.ts';
 import { Uploader } from '../../src-main/core/uploader.ts';
 import type { BridgeEvent } from '../../src-shared/bridge-contract.ts';
 import type { JobView } from '../../src-shared/job.ts';

@@ -8,7 +8,7 @@ import {
   SchemaTooNewError,
   schemaVersion,
 } from '../../src-main/core/store/database.ts';
-import { readInstallId } from '../../src-main/core/store/settings-store.ts';
+import { readInstallId } from '../../src-main/core/store/install-id.ts';
 import { TempDatabase } from '../support/store-fixtures.ts';
 
 const tableNames = (db: Database): string[] =>

@@ -10,7 +10,7 @@ import {
   openDatabase,
   schemaVersion,
 } from '../../src-main/core/store/database.ts';
-import { readInstallId } from '../../src-main/core/store/settings-store.ts';
+import { readInstallId } from '../../src-main/core/store/install-id.ts';
 
 // `status` beside a `run` that starts for the first time, or the desktop app and the headless
 // host, open one new database at the same moment: both find it empty, and one of them migrates

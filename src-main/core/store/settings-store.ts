@@ -101,13 +101,3 @@ function toWrite(before: Settings, after: Settings, stored: Map<string, string>)
 function withoutUndefined(patch: Partial<Settings>): Partial<Settings> {
   return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
 }
-
-/** This installation's random id, made when the database was first created. */
-export function readInstallId(db: Database): string {
-  const id = db.prepare("SELECT value FROM meta WHERE key = 'install_id'").pluck().get() as
-    | string
-    | undefined;
-  if (id === undefined)
-    throw new Error('the database has no install_id: it was not opened with openDatabase');
-  return id;
-}
