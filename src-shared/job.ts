@@ -1,8 +1,9 @@
 import type { DestinationKind } from './settings.ts';
 
 /**
- * A job's life (DESIGN.md): queued → uploading → verifying → done, with waiting (retriable),
- * needs-auth (credentials rejected), failed (not retriable), paused and cancelled (the operator).
+ * A job's life: queued → uploading → verifying → done, with waiting (retriable), needs-auth
+ * (credentials rejected), failed (not retriable), paused and cancelled (the operator). Every move
+ * between them is in src-main/core/store/job-transitions.ts.
  */
 export const JOB_STATES = [
   'queued',
@@ -18,7 +19,21 @@ export const JOB_STATES = [
 export type JobState = (typeof JOB_STATES)[number];
 
 export const ACTIVE_STATES: readonly JobState[] = ['uploading', 'verifying'];
-export const FINAL_STATES: readonly JobState[] = ['done', 'cancelled'];
+
+/** The operator's buttons on a job. */
+export type OperatorAction = 'pause' | 'resume' | 'cancel' | 'retry';
+
+/**
+ * The states each of the operator's buttons works from: the core's store refuses the others, the UI
+ * offers no button there. Resume only undoes a pause; retry gives a failed, cancelled or waiting job
+ * a fresh start now (for a waiting job: skipping the rest of its backoff).
+ */
+export const ACTION_STATES: Readonly<Record<OperatorAction, readonly JobState[]>> = {
+  pause: ['queued', 'uploading', 'verifying', 'waiting', 'needs-auth'],
+  resume: ['paused'],
+  cancel: ['queued', 'uploading', 'verifying', 'waiting', 'needs-auth', 'failed', 'paused'],
+  retry: ['failed', 'cancelled', 'waiting'],
+};
 
 /**
  * Which states each job list shows, for the store's queries and the UI's filters alike. Needs-auth

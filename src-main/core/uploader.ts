@@ -98,8 +98,9 @@ export class Uploader {
     }));
     this.#engine = new UploadEngine({
       store: this.#store,
+      kinds: [...this.#providers.keys()],
       destination: (kind) => this.#destination(kind),
-      settings: () => ({ ...this.#settings, paused: this.#settings.uploadsPaused }),
+      settings: () => this.#settings,
       prepareItem: (job) => this.#prepareItem(job),
       afterDone: (job, remote) => this.#afterDone(job, remote),
       events: {

@@ -1,5 +1,11 @@
 import type { HostCapabilities, JobFilter } from '../../src-shared/bridge-contract.ts';
-import { JOB_FILTER_STATES, type JobState, type QueueTotals } from '../../src-shared/job.ts';
+import {
+  ACTION_STATES,
+  JOB_FILTER_STATES,
+  type JobState,
+  type OperatorAction,
+  type QueueTotals,
+} from '../../src-shared/job.ts';
 
 export const JOB_FILTERS: readonly JobFilter[] = ['all', 'active', 'waiting', 'failed', 'done'];
 
@@ -49,16 +55,6 @@ export function mergeIds(order: readonly number[], ids: readonly number[]): read
   for (const id of ids) merged.add(id);
   return [...merged].sort((a, b) => b - a);
 }
-
-export type OperatorAction = 'retry' | 'pause' | 'resume' | 'cancel';
-
-/** The states each of the operator's buttons works from (the core's table; a test keeps them equal). */
-export const ACTION_STATES: Readonly<Record<OperatorAction, readonly JobState[]>> = {
-  retry: ['failed', 'cancelled', 'waiting'],
-  pause: ['queued', 'uploading', 'verifying', 'waiting', 'needs-auth'],
-  resume: ['paused'],
-  cancel: ['queued', 'uploading', 'verifying', 'waiting', 'needs-auth', 'failed', 'paused'],
-};
 
 export function canDo(action: OperatorAction, state: JobState): boolean {
   return ACTION_STATES[action].includes(state);

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DestinationKind } from '../../src-shared/settings.ts';
 import {
   jobStoreOn,
   type ManualClock,
@@ -104,7 +105,17 @@ describe('the job queue takes each recording once per destination', () => {
     const rec = recording();
     const job = store.enqueue(rec, 'storage-api');
     const id = job?.id ?? -1;
-    const uploaded = () => store.isDone(rec.path, rec.sizeBytes, rec.mtimeMs, 'storage-api');
+    const isDone = (path: string, sizeBytes: number, mtimeMs: number, destination: DestinationKind) =>
+      store
+        .list('done', 0, 100)
+        .some(
+          (done) =>
+            done.destination === destination &&
+            done.path === path &&
+            done.sizeBytes === sizeBytes &&
+            done.mtimeMs === mtimeMs,
+        );
+    const uploaded = () => isDone(rec.path, rec.sizeBytes, rec.mtimeMs, 'storage-api');
 
     expect(uploaded()).toBe(false);
     store.claimNext(['storage-api']);
@@ -112,8 +123,8 @@ describe('the job queue takes each recording once per destination', () => {
     expect(store.markDone(id, { id: 'file-1', url: null })).toBe(true);
 
     expect(uploaded()).toBe(true);
-    expect(store.isDone(rec.path, rec.sizeBytes, rec.mtimeMs, 'onedrive')).toBe(false);
-    expect(store.isDone(rec.path, rec.sizeBytes + 1, rec.mtimeMs, 'storage-api')).toBe(false);
+    expect(isDone(rec.path, rec.sizeBytes, rec.mtimeMs, 'onedrive')).toBe(false);
+    expect(isDone(rec.path, rec.sizeBytes + 1, rec.mtimeMs, 'storage-api')).toBe(false);
   });
 
   it('refuses a recording it could not identify, naming it', () => {

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SqliteJobStore } from '../../src-main/core/store/job-store.ts';
 import { OPERATOR_ACTIONS } from '../../src-main/core/store/job-transitions.ts';
-import { ACTION_STATES, countInFilter, inFilter, JOB_FILTERS } from '../../src-renderer/state/job-lists.ts';
-import { JOB_STATES, type JobState } from '../../src-shared/job.ts';
+import { countInFilter, inFilter, JOB_FILTERS } from '../../src-renderer/state/job-lists.ts';
+import { ACTION_STATES, JOB_STATES, type JobState } from '../../src-shared/job.ts';
 import { jobStoreOn, manualClock, recording, TempDatabase } from '../support/store-fixtures.ts';
 
 describe("the UI's job lists and buttons", () => {

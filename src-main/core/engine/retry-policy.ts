@@ -16,6 +16,7 @@ export interface RetryTuning {
   random: () => number;
 }
 
+/** The production timing: 1 s doubling up to a minute. */
 export const defaultTuning = (maxRetries: number): RetryTuning => ({
   maxRetries,
   baseMs: 1000,
@@ -24,7 +25,8 @@ export const defaultTuning = (maxRetries: number): RetryTuning => ({
 });
 
 /**
- * The one retry policy (DESIGN.md, STORAGE-API.md §8). `networkFailures` counts consecutive
+ * The one retry policy, for every destination (the storage API's answers and what the uploader
+ * does with each: docs/storage-api.md §10). `networkFailures` counts consecutive
  * connection failures of this job, which only lengthen the wait: losing the network never uses up
  * attempts.
  */

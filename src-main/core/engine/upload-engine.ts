@@ -6,14 +6,14 @@ import type { Logger } from '../logging/logger.ts';
 import type { JobRecord, JobRepository } from '../store/job-record.ts';
 import { uploadRecording } from '../transfer/upload-recording.ts';
 import { ProgressThrottle } from './progress-throttle.ts';
-import { type Decision, decide, type RetryTuning } from './retry-policy.ts';
+import { type Decision, decide, defaultTuning, type RetryTuning } from './retry-policy.ts';
 
 export interface EngineSettings {
   maxConcurrentUploads: number;
   chunkSizeBytes: number;
   maxRetries: number;
   /** Uploads wait while this is true. */
-  paused: boolean;
+  uploadsPaused: boolean;
   /** Epoch ms at which a timed pause ends by itself, if any. */
   pausedUntil: number | null;
 }
@@ -26,6 +26,9 @@ export interface EngineEvents {
 
 export interface EngineOptions {
   store: JobRepository;
+  /** Every destination kind there is (the provider registry's). */
+  kinds: readonly DestinationKind[];
+  /** The kind's destination, when it is set up to take uploads. */
   destination(kind: DestinationKind): Destination | undefined;
   settings(): EngineSettings;
   /** Builds what a destination needs from a job: sidecar, recording id. */
@@ -80,10 +83,6 @@ export class UploadEngine {
     this.#options.store.recoverInterrupted();
   }
 
-  get activeJobIds(): number[] {
-    return [...this.#running.keys()];
-  }
-
   /** Stops one job's transfer (the store already holds its new state: paused or cancelled). */
   abortJob(jobId: number): void {
     this.#running.get(jobId)?.controller.abort();
@@ -122,13 +121,14 @@ export class UploadEngine {
   }
 
   #isPaused(settings: EngineSettings): boolean {
-    if (!settings.paused) return false;
+    if (!settings.uploadsPaused) return false;
     return settings.pausedUntil === null || settings.pausedUntil > this.#options.now();
   }
 
   #claimable(): DestinationKind[] {
-    const kinds: DestinationKind[] = ['storage-api', 'onedrive', 'gdrive'];
-    return kinds.filter((kind) => !this.#authHeld.has(kind) && this.#options.destination(kind) !== undefined);
+    return this.#options.kinds.filter(
+      (kind) => !this.#authHeld.has(kind) && this.#options.destination(kind) !== undefined,
+    );
   }
 
   #armAt(at: number | null): void {
@@ -277,12 +277,6 @@ export class UploadEngine {
   }
 
   #tuning(settings: EngineSettings): RetryTuning {
-    const tuning = this.#options.tuning ?? {};
-    return {
-      maxRetries: settings.maxRetries,
-      baseMs: tuning.baseMs ?? 1000,
-      capMs: tuning.capMs ?? 60_000,
-      random: tuning.random ?? Math.random,
-    };
+    return { ...defaultTuning(settings.maxRetries), ...this.#options.tuning };
   }
 }

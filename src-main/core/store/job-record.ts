@@ -101,6 +101,4 @@ export interface JobRepository {
   retry(id: number): JobRecord;
   list(filter: JobFilter, offset: number, limit: number): JobRecord[];
   totals(): QueueTotals;
-  /** Has this identity been uploaded to this destination already (any job, done)? */
-  isDone(path: string, sizeBytes: number, mtimeMs: number, destination: DestinationKind): boolean;
 }

@@ -1,7 +1,14 @@
 import { basename } from 'node:path';
 import { z } from 'zod';
 import type { JobFilter } from '../../../src-shared/bridge-contract.ts';
-import { JOB_STATES, type JobState, type JobView, type QueueTotals } from '../../../src-shared/job.ts';
+import {
+  JOB_FILTER_STATES,
+  JOB_STATES,
+  type JobState,
+  type JobView,
+  type OperatorAction,
+  type QueueTotals,
+} from '../../../src-shared/job.ts';
 import { DESTINATION_KINDS, type DestinationKind } from '../../../src-shared/settings.ts';
 import type { HashSet, RemoteSession } from '../destinations/destination.ts';
 import type { Clock } from '../host-services.ts';
@@ -9,13 +16,7 @@ import type { Recording } from '../recording.ts';
 import { stemOf } from '../watcher/recording-files.ts';
 import type { Database, Statement } from './database.ts';
 import type { JobRecord, JobRepository, ReconciledState, StoredFile } from './job-record.ts';
-import {
-  ENGINE_MOVES,
-  type EngineMove,
-  type Move,
-  OPERATOR_ACTIONS,
-  type OperatorAction,
-} from './job-transitions.ts';
+import { ENGINE_MOVES, type EngineMove, type Move, OPERATOR_ACTIONS } from './job-transitions.ts';
 import { Ledger, type LedgerDetails, type LedgerEvent } from './ledger.ts';
 
 interface JobRow {
@@ -47,15 +48,6 @@ interface JobRow {
   reconciled_at: number | null;
   reconciled_state: ReconciledState | null;
 }
-
-/** Which states each list shows. Needs-auth is in both 'active' and 'waiting': it is both. */
-const FILTER_STATES: Readonly<Record<JobFilter, readonly JobState[]>> = {
-  all: JOB_STATES,
-  active: ['queued', 'uploading', 'verifying', 'paused', 'needs-auth'],
-  waiting: ['waiting', 'needs-auth'],
-  failed: ['failed'],
-  done: ['done'],
-};
 
 const sessionSchema = z.object({
   mode: z.enum(['chunked', 'single']),
@@ -169,17 +161,18 @@ export class SqliteJobStore implements JobRepository {
     return this.#immediate(() => {
       const now = this.#clock.now();
       const among = placeholders(destinations);
+      const [queuedState, waitingState] = ENGINE_MOVES.claim.from;
       // Two index-backed lookups rather than one OR, so finished jobs piling up never slow a claim.
       const queued = this.#value(
-        `SELECT id FROM jobs WHERE state = 'queued' AND destination IN ${among} ORDER BY id LIMIT 1`,
-      ).get(...destinations) as number | undefined;
+        `SELECT id FROM jobs WHERE state = ? AND destination IN ${among} ORDER BY id LIMIT 1`,
+      ).get(queuedState, ...destinations) as number | undefined;
       const due = this.#value(
-        `SELECT id FROM jobs WHERE state = 'waiting' AND next_attempt_at <= ? AND destination IN ${among}
+        `SELECT id FROM jobs WHERE state = ? AND next_attempt_at <= ? AND destination IN ${among}
            ORDER BY id LIMIT 1`,
-      ).get(now, ...destinations) as number | undefined;
+      ).get(waitingState, now, ...destinations) as number | undefined;
       const id = queued === undefined ? due : due === undefined ? queued : Math.min(queued, due);
       if (id === undefined) return undefined;
-      this.#write(id, { state: 'uploading', nextAttemptAt: null }, now);
+      this.#write(id, { state: ENGINE_MOVES.claim.to, nextAttemptAt: null }, now);
       const job = this.#require(id);
       this.#record(job, MOVE_EVENTS.claim, { destination: job.destination, from: job.confirmedBytes }, now);
       return job;
@@ -359,9 +352,9 @@ export class SqliteJobStore implements JobRepository {
   }
 
   list(filter: JobFilter, offset: number, limit: number): JobRecord[] {
-    const states = FILTER_STATES[filter];
+    const states: readonly JobState[] | undefined = JOB_FILTER_STATES[filter];
     if (states === undefined) {
-      throw new Error(`unknown job filter "${filter}" (known: ${Object.keys(FILTER_STATES).join(', ')})`);
+      throw new Error(`unknown job filter "${filter}" (known: ${Object.keys(JOB_FILTER_STATES).join(', ')})`);
     }
     if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(limit) || limit < 0) {
       throw new Error(`a job list needs a whole offset and limit of 0 or more, not ${offset} and ${limit}`);
@@ -390,14 +383,6 @@ export class SqliteJobStore implements JobRepository {
       ).get(midnight.getTime()) as number;
       return { ...counts, doneToday };
     })();
-  }
-
-  isDone(path: string, sizeBytes: number, mtimeMs: number, destination: DestinationKind): boolean {
-    const found = this.#value(
-      `SELECT 1 FROM jobs WHERE destination = ? AND path = ? AND size_bytes = ? AND mtime_ms = ?
-         AND state = 'done'`,
-    ).get(destination, path, sizeBytes, mtimeMs);
-    return found !== undefined;
   }
 
   /** An engine-facing move: false, and nothing written, when the table does not allow it now. */

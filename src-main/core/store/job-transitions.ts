@@ -1,4 +1,4 @@
-import type { JobState } from '../../../src-shared/job.ts';
+import { ACTION_STATES, type JobState, type OperatorAction } from '../../../src-shared/job.ts';
 
 /**
  * Every move a job may make, and no other. The store checks each change against this table inside
@@ -38,6 +38,7 @@ export interface Move {
  * answer from an upload never lifts a pause, a cancel or a wait for new credentials.
  */
 export const ENGINE_MOVES = {
+  /** claimNext: the oldest queued job, or waiting job whose time has come. */
   claim: { to: 'uploading', from: ['queued', 'waiting'] },
   verify: { to: 'verifying', from: ['uploading'] },
   finish: { to: 'done', from: ['uploading', 'verifying'] },
@@ -51,7 +52,6 @@ export const ENGINE_MOVES = {
 } as const satisfies Record<string, Move>;
 
 export type EngineMove = keyof typeof ENGINE_MOVES;
-export type OperatorAction = 'pause' | 'resume' | 'cancel' | 'retry';
 
 interface OperatorMove extends Move {
   /** As the refusal reads: "job 12 (a.mp4) is done: it cannot be <verb>". */
@@ -59,13 +59,12 @@ interface OperatorMove extends Move {
 }
 
 /**
- * What the operator's buttons do. Resume and retry both lead to queued, but from different states:
- * resume only undoes a pause; retry gives a failed, cancelled or waiting job a fresh start now
- * (for a waiting job: skipping the rest of its backoff).
+ * What the operator's buttons do, from the states the UI offers them in (ACTION_STATES, shared with
+ * the renderer). Resume and retry both lead to queued, but from different states.
  */
 export const OPERATOR_ACTIONS: Readonly<Record<OperatorAction, OperatorMove>> = {
-  pause: { to: 'paused', from: statesLeadingTo('paused'), verb: 'paused' },
-  resume: { to: 'queued', from: ['paused'], verb: 'resumed' },
-  cancel: { to: 'cancelled', from: statesLeadingTo('cancelled'), verb: 'cancelled' },
-  retry: { to: 'queued', from: ['failed', 'cancelled', 'waiting'], verb: 'retried' },
+  pause: { to: 'paused', from: ACTION_STATES.pause, verb: 'paused' },
+  resume: { to: 'queued', from: ACTION_STATES.resume, verb: 'resumed' },
+  cancel: { to: 'cancelled', from: ACTION_STATES.cancel, verb: 'cancelled' },
+  retry: { to: 'queued', from: ACTION_STATES.retry, verb: 'retried' },
 };
