@@ -1,5 +1,6 @@
 import type { JobProgress, JobState, JobView, QueueTotals } from './job.ts';
 import type { DestinationKind, RemoteFolderRef, Settings } from './settings.ts';
+import type { UploadRateView } from './upload-rate-limit.ts';
 
 export type ConnectionState = 'not-configured' | 'connected' | 'needs-auth' | 'error';
 
@@ -43,6 +44,8 @@ export interface Snapshot {
   connections: ConnectionView[];
   paused: boolean;
   host: HostCapabilities;
+  /** The upload speed limit in force now, and until when. */
+  uploadRate: UploadRateView;
 }
 
 export type JobFilter = 'all' | 'active' | 'waiting' | 'failed' | 'done';
@@ -100,6 +103,11 @@ export interface BridgeCommands {
   pauseAll: { params: { until: number | null }; result: Snapshot };
   resumeAll: { params: Record<string, never>; result: Snapshot };
   /**
+   * The quick control: limit the upload speed now (limited: true) or upload at full speed (false),
+   * until the timetable's next change of rate.
+   */
+  setUploadLimitNow: { params: { limited: boolean }; result: UploadRateView };
+  /**
    * The OS folder dialog. Only the desktop shell answers it (path null: the operator cancelled); the
    * core and the browser UI answer with the error code NO_FOLDER_DIALOG: type the folder path. It
    * only picks a path; saving it is `updateSettings({ recordingsFolder })`.
@@ -132,6 +140,8 @@ export interface BridgeEvents {
   'totals-changed': QueueTotals;
   'core-status': CoreStatus;
   'sign-in-started': SignInStarted;
+  /** The limit in force changed: a timetable boundary, the setting, or the quick control. */
+  'upload-rate': UploadRateView;
 }
 
 export type CommandName = keyof BridgeCommands;

@@ -196,6 +196,20 @@ function localMinuteAhead(at: Date, minutes: number): number {
   ).getTime();
 }
 
+/**
+ * The operator's quick control: "Limit upload speed now" or "Upload at full speed", until the
+ * setting's next change of rate.
+ */
+export type RateOverride = 'limit' | 'full';
+
+/** What the core reports of the limit: the rate in force now and whether the operator overrode it. */
+export interface UploadRateView extends RateInForce {
+  override: RateOverride | null;
+}
+
+/** The limit "Limit upload speed now" sets when the setting itself sets none. */
+export const QUICK_LIMIT_DEFAULT = 1024 * 1024;
+
 /** The lowest rate a limit ever sets, or null when it never limits. */
 export function slowestRate(limit: UploadRateLimit): Rate {
   const rates = (limit.kind === 'fixed' ? [limit.rate] : limit.slots.map((slot) => slot.rate)).filter(

@@ -15,7 +15,10 @@ import {
   type RemoteFolderRef,
   type Settings,
 } from '../../src-shared/settings.ts';
+import type { UploadRateView } from '../../src-shared/upload-rate-limit.ts';
 import { announcedSignIn } from './auth/announced-sign-in.ts';
+import { TokenBucket } from './bandwidth/token-bucket.ts';
+import { UploadRateControl } from './bandwidth/upload-rate-control.ts';
 import { EventBus } from './bridge/event-bus.ts';
 import type { Destination, RemoteFile, UploadItem } from './destinations/destination.ts';
 import type { DestinationProvider } from './destinations/destination-provider.ts';
@@ -63,6 +66,9 @@ export class Uploader {
   readonly #credentialPollMs: number;
   readonly #credentialTimers = new Map<DestinationKind, NodeJS.Timeout>();
   readonly #hostCapabilities: HostCapabilities;
+  /** One speed limit for every request body of every upload. */
+  readonly #bucket = new TokenBucket();
+  readonly #uploadRate: UploadRateControl;
   #settings: Settings;
   #watcher: RecordingWatcher | null = null;
 
@@ -82,8 +88,15 @@ export class Uploader {
         await this.updateSettings(patch);
       },
       accounts: new AccountStore(db, host.clock),
-      http: new HttpClient(host.fetch, () => this.#settings.requestTimeoutSeconds * 1000),
+      http: new HttpClient(host.fetch, () => this.#settings.requestTimeoutSeconds * 1000, this.#bucket),
     };
+    this.#uploadRate = new UploadRateControl({
+      bucket: this.#bucket,
+      clock: host.clock,
+      logger: host.logger,
+      onChange: (view) => this.events.emit('upload-rate', view),
+    });
+    this.#uploadRate.setLimit(this.#settings.uploadRateLimit);
     this.#providers = createProviders((kind) => ({
       ...shared,
       // A sign-in page is announced to the UI as well as handed to the host, which may only print it.
@@ -110,6 +123,7 @@ export class Uploader {
       },
       logger: host.logger,
       now: () => host.clock.now(),
+      uploadRate: () => this.#bucket.rate,
       ...(options.tuning ? { tuning: options.tuning } : {}),
     });
   }
@@ -125,6 +139,7 @@ export class Uploader {
 
   /** Stops watching and uploading; everything is already persisted, so the next start resumes. */
   async stop(): Promise<void> {
+    this.#uploadRate.stop();
     for (const timer of this.#credentialTimers.values()) clearInterval(timer);
     this.#credentialTimers.clear();
     await this.#watcher?.stop();
@@ -155,6 +170,7 @@ export class Uploader {
       connections: [...this.#providers.values()].map((provider) => this.#connectionOf(provider)),
       paused: this.#settings.uploadsPaused,
       host: this.#hostCapabilities,
+      uploadRate: this.#uploadRate.view,
     };
   }
 
@@ -166,6 +182,9 @@ export class Uploader {
     const before = this.#settings;
     this.#settingsStore.save(patch);
     this.#settings = this.#effectiveSettings();
+    if (before.uploadRateLimit !== this.#settings.uploadRateLimit) {
+      this.#uploadRate.setLimit(this.#settings.uploadRateLimit);
+    }
     if (before.cpuPriority !== this.#settings.cpuPriority)
       this.#host.setCpuPriority?.(this.#settings.cpuPriority);
     const watched: Array<keyof Settings> = [
@@ -279,6 +298,10 @@ export class Uploader {
   async resumeAll(): Promise<Snapshot> {
     await this.updateSettings({ uploadsPaused: false, pausedUntil: null });
     return this.getSnapshot();
+  }
+
+  setUploadLimitNow(params: { limited: boolean }): UploadRateView {
+    return this.#uploadRate.setLimitedNow(params.limited === true);
   }
 
   // --- wiring ---

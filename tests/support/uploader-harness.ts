@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { STORAGE_API_TOKEN_SECRET } from '../../src-main/core/auth/env-secret-store.ts';
 import { KeychainSecretStore } from '../../src-main/core/auth/keychain-secret-store.ts';
 import type { RetryTuning } from '../../src-main/core/engine/retry-policy.ts';
-import { systemClock } from '../../src-main/core/host-services.ts';
+import { type Clock, systemClock } from '../../src-main/core/host-services.ts';
 import { type Logger, silentLogger } from '../../src-main/core/logging/logger.ts';
 import { type Database, openDatabase } from '../../src-main/core/store/database.ts';
 import { readInstallId } from '../../src-main/core/store/install-id.ts';
@@ -24,6 +24,8 @@ export interface HarnessOptions {
   tuning?: Partial<Omit<RetryTuning, 'maxRetries'>>;
   /** The host's fetch; the real one by default (a test may wrap it to act at an exact moment). */
   fetch?: typeof fetch;
+  /** The host's clock; the system's by default (a test may start the day at 17:59:58). */
+  clock?: Clock;
   /** The host's logger, or one made for the data folder (as hosts keep their logs there); silent by default. */
   logger?: Logger | ((dataDir: string) => Logger);
 }
@@ -75,7 +77,7 @@ export class UploaderHarness {
         openBrowser: async () => {},
         secrets: this.secrets,
         dataDir: this.dataDir,
-        clock: systemClock,
+        clock: options.clock ?? this.#startOptions.clock ?? systemClock,
         logger: this.#logger(options.logger ?? this.#startOptions.logger),
       },
       db: this.db,

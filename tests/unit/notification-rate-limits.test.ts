@@ -77,6 +77,7 @@ describe('which events are worth a notification', () => {
       connections: [{ destination: 'onedrive', state: 'connected', label: 'op@example.com', detail: null }],
       paused: false,
       host: NO_HOST_CAPABILITIES,
+      uploadRate: { rate: null, until: null, next: null, override: null },
     },
   });
 

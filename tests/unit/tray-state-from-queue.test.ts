@@ -60,6 +60,7 @@ function stateWith(
       connections: more.connections ?? [connection('connected', 'storage-api')],
       paused: more.settings?.uploadsPaused ?? false,
       host: NO_HOST_CAPABILITIES,
+      uploadRate: { rate: null, until: null, next: null, override: null },
     },
   });
 }

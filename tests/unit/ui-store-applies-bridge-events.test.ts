@@ -51,6 +51,7 @@ function snapshot(jobs: JobView[], counts: Partial<QueueTotals>): Snapshot {
     connections: [{ destination: 'storage-api', state: 'connected', label: 'https://s', detail: null }],
     paused: false,
     host: NO_HOST_CAPABILITIES,
+    uploadRate: { rate: null, until: null, next: null, override: null },
   };
 }
 

@@ -54,6 +54,7 @@ export function createCommandRouter(uploader: Uploader): (request: BridgeRequest
     cancelJob: (p) => uploader.cancelJob(p),
     pauseAll: (p) => uploader.pauseAll(p),
     resumeAll: () => uploader.resumeAll(),
+    setUploadLimitNow: (p) => uploader.setUploadLimitNow(p),
     chooseLocalFolder: () => {
       throw new NoFolderDialogError();
     },

@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import { throttledBody } from '../bandwidth/throttled-body.ts';
+import type { TokenBucket } from '../bandwidth/token-bucket.ts';
 import { TransferFault } from '../faults.ts';
 import { faultFromError } from './http-fault.ts';
 
@@ -13,25 +15,32 @@ export interface HttpRequest {
 
 /**
  * Every request a destination makes goes through here: the host's fetch (proxy- and
- * certificate-aware), a time-out, and one classification of failures that got no answer.
- * Streamed bodies get an idle time-out instead of a total one, so a multi-gigabyte upload is
- * not cut off just for being long.
+ * certificate-aware), the uploader's one speed limit over request bodies, a time-out, and one
+ * classification of failures that got no answer. The time-out counts from the last byte of the
+ * body that moved (then, once all are sent, until the answer), never from the request's start, so
+ * neither a multi-gigabyte upload nor a chunk sent under a low limit is cut off for being long.
  */
 export class HttpClient {
   readonly #fetch: typeof fetch;
   readonly #timeoutMs: () => number;
+  readonly #bucket: TokenBucket | null;
 
-  constructor(fetchImpl: typeof fetch, timeoutMs: () => number) {
+  constructor(fetchImpl: typeof fetch, timeoutMs: () => number, bucket: TokenBucket | null = null) {
     this.#fetch = fetchImpl;
     this.#timeoutMs = timeoutMs;
+    this.#bucket = bucket;
   }
 
   async send(request: HttpRequest, signal: AbortSignal): Promise<Response> {
     const timeoutMs = this.#timeoutMs();
     const watchdog = new IdleWatchdog(timeoutMs);
     const combined = AbortSignal.any([signal, watchdog.signal]);
-    const { body: given, headers } = asPiecesIfLarge(request);
-    const body = given instanceof ReadableStream ? watchdog.track(given) : given;
+    const { body: given, headers } = asPiecesIfLarge(request, this.#bucket?.rate != null);
+    const limited =
+      this.#bucket !== null && given instanceof ReadableStream
+        ? throttledBody(given, this.#bucket, combined)
+        : given;
+    const body = limited instanceof ReadableStream ? watchdog.track(limited) : limited;
     const init: RequestInit & { duplex?: 'half' } = { method: request.method, signal: combined };
     if (headers !== undefined) init.headers = headers;
     if (body !== undefined) init.body = body as NonNullable<RequestInit['body']>;
@@ -89,9 +98,11 @@ export class HttpClient {
 const PIECES_FROM_BYTES = 1024 * 1024;
 const PIECE_BYTES = 256 * 1024;
 
-function asPiecesIfLarge(request: HttpRequest): Pick<HttpRequest, 'body' | 'headers'> {
+/** Under a speed limit every byte body is streamed, so that it can be paced (and its time-out with it). */
+function asPiecesIfLarge(request: HttpRequest, limited: boolean): Pick<HttpRequest, 'body' | 'headers'> {
   const { body, headers } = request;
-  if (!(body instanceof Uint8Array) || body.byteLength < PIECES_FROM_BYTES) return { body, headers };
+  if (!(body instanceof Uint8Array) || body.byteLength === 0) return { body, headers };
+  if (body.byteLength < PIECES_FROM_BYTES && !limited) return { body, headers };
   const hasLength = Object.keys(headers ?? {}).some((name) => name.toLowerCase() === 'content-length');
   return {
     body: new PieceStream(body),

@@ -38,6 +38,8 @@ export interface EngineOptions {
   events: EngineEvents;
   logger: Logger;
   now(): number;
+  /** The shared upload limit in force (bytes per second, null: none), which chunk sizes follow. */
+  uploadRate?(): number | null;
   tuning?: Partial<Omit<RetryTuning, 'maxRetries'>>;
 }
 
@@ -162,6 +164,7 @@ export class UploadEngine {
         chunkSizeBytes: settings.chunkSizeBytes,
         signal,
         now: this.#options.now,
+        uploadRate: this.#options.uploadRate ?? (() => null),
         checkpoint: {
           saveSession: (session) => store.saveSession(job.id, session),
           saveProgress: (confirmed) => store.saveProgress(job.id, confirmed),

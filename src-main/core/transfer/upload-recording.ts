@@ -32,6 +32,8 @@ export interface TransferInput {
   onProgress(confirmedBytes: number): void;
   onVerifying(): void;
   now(): number;
+  /** The shared upload limit in force now (bytes per second; null: none). */
+  uploadRate?(): number | null;
 }
 
 /**
@@ -148,6 +150,18 @@ export function chunkLength(session: RemoteSession, wanted: number): number {
   return Math.max(multiple, Math.floor(capped / multiple) * multiple);
 }
 
+/** Under a speed limit no chunk should take longer than this to send (AzCopy's stall under a cap). */
+export const MAX_CHUNK_SECONDS = 60;
+
+/**
+ * The next chunk's length: the configured one, shrunk under a low limit to what the limit sends in
+ * a minute, but never below the destination's multiple (and never above `longest`).
+ */
+export function chunkLengthAtRate(session: RemoteSession, longest: number, rate: number | null): number {
+  if (rate === null) return longest;
+  return Math.min(longest, chunkLength(session, Math.floor(rate * MAX_CHUNK_SECONDS)));
+}
+
 async function sendChunks(
   input: TransferInput,
   file: RecordingFile,
@@ -168,6 +182,7 @@ async function sendChunks(
     if (!answer.complete) throw incomplete(input, answer.confirmed);
     return { hash, committed: answer.file };
   }
+  // Buffers for the longest chunk; under a limit, chunks shrink (and grow back) with the rate.
   const reader = new ChunkReader(file, Math.min(size, total));
   let overlapped: Promise<void> = Promise.resolve();
   let committed: RemoteFile | null = null;
@@ -175,13 +190,21 @@ async function sendChunks(
     while (confirmed < total) {
       if (signal.aborted) throw new TransferFault('cancelled', `upload of ${item.path} was stopped`);
       await file.assertUnchanged();
-      const length = Math.min(size, total - confirmed);
+      const length = Math.min(
+        chunkLengthAtRate(session, size, input.uploadRate?.() ?? null),
+        total - confirmed,
+      );
       const bytes = await reader.read(confirmed, length);
       const answered = destination.putChunk(session, { start: confirmed, bytes, total }, signal);
       // While this chunk travels, the CPU hashes the last one and the disk reads the next one.
       const next = confirmed + length;
       overlapped = hashInSlices(hash, unhashed).then(() => {
-        if (next < total) reader.readAhead(next, Math.min(size, total - next));
+        if (next < total) {
+          reader.readAhead(
+            next,
+            Math.min(chunkLengthAtRate(session, size, input.uploadRate?.() ?? null), total - next),
+          );
+        }
       });
       const [answer] = await Promise.all([answered, overlapped]);
       const now = answer.complete ? total : answer.confirmed;
