@@ -1,5 +1,3 @@
-import { unlink } from 'node:fs/promises';
-import { basename } from 'node:path';
 import {
   type ConnectionView,
   type HostCapabilities,
@@ -20,7 +18,7 @@ import { announcedSignIn } from './auth/announced-sign-in.ts';
 import { TokenBucket } from './bandwidth/token-bucket.ts';
 import { UploadRateControl } from './bandwidth/upload-rate-control.ts';
 import { EventBus } from './bridge/event-bus.ts';
-import type { Destination, RemoteFile, UploadItem } from './destinations/destination.ts';
+import type { Destination } from './destinations/destination.ts';
 import type { DestinationProvider } from './destinations/destination-provider.ts';
 import { HttpClient } from './destinations/http-client.ts';
 import { createProviders } from './destinations/provider-registry.ts';
@@ -35,7 +33,6 @@ import type { JobRecord } from './store/job-record.ts';
 import { SqliteJobStore, toJobView } from './store/job-store.ts';
 import { SettingsStore } from './store/settings-store.ts';
 import { RecordingWatcher } from './watcher/recording-watcher.ts';
-import { findSidecar, readSidecar, recordingIdOf } from './watcher/sidecar.ts';
 
 export interface UploaderOptions {
   host: HostServices;
@@ -114,8 +111,6 @@ export class Uploader {
       kinds: [...this.#providers.keys()],
       destination: (kind) => this.#destination(kind),
       settings: () => this.#settings,
-      prepareItem: (job) => this.#prepareItem(job),
-      afterDone: (job, remote) => this.#afterDone(job, remote),
       events: {
         jobUpdated: (job) => this.#jobChanged(job),
         progress: (progress) => this.events.emit('progress', progress),
@@ -355,65 +350,6 @@ export class Uploader {
     await this.#watcher.start();
   }
 
-  async #prepareItem(job: JobRecord): Promise<UploadItem> {
-    // A sidecar written after the video settled is still paired, as long as the upload has not begun.
-    let sidecarPath = job.sidecarPath;
-    if (sidecarPath === null) {
-      sidecarPath = await findSidecar(job.path);
-      if (sidecarPath !== null) this.#store.setSidecar(job.id, sidecarPath);
-    }
-    const sidecar = sidecarPath === null ? null : await readSidecar(sidecarPath);
-    const recordingId = recordingIdOf(job.path, sidecar);
-    if (recordingId !== job.recordingId) this.#store.setRecordingId(job.id, recordingId);
-    if (sidecar?.problem) {
-      this.#store.setWarning(job.id, `${sidecar.problem}; the recording is uploaded without its metadata`);
-      this.#host.logger.warn('metadata sidecar unusable', { job: job.id, problem: sidecar.problem });
-    }
-    return {
-      jobId: job.id,
-      path: job.path,
-      fileName: job.fileName,
-      sizeBytes: job.sizeBytes,
-      mtimeMs: job.mtimeMs,
-      recordingId,
-      sidecar,
-    };
-  }
-
-  /** Only after the remote hash matched (the engine calls this after markDone). */
-  async #afterDone(job: JobRecord, remote: RemoteFile): Promise<void> {
-    if (!this.#settings.deleteAfterUpload) return;
-    if (remote.verified !== true) {
-      // The remote reported no hash to compare: done, but the local copy stays as the proof.
-      this.#store.setWarning(
-        job.id,
-        `kept on disk: ${job.destination} did not report a hash of the stored file to compare with the local one`,
-      );
-      const kept = this.#store.get(job.id);
-      if (kept !== undefined) this.#jobChanged(kept);
-      return;
-    }
-    const sidecar = job.sidecarPath === null ? null : await readSidecar(job.sidecarPath);
-    // An unusable sidecar was not uploaded, so it is kept as evidence.
-    const paths = [job.path, ...(sidecar !== null && sidecar.problem === null ? [sidecar.path] : [])];
-    try {
-      for (const path of paths) await unlink(path).catch(ignoreMissing);
-      this.#store.markLocalDeleted(job.id);
-      this.#host.logger.info('local recording deleted after verified upload', {
-        job: job.id,
-        file: basename(job.path),
-      });
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      this.#store.setWarning(
-        job.id,
-        `uploaded and verified, but the local file could not be deleted: ${reason}`,
-      );
-    }
-    const updated = this.#store.get(job.id);
-    if (updated !== undefined) this.#jobChanged(updated);
-  }
-
   #authLost(destination: DestinationKind, reason: string): void {
     this.#host.logger.warn('credentials rejected: uploads wait for new ones', { destination, reason });
     const provider = this.#providers.get(destination);
@@ -454,8 +390,4 @@ export class Uploader {
     }
     return view;
   }
-}
-
-function ignoreMissing(error: unknown): void {
-  if ((error as { code?: unknown }).code !== 'ENOENT') throw error;
 }

@@ -4,6 +4,8 @@ import type { Destination, RemoteFile, UploadItem } from '../destinations/destin
 import { isFault, TransferFault } from '../faults.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { JobRecord, JobRepository } from '../store/job-record.ts';
+import { deleteAfterVerifiedUpload } from '../transfer/local-deletion.ts';
+import { prepareUploadItem } from '../transfer/upload-item.ts';
 import { uploadRecording } from '../transfer/upload-recording.ts';
 import { ProgressThrottle } from './progress-throttle.ts';
 import { type Decision, decide, defaultTuning, type RetryTuning } from './retry-policy.ts';
@@ -12,6 +14,8 @@ export interface EngineSettings {
   maxConcurrentUploads: number;
   chunkSizeBytes: number;
   maxRetries: number;
+  /** Delete the local recording once its upload is verified. */
+  deleteAfterUpload: boolean;
   /** Uploads wait while this is true. */
   uploadsPaused: boolean;
   /** Epoch ms at which a timed pause ends by itself, if any. */
@@ -31,10 +35,6 @@ export interface EngineOptions {
   /** The kind's destination, when it is set up to take uploads. */
   destination(kind: DestinationKind): Destination | undefined;
   settings(): EngineSettings;
-  /** Builds what a destination needs from a job: sidecar, recording id. */
-  prepareItem(job: JobRecord): Promise<UploadItem>;
-  /** After a verified upload: deletes the local files when the operator asked for it. */
-  afterDone(job: JobRecord, remote: RemoteFile): Promise<void>;
   events: EngineEvents;
   logger: Logger;
   now(): number;
@@ -155,7 +155,7 @@ export class UploadEngine {
     const destination = this.#options.destination(job.destination);
     try {
       if (destination === undefined) throw new TransferFault('auth', `${job.destination} is not connected`);
-      const item = await this.#options.prepareItem(job);
+      const item = await prepareUploadItem(job, store, logger);
       logger.info('upload started', { job: job.id, file: job.fileName, destination: job.destination });
       const remote = await uploadRecording({
         item,
@@ -174,7 +174,7 @@ export class UploadEngine {
         onProgress: (confirmed) => this.#progress.report(job.id, confirmed, job.sizeBytes),
         onVerifying: () => this.#changed(job.id, store.markVerifying(job.id)),
       });
-      await this.#completed(job, remote);
+      await this.#completed(job, item, remote);
     } catch (error) {
       const fault = isFault(error)
         ? error
@@ -189,7 +189,7 @@ export class UploadEngine {
     }
   }
 
-  async #completed(job: JobRecord, remote: RemoteFile): Promise<void> {
+  async #completed(job: JobRecord, item: UploadItem, remote: RemoteFile): Promise<void> {
     const { store, logger } = this.#options;
     this.#networkFailures.delete(job.id);
     this.#progress.report(job.id, job.sizeBytes, job.sizeBytes, true);
@@ -204,7 +204,10 @@ export class UploadEngine {
     const done = store.get(job.id);
     if (done === undefined) return;
     this.#options.events.jobUpdated(done);
-    await this.#options.afterDone(done, remote);
+    if (!this.#options.settings().deleteAfterUpload) return;
+    await deleteAfterVerifiedUpload(done, item, remote, store, logger);
+    const after = store.get(job.id);
+    if (after !== undefined) this.#options.events.jobUpdated(after);
   }
 
   #failed(job: JobRecord, fault: TransferFault, settings: EngineSettings, signal: AbortSignal): void {
