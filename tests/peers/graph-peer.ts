@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -50,6 +52,18 @@ export interface Throttle {
   on?: 'api' | 'upload' | 'any';
 }
 
+/**
+ * The answer to a commit is lost after the file was stored, as when a connection breaks or a
+ * front end fails after the storage tier committed: the client never hears the item's id.
+ */
+export interface LostAnswer {
+  /** A simple `PUT …/content`, an upload session's last fragment, or either. */
+  on: 'simple' | 'session' | 'any';
+  /** The connection is cut without an answer, or a 500 answers instead of the item. */
+  how: 'drop' | 500;
+  count?: number;
+}
+
 const SIMPLE_UPLOAD_LIMIT = 4 * 1024 * 1024;
 const ITEM =
   /^(?:\/me\/drive|\/drives\/([^/:]+))(?:\/root|\/items\/([^/:]+))(?::\/([^:]*):?)?(\/children|\/content|\/createUploadSession)?\/?$/;
@@ -64,6 +78,8 @@ export class GraphPeer {
   readonly #server: Server;
   readonly #ownStore: string | null;
   readonly #throttles: Throttle[] = [];
+  readonly #lostAnswers: Array<Required<LostAnswer>> = [];
+  readonly #failingDeletes: Array<{ count: number; status: 502 | 503 }> = [];
   #origin = '';
 
   private constructor(options: GraphPeerOptions) {
@@ -101,6 +117,34 @@ export class GraphPeer {
   /** The next `count` requests (of the given kind) are answered 429 or 503 with `Retry-After`. */
   throttle(throttle: Throttle): void {
     this.#throttles.push({ ...throttle });
+  }
+
+  /** The next commits' answers (see LostAnswer) are lost after the file was stored. */
+  loseCommitAnswers(lost: LostAnswer): void {
+    this.#lostAnswers.push({ count: 1, ...lost });
+  }
+
+  /** The next `count` DELETEs of an item fail with a passing 502 or 503, deleting nothing. */
+  failDeletes(count: number, status: 502 | 503 = 503): void {
+    this.#failingDeletes.push({ count, status });
+  }
+
+  /**
+   * Someone else's file, put in a folder (made if need be) as the operator or a colleague would
+   * through the OneDrive web page: the uploader never stored it, so it must never count or delete it.
+   */
+  async putForeignFile(folderPath: string, name: string, bytes: Buffer): Promise<DriveItem> {
+    const parent = this.makeFolders(folderPath);
+    const incoming = join(this.drive.incomingDir, `foreign-${randomBytes(6).toString('hex')}`);
+    await writeFile(incoming, bytes);
+    const { item } = await this.drive.storeFile(
+      parent.id,
+      name,
+      'fail',
+      { path: incoming, size: bytes.length, quickXorHash: referenceQuickXor(bytes) },
+      false,
+    );
+    return item;
   }
 
   /** Every open upload session is forgotten, as Graph forgets them when they expire. */
@@ -267,6 +311,15 @@ export class GraphPeer {
       return;
     }
     if (action === undefined && method === 'DELETE') {
+      const failing = this.#failingDeletes.find((f) => f.count > 0);
+      if (failing !== undefined) {
+        failing.count -= 1;
+        throw new GraphError(
+          failing.status,
+          failing.status === 503 ? 'serviceNotAvailable' : 'generalException',
+          'The service is temporarily unavailable',
+        );
+      }
       this.drive.delete(item.id);
       res.writeHead(204).end();
       return;
@@ -308,7 +361,6 @@ export class GraphPeer {
     }
     const bytes = await readBody(req, SIMPLE_UPLOAD_LIMIT);
     const incoming = join(this.drive.incomingDir, `simple-${Date.now()}-${Math.random()}`);
-    const { writeFile } = await import('node:fs/promises');
     await writeFile(incoming, bytes);
     const behavior = conflictOf(url.searchParams.get('@microsoft.graph.conflictBehavior') ?? 'replace');
     const corrupt = this.sessions.corruptCommits > 0;
@@ -320,7 +372,18 @@ export class GraphPeer {
       { path: incoming, size: bytes.length, quickXorHash: referenceQuickXor(bytes) },
       corrupt,
     );
+    if (this.#answerLost('simple', res)) return;
     sendJson(res, created ? 201 : 200, this.#itemJson(item));
+  }
+
+  /** Whether a lost answer fires on this commit: then the stored file is never reported. */
+  #answerLost(on: 'simple' | 'session', res: ServerResponse): boolean {
+    const lost = this.#lostAnswers.find((l) => l.count > 0 && (l.on === 'any' || l.on === on));
+    if (lost === undefined) return false;
+    lost.count -= 1;
+    if (lost.how === 'drop') res.destroy();
+    else sendGraphError(res, new GraphError(500, 'generalException', 'An unexpected error occurred'));
+    return true;
   }
 
   async #createSession(
@@ -378,6 +441,7 @@ export class GraphPeer {
     const bytes = await readBody(req, length);
     const answer: ChunkAnswer = await this.sessions.accept(id, bytes);
     if (this.fragmentDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.fragmentDelayMs));
+    if (answer.committed !== null && this.#answerLost('session', res)) return;
     sendJson(res, answer.status, answer.committed === null ? answer.body : this.#itemJson(answer.committed));
   }
 

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type {
   Chunk,
   Destination,
+  FinishStep,
   HashSet,
   RemoteFile,
   RemoteOffset,
@@ -44,8 +45,8 @@ class ScriptedRemote implements Destination {
 
   async testConnection(): Promise<void> {}
 
-  async findExisting(): Promise<RemoteFile | null> {
-    return null;
+  async findExisting(): Promise<RemoteFile[]> {
+    return [];
   }
 
   async startSession(): Promise<RemoteSession> {
@@ -73,9 +74,13 @@ class ScriptedRemote implements Destination {
     throw new Error('chunked remote');
   }
 
-  async finish(_s: RemoteSession, _i: UploadItem, local: HashSet): Promise<RemoteFile> {
+  async finish({ local }: FinishStep): Promise<RemoteFile> {
     this.finishedWith = local;
     return { id: 'remote-1', url: null, hashes: { sha256: sha256(this.held) } };
+  }
+
+  async discard(): Promise<void> {
+    throw new Error('nothing is ever discarded here');
   }
 }
 
@@ -100,7 +105,12 @@ describe('chunk loop', () => {
       session: null,
       chunkSizeBytes: CHUNK,
       signal: new AbortController().signal,
-      checkpoint: { saveSession: () => {}, saveProgress: (confirmed) => progress.push(confirmed) },
+      pendingDiscard: null,
+      checkpoint: {
+        saveSession: () => {},
+        saveProgress: (confirmed) => progress.push(confirmed),
+        saveDiscard: () => {},
+      },
       onProgress: () => {},
       onVerifying: () => {},
       now: () => Date.now(),

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type {
   Chunk,
   Destination,
+  FinishStep,
   HashName,
   HashSet,
   RemoteFile,
@@ -31,9 +32,8 @@ class Md5Remote implements Destination {
     this.#mode = mode;
   }
 
-  async testConnection(): Promise<void> {}
-  async findExisting(): Promise<RemoteFile | null> {
-    return null;
+  async findExisting(): Promise<RemoteFile[]> {
+    return [];
   }
   async startSession(): Promise<RemoteSession> {
     return { mode: this.#mode, chunkMultiple: MULTIPLE, maxChunkBytes: null, expiresAt: null, state: {} };
@@ -50,9 +50,12 @@ class Md5Remote implements Destination {
   async sendWhole(_s: RemoteSession, _i: UploadItem, body: ReadableStream<Uint8Array>): Promise<void> {
     for await (const piece of body) this.held = Buffer.concat([this.held, piece]);
   }
-  async finish(_s: RemoteSession, _i: UploadItem, local: HashSet): Promise<RemoteFile> {
+  async finish({ local }: FinishStep): Promise<RemoteFile> {
     this.finishedWith = local;
     return { id: 'file-1', url: null, hashes: { md5: digest('md5', this.held) } };
+  }
+  async discard(): Promise<void> {
+    throw new Error('nothing is ever discarded here');
   }
 }
 
@@ -78,7 +81,13 @@ describe('the read pass computes SHA-256 whatever the destination verifies with'
         session: null,
         chunkSizeBytes: 16 * MULTIPLE,
         signal: new AbortController().signal,
-        checkpoint: { saveSession: () => {}, saveProgress: () => {}, stored: (f) => stored.push(f.id) },
+        pendingDiscard: null,
+        checkpoint: {
+          saveSession: () => {},
+          saveProgress: () => {},
+          saveDiscard: () => {},
+          stored: (f) => stored.push(f.id),
+        },
         onProgress: () => {},
         onVerifying: () => {},
         now: () => Date.now(),

@@ -21,6 +21,7 @@ function job(changes: Partial<JobRecord> = {}): JobRecord {
     sidecarPath: null,
     state: 'uploading',
     session: null,
+    pendingDiscard: null,
     confirmedBytes: 0,
     attempts: 0,
     verifyFailures: 0,

@@ -40,6 +40,12 @@ export interface RemoteSession {
   maxChunkBytes: number | null;
   /** Epoch ms after which the remote forgets the session; null if unknown. */
   expiresAt: number | null;
+  /**
+   * The id of the file this session stored, checkpointed by the chunk loop the moment an answer
+   * carried it: after a crash or a lost later answer, probe() finds the file by this id, never by
+   * its name.
+   */
+  storedId?: string | null;
   state: Record<string, string | number | boolean | null>;
 }
 
@@ -56,6 +62,8 @@ export interface RemoteFile {
   url: string | null;
   /** The remote's own hashes of what it stored, where it reports them. */
   hashes: HashSet;
+  /** Where a remote's ids are per drive (OneDrive), the drive that holds the file. */
+  driveId?: string | null;
   /**
    * Set by the chunk loop: at least one of the remote's hashes was compared with ours and
    * matched. Only a verified upload may ever lead to the local file being deleted.
@@ -66,11 +74,22 @@ export interface RemoteFile {
   /** Set by the chunk loop: the remote's own hashes that were compared with ours and matched. */
   matchedHashes?: HashSet;
   /**
-   * findExisting only: the remote's record of the file names this recording's own id, so it is
-   * certainly an earlier upload of it, not someone's file that merely has the same name and size.
-   * Only such a file is ever deleted when its hash differs.
+   * findExisting only: the remote's own record of the file names this recording's id (Drive's
+   * appProperties), so it is certainly an earlier upload of it. Any other file found there counts
+   * as the recording only when its size and hash equal the local file's, and is never deleted.
    */
-  byRecordingId?: boolean;
+  ours?: boolean;
+}
+
+/** What finish() is given: the session whose every byte the remote holds, and what is known of it. */
+export interface FinishStep {
+  session: RemoteSession;
+  item: UploadItem;
+  /** The hashes of the local file, computed while its bytes were read. */
+  local: HashSet;
+  /** The file the last chunk's answer already reported as stored (remotes that commit on the last byte), else null. */
+  committed: RemoteFile | null;
+  signal: AbortSignal;
 }
 
 export interface Chunk {
@@ -87,8 +106,13 @@ export interface Destination {
   readonly kind: DestinationKind;
   /** The hashes the chunk loop computes while reading, which finish() verifies against. */
   readonly hashes: readonly HashName[];
-  /** Before a new session for a job that had one: does the remote already hold the complete file? */
-  findExisting(item: UploadItem, signal: AbortSignal): Promise<RemoteFile | null>;
+  /**
+   * Before a new session for a job that had one (its answer may have been lost after the remote
+   * stored the file): the files there that may be this recording — found by the recording's id in
+   * the remote's own metadata (`ours`), or by its name, as the remote may have renamed it, and size.
+   * The chunk loop counts one only when it is `ours` or its hash equals the local file's.
+   */
+  findExisting(item: UploadItem, signal: AbortSignal): Promise<RemoteFile[]>;
   startSession(item: UploadItem, signal: AbortSignal): Promise<RemoteSession>;
   /** After a restart or an error: what does the remote hold? Throws session-gone when it forgot. */
   probe(session: RemoteSession, item: UploadItem, signal: AbortSignal): Promise<RemoteOffset>;
@@ -101,18 +125,8 @@ export interface Destination {
     body: ReadableStream<Uint8Array>,
     signal: AbortSignal,
   ): Promise<void>;
-  /**
-   * The remote holds every byte: upload the sidecar, commit, and report what was stored.
-   * `committed` is the file the last chunk's answer already reported as stored (remotes that
-   * commit on the last byte), else null.
-   */
-  finish(
-    session: RemoteSession,
-    item: UploadItem,
-    local: HashSet,
-    signal: AbortSignal,
-    committed: RemoteFile | null,
-  ): Promise<RemoteFile>;
+  /** The remote holds every byte: upload the sidecar, commit, and report what was stored. */
+  finish(step: FinishStep): Promise<RemoteFile>;
   /**
    * Remotes that keep the sidecar as a file of its own beside the video place it here, once the
    * video is verified, however it got there (sent now, or found complete after a restart).
@@ -120,10 +134,10 @@ export interface Destination {
    */
   placeSidecar?(item: UploadItem, video: RemoteFile, signal: AbortSignal): Promise<void>;
   /**
-   * Deletes a stored copy whose hash differs from the recording's, so that it neither stays
-   * looking like the recording nor is found complete by the next attempt. The chunk loop calls it
-   * only for a copy of this recording's own upload (see byRecordingId); `session` is the one that
-   * stored it, where known. Throws when the copy could not be deleted.
+   * Deletes a stored copy of this recording's own upload whose hash differs from the recording's,
+   * so that it neither stays looking like the recording nor is found complete by the next attempt.
+   * Gone already counts as deleted. Throws a TransferFault classified like any other request's
+   * when the copy could not be deleted: the chunk loop keeps the obligation and tries again.
    */
-  discard?(file: RemoteFile, session: RemoteSession | null, signal: AbortSignal): Promise<void>;
+  discard(file: RemoteFile, signal: AbortSignal): Promise<void>;
 }

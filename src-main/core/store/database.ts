@@ -16,6 +16,7 @@ export const MIGRATIONS: readonly Migration[] = [
   addAccountsAndRemoteFolders,
   addDestinationReachability,
   addLedgerAndProofColumns,
+  addPendingDiscard,
 ];
 
 /**
@@ -253,4 +254,12 @@ function addLedgerAndProofColumns(db: Database): void {
     -- report --from --to: recordings by the time they were found.
     CREATE INDEX jobs_by_creation ON jobs (created_at);
   `);
+}
+
+/**
+ * A damaged copy of a recording's own upload that must be deleted before anything is sent again:
+ * an obligation kept with the job, so neither a restart nor a failed delete forgets it.
+ */
+function addPendingDiscard(db: Database): void {
+  db.exec('ALTER TABLE jobs ADD COLUMN pending_discard TEXT');
 }

@@ -1,7 +1,7 @@
 import type { JobFilter } from '../../../src-shared/bridge-contract.ts';
 import type { JobState, QueueTotals } from '../../../src-shared/job.ts';
 import type { DestinationKind } from '../../../src-shared/settings.ts';
-import type { HashSet, RemoteSession } from '../destinations/destination.ts';
+import type { HashSet, RemoteFile, RemoteSession } from '../destinations/destination.ts';
 import type { Recording } from '../recording.ts';
 
 /** A job as the store keeps it: one recording for one destination. */
@@ -15,6 +15,8 @@ export interface JobRecord {
   sidecarPath: string | null;
   state: JobState;
   session: RemoteSession | null;
+  /** A damaged copy of this recording's own upload still to be deleted, before anything is sent again. */
+  pendingDiscard: RemoteFile | null;
   confirmedBytes: number;
   /** Consecutive failed attempts without progress; reset when a chunk is acknowledged. */
   attempts: number;
@@ -69,6 +71,8 @@ export interface JobRepository {
   /** The earliest nextAttemptAt of waiting jobs of these destinations, or null. */
   nextDueAt(destinations: readonly DestinationKind[]): number | null;
   saveSession(id: number, session: RemoteSession | null): void;
+  /** Keeps (or, with null, clears) the obligation to delete a damaged copy; survives restarts and retries. */
+  saveDiscard(id: number, file: RemoteFile | null): void;
   /** The remote confirmed this many bytes; a confirmed advance resets attempts. */
   saveProgress(id: number, confirmedBytes: number): void;
   setSidecar(id: number, sidecarPath: string | null): void;

@@ -10,7 +10,7 @@ import {
   type QueueTotals,
 } from '../../../src-shared/job.ts';
 import { DESTINATION_KINDS, type DestinationKind } from '../../../src-shared/settings.ts';
-import type { HashSet, RemoteSession } from '../destinations/destination.ts';
+import type { HashSet, RemoteFile, RemoteSession } from '../destinations/destination.ts';
 import type { Clock } from '../host-services.ts';
 import type { Recording } from '../recording.ts';
 import { stemOf } from '../watcher/recording-files.ts';
@@ -29,6 +29,7 @@ interface JobRow {
   sidecar_path: string | null;
   state: JobState;
   session: string | null;
+  pending_discard: string | null;
   confirmed_bytes: number;
   attempts: number;
   verify_failures: number;
@@ -54,13 +55,22 @@ const sessionSchema = z.object({
   chunkMultiple: z.number().int().positive(),
   maxChunkBytes: z.number().int().positive().nullable(),
   expiresAt: z.number().nullable(),
+  storedId: z.string().nullish(),
   state: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+});
+
+const remoteFileSchema = z.object({
+  id: z.string().min(1),
+  url: z.string().nullable(),
+  hashes: z.record(z.string(), z.string()),
+  driveId: z.string().nullish(),
 });
 
 /** Columns an update may set, by JobRecord name; anything else is a programming error. */
 const COLUMNS = {
   state: 'state',
   session: 'session',
+  pendingDiscard: 'pending_discard',
   confirmedBytes: 'confirmed_bytes',
   attempts: 'attempts',
   verifyFailures: 'verify_failures',
@@ -189,6 +199,10 @@ export class SqliteJobStore implements JobRepository {
 
   saveSession(id: number, session: RemoteSession | null): void {
     this.#update(id, () => ({ session: session === null ? null : JSON.stringify(session) }));
+  }
+
+  saveDiscard(id: number, file: RemoteFile | null): void {
+    this.#update(id, () => ({ pendingDiscard: file === null ? null : JSON.stringify(file) }));
   }
 
   saveProgress(id: number, confirmedBytes: number): void {
@@ -539,6 +553,7 @@ function toRecord(row: JobRow): JobRecord {
     sidecarPath: row.sidecar_path,
     state: row.state,
     session: parseSession(row.session),
+    pendingDiscard: parseRemoteFile(row.pending_discard),
     confirmedBytes: row.confirmed_bytes,
     attempts: row.attempts,
     verifyFailures: row.verify_failures,
@@ -586,6 +601,19 @@ function parseSession(text: string | null): RemoteSession | null {
   try {
     const parsed = sessionSchema.safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The damaged copy a job must delete, as saveDiscard wrote it; null when there is none. */
+function parseRemoteFile(text: string | null): RemoteFile | null {
+  if (text === null) return null;
+  try {
+    const parsed = remoteFileSchema.safeParse(JSON.parse(text));
+    if (!parsed.success) return null;
+    const { driveId, ...file } = parsed.data;
+    return driveId === undefined ? file : { ...file, driveId };
   } catch {
     return null;
   }

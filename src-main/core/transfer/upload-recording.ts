@@ -1,5 +1,6 @@
 import type {
   Destination,
+  HashName,
   HashSet,
   RemoteFile,
   RemoteOffset,
@@ -19,6 +20,11 @@ export interface TransferCheckpoint {
   stored?(remote: RemoteFile): void;
   /** The destination placed the metadata sidecar beside the verified video. */
   sidecarPlaced?(): void;
+  /**
+   * A damaged copy of this recording's own upload that must be deleted before anything is sent
+   * again (null once it is): kept with the job, so the obligation survives restarts and faults.
+   */
+  saveDiscard(file: RemoteFile | null): void;
 }
 
 export interface TransferInput {
@@ -26,6 +32,8 @@ export interface TransferInput {
   destination: Destination;
   /** The session persisted by an earlier attempt, if any. */
   session: RemoteSession | null;
+  /** A damaged copy an earlier attempt could not delete yet: deleted first, before anything else. */
+  pendingDiscard: RemoteFile | null;
   chunkSizeBytes: number;
   signal: AbortSignal;
   checkpoint: TransferCheckpoint;
@@ -41,6 +49,11 @@ export interface TransferInput {
  * checkpoint-per-part): find out what the remote holds, send the rest in order while hashing,
  * checkpoint after every acknowledged chunk, then let the destination commit and compare hashes.
  * Throws TransferFault; the engine decides what each kind means for the job.
+ *
+ * A remote file counts as this recording's only when the loop knows its own session stored it (its
+ * id came in an answer and was checkpointed at once), when the remote's metadata names the
+ * recording (`ours`), or when its size and hash equal the local file's. Only a copy of its own is
+ * ever deleted; a file that merely shares the name and size is someone else's to keep.
  */
 export async function uploadRecording(input: TransferInput): Promise<RemoteFile> {
   const file = await RecordingFile.open(input.item);
@@ -59,38 +72,123 @@ export async function uploadRecording(input: TransferInput): Promise<RemoteFile>
 
 async function transfer(input: TransferInput, file: RecordingFile): Promise<RemoteFile> {
   const { item, destination, signal } = input;
+  await dischargeDiscard(input);
   let position = await resume(input);
   if (position === null) {
-    const existing = input.session === null ? null : await destination.findExisting(item, signal);
-    if (existing !== null) {
-      const owner = existing.byRecordingId === true ? { session: input.session } : null;
-      return verified(input, existing, await hashWhole(input, file), owner);
-    }
+    // The last answer may have been lost after the remote stored the file: look before sending.
+    const existing = input.session === null ? null : await recognised(input, file);
+    if (existing !== null) return existing;
     position = await startNew(input);
   }
   let { session, offset } = position;
   if (offset.complete && offset.file !== null)
-    return verified(input, offset.file, await hashWhole(input, file), { session });
-  let sent: Sent;
+    return verified(input, offset.file, await hashWhole(input, file), true);
+  let sent: Sent | Recognised;
   try {
-    sent = await send(input, file, session, offset);
+    sent = await sendOrRecognise(input, file, session, offset);
   } catch (error) {
     if (!isFault(error, 'session-gone')) throw error;
     // The remote forgot the session mid-file (expiry): one fresh session, from byte 0.
     ({ session, offset } = await startNew(input));
-    sent = await send(input, file, session, offset);
+    sent = await sendOrRecognise(input, file, session, offset);
   }
+  if ('recognised' in sent) return sent.recognised;
+  session = remember(input, session, sent.committed);
   await file.assertUnchanged();
   input.onVerifying();
   const local = sent.hash.digest();
-  const remote = await destination.finish(session, item, local, signal, sent.committed);
-  return verified(input, remote, local, { session });
+  const remote = await destination.finish({ session, item, local, committed: sent.committed, signal });
+  remember(input, session, remote);
+  return verified(input, remote, local, true);
+}
+
+/**
+ * The id of what this session stored is checkpointed the moment an answer carries it, before
+ * anything else is done with it: a crash or a lost later answer then finds it by id.
+ */
+function remember(input: TransferInput, session: RemoteSession, stored: RemoteFile | null): RemoteSession {
+  if (stored === null || session.storedId === stored.id) return session;
+  const updated = { ...session, storedId: stored.id };
+  input.checkpoint.saveSession(updated);
+  return updated;
+}
+
+/**
+ * A refused commit because the name is taken (conflict behaviour "fail") may be this recording's
+ * own copy, stored by an attempt whose answer was lost: the name is looked at before giving up.
+ */
+async function sendOrRecognise(
+  input: TransferInput,
+  file: RecordingFile,
+  session: RemoteSession,
+  offset: RemoteOffset,
+): Promise<Sent | Recognised> {
+  try {
+    return await send(input, file, session, offset);
+  } catch (error) {
+    if (!isFault(error, 'rejected') || error.status !== 409) throw error;
+    const found = await recognised(input, file);
+    if (found === null) throw error;
+    return { recognised: found };
+  }
+}
+
+/**
+ * Of the files the remote holds that may be this recording, the one that is: the recording's
+ * own by the remote's metadata (verified; a damaged one is deleted), or any whose size and hash
+ * equal the local file's. Files that match only by name and size are left alone.
+ */
+async function recognised(input: TransferInput, file: RecordingFile): Promise<RemoteFile | null> {
+  const candidates = await input.destination.findExisting(input.item, input.signal);
+  if (candidates.length === 0) return null;
+  const local = (await hashWhole(input, file)).digest();
+  const same = candidates.find((candidate) => compare(input, candidate, local).equal);
+  if (same !== undefined) return verified(input, same, local, false);
+  const own = candidates.find((candidate) => candidate.ours === true);
+  return own === undefined ? null : verified(input, own, local, true);
+}
+
+/** Deletes the damaged copy an earlier attempt left, before anything else; throws when it cannot. */
+async function dischargeDiscard(input: TransferInput): Promise<void> {
+  const owed = input.pendingDiscard;
+  if (owed === null) return;
+  try {
+    await input.destination.discard(owed, input.signal);
+  } catch (error) {
+    throw undeleted(input, owed, error);
+  }
+  input.checkpoint.saveDiscard(null);
+}
+
+/** Why a damaged copy is still there, keeping the fault's kind so the one retry policy decides. */
+function undeleted(input: TransferInput, owed: RemoteFile, error: unknown): TransferFault {
+  const fault = isFault(error)
+    ? error
+    : new TransferFault('retriable', error instanceof Error ? error.message : String(error), {
+        cause: error,
+      });
+  if (fault.kind === 'cancelled') return fault;
+  const what = `${input.destination.kind} holds a damaged copy of ${input.item.fileName} (${owed.id}) that could not be deleted yet: ${fault.message}`;
+  const advice =
+    fault.kind === 'rejected'
+      ? '. Nothing is uploaded beside it: delete it there, then retry'
+      : '. It is deleted before anything is uploaded again';
+  return new TransferFault(fault.kind, `${what}${advice}`, {
+    ...(fault.status === undefined ? {} : { status: fault.status }),
+    ...(fault.retryAfterMs === undefined ? {} : { retryAfterMs: fault.retryAfterMs }),
+    cause: fault,
+  });
 }
 
 /** What a send produced: the hash of every byte, and the file if the last answer committed it. */
 interface Sent {
   hash: MultiHash;
   committed: RemoteFile | null;
+}
+
+/** A send that ended in finding the recording already there (see sendOrRecognise). */
+interface Recognised {
+  recognised: RemoteFile;
 }
 
 interface Position {
@@ -308,52 +406,69 @@ function hashWhole(input: TransferInput, file: RecordingFile): Promise<MultiHash
   return hashPrefix(input, file, input.item.sizeBytes, input.chunkSizeBytes);
 }
 
+/** The remote's hashes against the local ones: equal only when at least one was compared. */
+function compare(
+  input: TransferInput,
+  remote: RemoteFile,
+  local: HashSet,
+): {
+  equal: boolean;
+  compared: boolean;
+  matched: HashSet;
+  differs: { name: HashName; theirs: string; mine: string } | null;
+} {
+  const matched: HashSet = {};
+  for (const name of input.destination.hashes) {
+    const theirs = remote.hashes[name];
+    const mine = local[name];
+    if (theirs === undefined || mine === undefined) continue;
+    if (!hashesEqual(name, theirs, mine)) {
+      return { equal: false, compared: true, matched, differs: { name, theirs, mine } };
+    }
+    matched[name] = theirs;
+  }
+  const compared = Object.keys(matched).length > 0;
+  return { equal: compared, compared, matched, differs: null };
+}
+
 /**
- * The one hash comparison of every upload. A copy that differs is deleted when it is this
- * recording's own upload (`owner`, with the session that stored it); a file that only shares its
- * name and size is someone else's to keep.
+ * The one hash comparison of every upload of this recording's own. A copy that differs is to be
+ * deleted: the obligation is kept with the job first, then the delete is tried at once; what it
+ * could not do now, the next attempt does before anything else.
  */
 async function verified(
   input: TransferInput,
   remote: RemoteFile,
   local: HashSet | MultiHash,
-  owner: { session: RemoteSession | null } | null,
+  ours: boolean,
 ): Promise<RemoteFile> {
-  const ours = local instanceof MultiHash ? local.digest() : local;
+  const mine = local instanceof MultiHash ? local.digest() : local;
   // A copy this upload made is on record as stored before it is compared; a file found only by
   // name and size is someone else's until its hash proves it is this recording.
-  if (owner !== null) input.checkpoint.stored?.(remote);
-  const matched: HashSet = {};
-  let compared = false;
-  for (const name of input.destination.hashes) {
-    const theirs = remote.hashes[name];
-    const mine = ours[name];
-    if (theirs === undefined || mine === undefined) continue;
-    compared = true;
-    matched[name] = theirs;
-    if (!hashesEqual(name, theirs, mine)) {
-      const fate = owner === null ? '' : await discard(input, remote, owner.session);
-      throw new TransferFault(
-        'hash-mismatch',
-        `${input.destination.kind} stored ${input.item.fileName} with ${name} ${theirs}, but the local file's is ${mine}${fate}`,
-      );
-    }
+  if (ours) input.checkpoint.stored?.(remote);
+  const { compared, differs, matched } = compare(input, remote, mine);
+  if (differs === null) {
+    if (!ours) input.checkpoint.stored?.(remote);
+    return { ...remote, verified: compared, localHashes: mine, matchedHashes: matched };
   }
-  if (owner === null) input.checkpoint.stored?.(remote);
-  return { ...remote, verified: compared, localHashes: ours, matchedHashes: matched };
+  const fate = ours ? await discardNow(input, remote) : '';
+  throw new TransferFault(
+    'hash-mismatch',
+    `${input.destination.kind} stored ${input.item.fileName} with ${differs.name} ${differs.theirs}, but the local file's is ${differs.mine}${fate}`,
+  );
 }
 
 /** Says what became of a copy that failed verification, for the job's reason and the log. */
-async function discard(
-  input: TransferInput,
-  remote: RemoteFile,
-  session: RemoteSession | null,
-): Promise<string> {
-  if (input.destination.discard === undefined) return '';
+async function discardNow(input: TransferInput, remote: RemoteFile): Promise<string> {
+  const owed: RemoteFile = { id: remote.id, url: remote.url, hashes: remote.hashes };
+  if (remote.driveId !== undefined) owed.driveId = remote.driveId;
+  input.checkpoint.saveDiscard(owed);
   try {
-    await input.destination.discard(remote, session, input.signal);
-    return '; the stored copy was deleted';
+    await input.destination.discard(owed, input.signal);
   } catch (error) {
-    return `; the stored copy could not be deleted (${error instanceof Error ? error.message : String(error)})`;
+    const reason = error instanceof Error ? error.message : String(error);
+    return `; the stored copy could not be deleted yet (${reason}): it is deleted before anything is uploaded again`;
   }
+  input.checkpoint.saveDiscard(null);
+  return '; the stored copy was deleted';
 }

@@ -6,7 +6,7 @@ import type { Logger } from '../../logging/logger.ts';
 import {
   type Chunk,
   type Destination,
-  type HashSet,
+  type FinishStep,
   type RemoteFile,
   type RemoteOffset,
   type RemoteSession,
@@ -60,13 +60,13 @@ export class DriveDestination implements Destination {
     this.#options = options;
   }
 
-  async findExisting(item: UploadItem, signal: AbortSignal): Promise<RemoteFile | null> {
+  async findExisting(item: UploadItem, signal: AbortSignal): Promise<RemoteFile[]> {
     const found = await this.#findRecording(item, signal);
     // Found by the recording id in its appProperties: certainly an earlier upload of this recording.
-    return found === null ? null : { ...remoteFile(found), byRecordingId: true };
+    return found === null ? [] : [{ ...remoteFile(found), ours: true }];
   }
 
-  discard(file: RemoteFile, _session: RemoteSession | null, signal: AbortSignal): Promise<void> {
+  discard(file: RemoteFile, signal: AbortSignal): Promise<void> {
     return this.#options.api.deleteFile(file.id, signal);
   }
 
@@ -127,13 +127,7 @@ export class DriveDestination implements Destination {
     return this.#put(session, range, chunk.bytes, 'chunk', signal);
   }
 
-  async finish(
-    session: RemoteSession,
-    item: UploadItem,
-    _local: HashSet,
-    signal: AbortSignal,
-    committed: RemoteFile | null,
-  ): Promise<RemoteFile> {
+  async finish({ session, item, signal, committed }: FinishStep): Promise<RemoteFile> {
     const stored = committed ?? remoteFile(await this.#committedFile(session, item, signal));
     const storedMd5 = stored.hashes.md5;
     if (storedMd5 === undefined) {

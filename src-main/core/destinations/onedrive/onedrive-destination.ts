@@ -3,11 +3,11 @@ import type { Settings } from '../../../../src-shared/settings.ts';
 import { TransferFault } from '../../faults.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { AccountStore } from '../../store/account-store.ts';
-import { registerHash } from '../../transfer/hashers.ts';
+import { hashesEqual, registerHash } from '../../transfer/hashers.ts';
 import {
   type Chunk,
   type Destination,
-  type HashSet,
+  type FinishStep,
   type RemoteFile,
   type RemoteOffset,
   type RemoteSession,
@@ -18,6 +18,7 @@ import { ensureFolderPath } from '../remote-folder-path.ts';
 import { expandTemplate, recordingStart } from '../remote-subfolder-template.ts';
 import { type GraphClient, itemPath } from './graph-client.ts';
 import {
+  childrenAnswer,
   type DriveItemAnswer,
   driveItemAnswer,
   uploadProgressAnswer,
@@ -72,11 +73,14 @@ export class OneDriveDestination implements Destination {
     this.#graph = options.graph;
   }
 
-  async findExisting(item: UploadItem, signal: AbortSignal): Promise<RemoteFile | null> {
+  /**
+   * The files in the target folder that may be this recording after a lost answer: its name or one
+   * of Graph's conflict renames ("name 1.ext", "name 2.ext" …) with its size. OneDrive keeps no
+   * metadata of ours on every account type, so the chunk loop counts one only by quickXorHash.
+   */
+  async findExisting(item: UploadItem, signal: AbortSignal): Promise<RemoteFile[]> {
     const target = await this.#target(item, signal);
-    const found = await this.#child(target, this.#name(item.fileName, target), signal);
-    if (found === null || found.size !== item.sizeBytes || !found.file) return null;
-    return remoteFileOf(found);
+    return this.#candidates(target, this.#name(item.fileName, target), item.sizeBytes, signal);
   }
 
   async startSession(item: UploadItem, signal: AbortSignal): Promise<RemoteSession> {
@@ -117,14 +121,24 @@ export class OneDriveDestination implements Destination {
     };
   }
 
-  async probe(session: RemoteSession, item: UploadItem, signal: AbortSignal): Promise<RemoteOffset> {
-    if (session.state.kind === 'simple') {
-      // A simple upload is all or nothing: it is either stored already or sent again.
-      const found = await this.#child(where(session), stateText(session, 'name'), signal);
-      if (found?.file && found.size === item.sizeBytes) {
-        return { complete: true, file: remoteFileOf(found) };
+  /**
+   * What this session stored is found by the id its answer carried, never by name. A simple
+   * upload whose answer was lost, or a session Graph closed on its last fragment, has nothing left
+   * to ask: it is "gone", and the chunk loop looks for the recording's content before sending again.
+   */
+  async probe(session: RemoteSession, _item: UploadItem, signal: AbortSignal): Promise<RemoteOffset> {
+    if (typeof session.storedId === 'string' && session.storedId !== '') {
+      const stored = await this.#byId(where(session).driveId, session.storedId, signal);
+      if (stored === null) {
+        throw new TransferFault(
+          'session-gone',
+          `the file OneDrive stored (${session.storedId}) is no longer there`,
+        );
       }
-      return { complete: false, confirmed: 0 };
+      return { complete: true, file: stored };
+    }
+    if (session.state.kind === 'simple') {
+      throw new TransferFault('session-gone', 'a simple OneDrive upload keeps no session to ask');
     }
     return this.#askProgress(session, signal);
   }
@@ -161,26 +175,35 @@ export class OneDriveDestination implements Destination {
     throw await this.#graph.fault(response, what, true);
   }
 
-  async finish(
-    session: RemoteSession,
-    item: UploadItem,
-    _local: HashSet,
-    signal: AbortSignal,
-    committed: RemoteFile | null,
-  ): Promise<RemoteFile> {
-    let file = committed;
-    if (file === null) {
-      const found = await this.#child(where(session), stateText(session, 'name'), signal);
-      if (found === null || found.size !== item.sizeBytes) {
-        throw new TransferFault('retriable', `OneDrive received ${item.fileName} but does not list it yet`);
-      }
-      file = remoteFileOf(found);
+  /**
+   * Graph commits on the last byte. Without that answer (every byte held, the commit not
+   * reported), the stored file is the one in the folder, under its name or a conflict rename, with
+   * the local file's size and quickXorHash: never a file that merely has the name and size.
+   */
+  async finish({ session, item, local, committed, signal }: FinishStep): Promise<RemoteFile> {
+    if (committed !== null) {
+      return committed.hashes.quickXorHash === undefined ? this.#withHash(committed, signal) : committed;
     }
-    return file.hashes.quickXorHash === undefined ? this.#withHash(file, signal) : file;
+    const candidates = await this.#candidates(
+      where(session),
+      stateText(session, 'name'),
+      item.sizeBytes,
+      signal,
+    );
+    const stored = candidates.find(
+      (file) =>
+        local.quickXorHash !== undefined &&
+        file.hashes.quickXorHash !== undefined &&
+        hashesEqual('quickXorHash', file.hashes.quickXorHash, local.quickXorHash),
+    );
+    if (stored === undefined) {
+      throw new TransferFault('retriable', `OneDrive received ${item.fileName} but does not list it yet`);
+    }
+    return stored;
   }
 
-  async discard(file: RemoteFile, session: RemoteSession | null, signal: AbortSignal): Promise<void> {
-    const driveId = session === null ? null : where(session).driveId;
+  async discard(file: RemoteFile, signal: AbortSignal): Promise<void> {
+    const driveId = file.driveId ?? this.#options.settings().oneDriveFolder?.driveId ?? null;
     const what = 'DELETE item';
     const url = this.#graph.url(itemPath(driveId, file.id));
     const response = await this.#graph.send({ method: 'DELETE', url, what }, signal);
@@ -288,9 +311,57 @@ export class OneDriveDestination implements Destination {
     return this.#graph.json(response, driveItemAnswer, what);
   }
 
+  /**
+   * The files of a folder named `name` or a conflict rename of it, of `size` bytes, each with its
+   * quickXorHash (asked for again where the listing lacks it).
+   */
+  async #candidates(
+    target: { driveId: string | null; parentId: string },
+    name: string,
+    size: number,
+    signal: AbortSignal,
+  ): Promise<RemoteFile[]> {
+    const what = 'GET children';
+    const found: RemoteFile[] = [];
+    let url: string | null = this.#graph.url(`${itemPath(target.driveId, target.parentId)}/children`, {
+      $select: ITEM_FIELDS,
+      $top: '200',
+    });
+    while (url !== null) {
+      const response = await this.#graph.send({ method: 'GET', url, what }, signal);
+      if (!response.ok) throw await this.#graph.fault(response, what);
+      const page = await this.#graph.json(response, childrenAnswer, what);
+      for (const child of page.value) {
+        if (child.file && child.size === size && isNameOrRename(child.name ?? '', name)) {
+          found.push(remoteFileOf(child));
+        }
+      }
+      url = page['@odata.nextLink'] ?? null;
+    }
+    const hashed: RemoteFile[] = [];
+    for (const file of found) {
+      hashed.push(file.hashes.quickXorHash === undefined ? await this.#withHash(file, signal) : file);
+    }
+    return hashed;
+  }
+
+  /** The file by its id, or null when it is gone. */
+  async #byId(driveId: string | null, id: string, signal: AbortSignal): Promise<RemoteFile | null> {
+    const what = 'GET item';
+    const url = this.#graph.url(itemPath(driveId, id), { $select: ITEM_FIELDS });
+    const response = await this.#graph.send({ method: 'GET', url, what }, signal);
+    if (response.status === 404) {
+      await response.body?.cancel();
+      return null;
+    }
+    if (!response.ok) throw await this.#graph.fault(response, what);
+    const file = remoteFileOf(await this.#graph.json(response, driveItemAnswer, what));
+    return file.hashes.quickXorHash === undefined ? this.#withHash(file, signal) : file;
+  }
+
   /** Some drives compute the hash a moment after the commit: ask once more for it. */
   async #withHash(file: RemoteFile, signal: AbortSignal): Promise<RemoteFile> {
-    const driveId = this.#options.settings().oneDriveFolder?.driveId ?? null;
+    const driveId = file.driveId ?? this.#options.settings().oneDriveFolder?.driveId ?? null;
     const what = 'GET item';
     const url = this.#graph.url(itemPath(driveId, file.id), { $select: ITEM_FIELDS });
     const response = await this.#graph.send({ method: 'GET', url, what }, signal);
@@ -385,11 +456,28 @@ export class OneDriveDestination implements Destination {
 
 function remoteFileOf(item: DriveItemAnswer): RemoteFile {
   const hash = item.file?.hashes?.quickXorHash;
-  return {
+  const file: RemoteFile = {
     id: item.id,
     url: item.webUrl ?? null,
     hashes: typeof hash === 'string' && hash !== '' ? { quickXorHash: hash } : {},
   };
+  const driveId = item.parentReference?.driveId;
+  if (typeof driveId === 'string' && driveId !== '') file.driveId = driveId;
+  return file;
+}
+
+/**
+ * `name` itself, or the name Graph gives a file under conflict behaviour rename: "stem N.ext"
+ * (OneDrive numbers from 1; the comparison ignores case, as OneDrive's names do).
+ */
+export function isNameOrRename(candidate: string, name: string): boolean {
+  const wanted = name.toLowerCase();
+  const seen = candidate.toLowerCase();
+  if (seen === wanted) return true;
+  const dot = wanted.lastIndexOf('.');
+  const [stem, ext] = dot > 0 ? [wanted.slice(0, dot), wanted.slice(dot)] : [wanted, ''];
+  if (!seen.startsWith(`${stem} `) || !seen.endsWith(ext)) return false;
+  return /^[1-9]\d*$/.test(seen.slice(stem.length + 1, seen.length - ext.length));
 }
 
 function where(session: RemoteSession): { driveId: string | null; parentId: string } {

@@ -3,7 +3,7 @@ import { TransferFault } from '../../faults.ts';
 import {
   type Chunk,
   type Destination,
-  type HashSet,
+  type FinishStep,
   type RemoteFile,
   type RemoteOffset,
   type RemoteSession,
@@ -47,34 +47,30 @@ export class StorageApiDestination implements Destination {
     await response.body?.cancel();
   }
 
-  findExisting(item: UploadItem, signal: AbortSignal): Promise<RemoteFile | null> {
-    return this.#findRecording(
-      (r) => r.file_name === item.fileName && r.file_size === item.sizeBytes,
-      signal,
-    );
+  /** By name and size: the listing names no recording id, so the chunk loop counts one only by its sha256. */
+  async findExisting(item: UploadItem, signal: AbortSignal): Promise<RemoteFile[]> {
+    return this.#listed((r) => r.file_name === item.fileName && r.file_size === item.sizeBytes, signal);
   }
 
-  /** A recording in the server's listing, with its sha256 where the server gives one. */
-  async #findRecording(
+  /** The recordings in the server's listing that match, each with its sha256 where the server gives one. */
+  async #listed(
     matches: (recording: z.infer<typeof recordingsAnswer>[number]) => boolean,
     signal: AbortSignal,
-  ): Promise<RemoteFile | null> {
+  ): Promise<RemoteFile[]> {
     const what = 'GET /recordings';
     const response = await this.#request({ method: 'GET', url: this.#url('/recordings'), what }, signal);
     // The listing is optional for a server: without it there is nothing to find.
     if (response.status === 404 || response.status === 405 || response.status === 501) {
       await response.body?.cancel();
-      return null;
+      return [];
     }
     if (!response.ok) throw await this.#fault(response, what);
     const recordings = await this.#options.http.json(response, recordingsAnswer, this.#what(what));
-    const match = recordings.find(matches);
-    if (match === undefined) return null;
-    return {
+    return recordings.filter(matches).map((match) => ({
       id: match.file_id,
       url: match.url ?? null,
       hashes: match.sha256 ? { sha256: match.sha256 } : {},
-    };
+    }));
   }
 
   async startSession(item: UploadItem, signal: AbortSignal): Promise<RemoteSession> {
@@ -125,7 +121,7 @@ export class StorageApiDestination implements Destination {
       if (fileId === null) return { complete: true, file: null };
       // Committed already (a crash after finalize): nothing is sent again. The status carries no
       // hash, so the listing is asked for one; without it the upload is done but unverified.
-      const listed = await this.#findRecording((r) => r.file_id === fileId, signal);
+      const [listed] = await this.#listed((r) => r.file_id === fileId, signal);
       return { complete: true, file: listed ?? { id: fileId, url: null, hashes: {} } };
     }
     if (session.mode === 'single') {
@@ -164,12 +160,7 @@ export class StorageApiDestination implements Destination {
     );
   }
 
-  async finish(
-    session: RemoteSession,
-    item: UploadItem,
-    local: HashSet,
-    signal: AbortSignal,
-  ): Promise<RemoteFile> {
+  async finish({ session, item, local, signal }: FinishStep): Promise<RemoteFile> {
     await this.#sendSidecar(session, item, signal);
     const what = 'POST /uploads/{id}/finalize';
     const response = await this.#request(
@@ -206,7 +197,7 @@ export class StorageApiDestination implements Destination {
   }
 
   /** A server without DELETE /recordings keeps the damaged copy; the job's reason says so. */
-  async discard(file: RemoteFile, _session: RemoteSession | null, signal: AbortSignal): Promise<void> {
+  async discard(file: RemoteFile, signal: AbortSignal): Promise<void> {
     const what = 'DELETE /recordings/{id}';
     const url = this.#url(`/recordings/${encodeURIComponent(file.id)}`);
     const response = await this.#request({ method: 'DELETE', url, what }, signal);
