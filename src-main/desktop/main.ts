@@ -26,7 +26,7 @@ import { CoreSupervisor } from './supervisor/core-supervisor.ts';
 import { spawnUtilityCore } from './supervisor/utility-core.ts';
 import { applyShellEvent, initialShellState, type ShellState } from './tray/shell-state.ts';
 import { AppTray } from './tray/tray.ts';
-import { pauseParams, type TrayAction, trayMenuModel } from './tray/tray-menu.ts';
+import { pauseParams, type TrayAction, trayMenuModel, uploadLimitParams } from './tray/tray-menu.ts';
 import { type TrayView, trayViewOf } from './tray/tray-state.ts';
 import { createMainWindow } from './window.ts';
 
@@ -166,6 +166,11 @@ function onTrayAction(action: TrayAction): void {
   const pause = pauseParams(action, Date.now());
   if (pause !== null) {
     void invoke({ id: 0, method: 'pauseAll', params: pause });
+    return;
+  }
+  const limit = uploadLimitParams(action);
+  if (limit !== null) {
+    void invoke({ id: 0, method: 'setUploadLimitNow', params: limit });
     return;
   }
   switch (action) {

@@ -15,6 +15,8 @@ export interface ShellStrings {
       | 'pause8h'
       | 'pauseUntilResumed'
       | 'resume'
+      | 'limitNow'
+      | 'fullSpeed'
       | 'openRecordings'
       | 'openLogs'
       | 'quit',
@@ -72,6 +74,8 @@ function english(): ShellStrings {
       pause8h: 'Pause for 8 hours',
       pauseUntilResumed: 'Pause until resumed',
       resume: 'Resume',
+      limitNow: 'Limit upload speed now',
+      fullSpeed: 'Upload at full speed',
       openRecordings: 'Open recordings folder',
       openLogs: 'Open logs folder',
       quit: 'Quit',
@@ -115,6 +119,8 @@ function portuguese(): ShellStrings {
       pause8h: 'Pausar por 8 horas',
       pauseUntilResumed: 'Pausar até retomar',
       resume: 'Retomar',
+      limitNow: 'Limitar a velocidade de envio agora',
+      fullSpeed: 'Enviar na velocidade máxima',
       openRecordings: 'Abrir pasta de gravações',
       openLogs: 'Abrir pasta de logs',
       quit: 'Sair',

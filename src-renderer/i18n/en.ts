@@ -332,6 +332,8 @@ export const en = {
   'rate.limited': 'limited to {rate}',
   'rate.limitedUntil': 'limited to {rate} until {time}',
   'rate.fullUntil': 'full speed until {time}',
+  'rate.limitNow': 'Limit upload speed now',
+  'rate.fullSpeed': 'Upload at full speed',
 
   'issue.required': 'This cannot be empty.',
   'issue.number': 'Enter a number.',

@@ -313,6 +313,8 @@ export const ptBR: Messages = {
   'rate.limited': 'limitado a {rate}',
   'rate.limitedUntil': 'limitado a {rate} até {time}',
   'rate.fullUntil': 'velocidade máxima até {time}',
+  'rate.limitNow': 'Limitar a velocidade de envio agora',
+  'rate.fullSpeed': 'Enviar na velocidade máxima',
 
   'issue.required': 'Este campo não pode ficar vazio.',
   'issue.number': 'Digite um número.',

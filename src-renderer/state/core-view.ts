@@ -11,6 +11,7 @@ import {
 } from '../../src-shared/bridge-contract.ts';
 import { JOB_STATES, type JobState, type JobView, type QueueTotals } from '../../src-shared/job.ts';
 import type { DestinationKind, Settings } from '../../src-shared/settings.ts';
+import type { UploadRateView } from '../../src-shared/upload-rate-limit.ts';
 import { isOpenableWebUrl } from '../../src-shared/web-address.ts';
 import { countInFilter, inFilter, insertId, mergeIds, removeId } from './job-lists.ts';
 
@@ -42,6 +43,8 @@ export interface CoreView {
   progress: Readonly<Record<number, ProgressSample>>;
   /** Where the latest sign-in of each destination waits for the operator (an http(s) page). */
   signIns: Readonly<Partial<Record<DestinationKind, string>>>;
+  /** The upload speed limit in force, and until when. */
+  uploadRate: UploadRateView;
 }
 
 type AnyEvent = { [E in EventName]: { event: E; payload: BridgeEvents[E] } }[EventName];
@@ -65,6 +68,7 @@ export function emptyView(filter: JobFilter = 'all'): CoreView {
     jobs: {},
     progress: {},
     signIns: {},
+    uploadRate: { rate: null, until: null, next: null, override: null },
   };
 }
 
@@ -89,6 +93,8 @@ export function applyEvent(view: CoreView, raw: BridgeEvent): CoreView {
       return { ...view, totals: event.payload };
     case 'core-status':
       return { ...view, core: event.payload };
+    case 'upload-rate':
+      return { ...view, uploadRate: event.payload };
     case 'sign-in-started': {
       // The page renders it as a link: only a web page, whoever sent it.
       const { destination, url } = event.payload;
@@ -111,6 +117,7 @@ export function applySnapshot(view: CoreView, snapshot: Snapshot): CoreView {
     connections,
     paused: snapshot.paused,
     host: snapshot.host,
+    uploadRate: snapshot.uploadRate,
   };
   if (next.filter === 'all') return applyPage(next, 'all', snapshot.jobs);
   return snapshot.jobs.reduce(applyJob, next);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AnyBridgeEvent } from '../../src-shared/bridge-contract.ts';
-import type { UploadRateView } from '../../src-shared/upload-rate-limit.ts';
+import { QUICK_LIMIT_DEFAULT, type UploadRateView } from '../../src-shared/upload-rate-limit.ts';
 import { type BodyWrite, busiestWindow, meteredFetch } from '../support/body-meter.ts';
 import { sha256, UploaderHarness } from '../support/uploader-harness.ts';
 
@@ -61,6 +61,30 @@ describe('the upload speed limit', () => {
       (stored: Buffer) => sha256(stored) === sha256(bytes),
     );
     expect(rateEvents(harness).at(-1)).toMatchObject({ rate: null, next: 64 * KiB, override: null });
+  });
+
+  it('is limited or lifted at once by the quick control, and says so', async () => {
+    harness = await UploaderHarness.start();
+    const limited = harness.uploader.setUploadLimitNow({ limited: true });
+    expect(limited).toEqual({
+      rate: QUICK_LIMIT_DEFAULT,
+      until: null,
+      next: QUICK_LIMIT_DEFAULT,
+      override: 'limit',
+    });
+    expect(harness.uploader.getSnapshot().uploadRate).toEqual(limited);
+    expect(rateEvents(harness).at(-1)).toEqual(limited);
+    await harness.uploader.updateSettings({ uploadRateLimit: '3M' });
+    expect(rateEvents(harness).at(-1)).toEqual({
+      rate: 3 * 1024 * 1024,
+      until: null,
+      next: 3 * 1024 * 1024,
+      override: null,
+    });
+    expect(harness.uploader.setUploadLimitNow({ limited: false })).toMatchObject({
+      rate: null,
+      override: 'full',
+    });
   });
 
   it('is one limit shared by concurrent uploads: their sum stays within it', async () => {

@@ -5,7 +5,7 @@ import {
   initialShellState,
   type ShellState,
 } from '../../src-main/desktop/tray/shell-state.ts';
-import { pauseParams, trayMenuModel } from '../../src-main/desktop/tray/tray-menu.ts';
+import { pauseParams, trayMenuModel, uploadLimitParams } from '../../src-main/desktop/tray/tray-menu.ts';
 import { overallPercent, trayViewOf } from '../../src-main/desktop/tray/tray-state.ts';
 import { type ConnectionView, NO_HOST_CAPABILITIES } from '../../src-shared/bridge-contract.ts';
 import { JOB_STATES, type JobView, type QueueTotals } from '../../src-shared/job.ts';
@@ -165,6 +165,8 @@ describe('the tray menu and its words', () => {
       'pause-8h': true,
       'pause-until-resumed': true,
       resume: false,
+      'limit-now': true,
+      'full-speed': false,
       'open-recordings': true,
       'open-logs': true,
       quit: true,
@@ -189,6 +191,40 @@ describe('the tray menu and its words', () => {
     const [primeiro] = trayMenuModel(trayViewOf(state), state, shellStrings('pt-BR'));
     expect(primeiro).toEqual({ type: 'status', label: '1 gravação falhou' });
     expect(en.status({ kind: 'uploading', count: 3, percent: 42 })).toBe('Uploading 3 recordings: 42%');
+  });
+
+  it('offers full speed while a limit holds, and a limit while none does', () => {
+    const entries = (state: ShellState) =>
+      trayMenuModel(trayViewOf(state), state, en).flatMap((e) =>
+        e.type === 'action' && (e.action === 'limit-now' || e.action === 'full-speed') ? [e] : [],
+      );
+    const unlimited = stateWith({});
+    expect(entries(unlimited)).toEqual([
+      { type: 'action', action: 'limit-now', label: 'Limit upload speed now', enabled: true },
+      { type: 'action', action: 'full-speed', label: 'Upload at full speed', enabled: false },
+    ]);
+    const limited = applyShellEvent(unlimited, {
+      event: 'upload-rate',
+      payload: { rate: 2 * 1024 * 1024, until: 1000, next: null, override: null },
+    });
+    expect(entries(limited).map((e) => [e.action, e.enabled])).toEqual([
+      ['limit-now', false],
+      ['full-speed', true],
+    ]);
+    const down = applyShellEvent(limited, {
+      event: 'core-status',
+      payload: { state: 'unavailable', detail: null },
+    });
+    expect(entries(down).map((e) => e.enabled)).toEqual([false, false]);
+    expect(uploadLimitParams('limit-now')).toEqual({ limited: true });
+    expect(uploadLimitParams('full-speed')).toEqual({ limited: false });
+    expect(uploadLimitParams('pause-1h')).toBeNull();
+    const pt = shellStrings('pt-BR');
+    expect(
+      trayMenuModel(trayViewOf(limited), limited, pt).flatMap((e) =>
+        e.type === 'action' && e.action === 'full-speed' ? [e.label] : [],
+      ),
+    ).toEqual(['Enviar na velocidade máxima']);
   });
 
   it('pauses for one hour, eight hours, or until resumed', () => {

@@ -144,6 +144,18 @@ describe("the UI store's event reducer", () => {
     expect(view.order).toBe(before.order);
   });
 
+  it('takes the upload limit in force from the snapshot, then from each change', () => {
+    const limited = { rate: 2 * 1024 * 1024, until: 5000, next: null, override: null };
+    let view = applyEvent(emptyView(), {
+      event: 'snapshot',
+      payload: { ...snapshot([], {}), uploadRate: limited },
+    });
+    expect(view.uploadRate).toEqual(limited);
+    const full = { rate: null, until: 5000, next: null, override: 'full' as const };
+    view = applyEvent(view, { event: 'upload-rate', payload: full });
+    expect(view.uploadRate).toEqual(full);
+  });
+
   it('replaces totals and one connection at a time, and notes when the core is away', () => {
     let view = applyEvents(emptyView(), [
       { event: 'totals-changed', payload: totals({ queued: 2, failed: 1 }) },

@@ -6,6 +6,7 @@ import type {
 } from '../../../src-shared/bridge-contract.ts';
 import { ACTIVE_STATES, type JobView, type QueueTotals } from '../../../src-shared/job.ts';
 import type { Settings } from '../../../src-shared/settings.ts';
+import type { UploadRateView } from '../../../src-shared/upload-rate-limit.ts';
 
 export interface TransferProgress {
   confirmedBytes: number;
@@ -21,6 +22,8 @@ export interface ShellState {
   active: Readonly<Record<number, TransferProgress>>;
   core: CoreStatus;
   online: boolean;
+  /** The upload speed limit in force, for the tray's quick control. */
+  uploadRate: UploadRateView;
 }
 
 export const initialShellState = (): ShellState => ({
@@ -30,16 +33,17 @@ export const initialShellState = (): ShellState => ({
   active: {},
   core: { state: 'running', detail: null },
   online: true,
+  uploadRate: { rate: null, until: null, next: null, override: null },
 });
 
 export function applyShellEvent(state: ShellState, raw: BridgeEvent): ShellState {
   const event = raw as AnyBridgeEvent;
   switch (event.event) {
     case 'snapshot': {
-      const { settings, totals, connections, jobs } = event.payload;
+      const { settings, totals, connections, jobs, uploadRate } = event.payload;
       const active: Record<number, TransferProgress> = {};
       for (const job of jobs) if (isActive(job)) active[job.id] = progressOf(job);
-      return { ...state, settings, totals, connections, active };
+      return { ...state, settings, totals, connections, active, uploadRate };
     }
     case 'totals-changed':
       return { ...state, totals: event.payload };
@@ -60,6 +64,8 @@ export function applyShellEvent(state: ShellState, raw: BridgeEvent): ShellState
     }
     case 'core-status':
       return { ...state, core: event.payload };
+    case 'upload-rate':
+      return { ...state, uploadRate: event.payload };
     default:
       return state;
   }

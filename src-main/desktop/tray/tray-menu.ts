@@ -9,6 +9,8 @@ export type TrayAction =
   | 'pause-8h'
   | 'pause-until-resumed'
   | 'resume'
+  | 'limit-now'
+  | 'full-speed'
   | 'open-recordings'
   | 'open-logs'
   | 'quit';
@@ -25,6 +27,7 @@ export function trayMenuModel(view: TrayView, state: ShellState, strings: ShellS
   const coreUp = state.core.state === 'running';
   const paused = state.settings?.uploadsPaused === true;
   const hasFolder = (state.settings?.recordingsFolder ?? '') !== '';
+  const limited = state.uploadRate.rate !== null;
   const action = (a: TrayAction, label: string, enabled = true): TrayMenuEntry => ({
     type: 'action',
     action: a,
@@ -45,11 +48,22 @@ export function trayMenuModel(view: TrayView, state: ShellState, strings: ShellS
     ),
     action('resume', strings.menu.resume, coreUp && paused),
     { type: 'separator' },
+    // Until the timetable's next change: one of the two is always the one that changes something.
+    action('limit-now', strings.menu.limitNow, coreUp && !limited),
+    action('full-speed', strings.menu.fullSpeed, coreUp && limited),
+    { type: 'separator' },
     action('open-recordings', strings.menu.openRecordings, hasFolder),
     action('open-logs', strings.menu.openLogs),
     { type: 'separator' },
     action('quit', strings.menu.quit),
   ];
+}
+
+/** The quick control's command a menu entry sends; null for entries that are not one. */
+export function uploadLimitParams(action: TrayAction): BridgeCommands['setUploadLimitNow']['params'] | null {
+  if (action === 'limit-now') return { limited: true };
+  if (action === 'full-speed') return { limited: false };
+  return null;
 }
 
 /** The pause command a menu entry sends; null for entries that are not a pause. */

@@ -13,6 +13,7 @@ import { useActions, useApp, useBridge } from '../../state/app-context.tsx';
 import { confirmedOf, type ProgressSample } from '../../state/core-view.ts';
 import { type RowAction, rowActions } from '../../state/job-lists.ts';
 import { useAsyncAction } from '../common/use-async-action.ts';
+import { useLimitNote } from '../common/use-upload-limit.ts';
 import { ProgressBar } from './progress-bar.tsx';
 
 /** Every row is this tall: a fixed height keeps the virtual list exact without measuring rows. */
@@ -62,6 +63,7 @@ function JobRowView(props: {
   const bridge = useBridge();
   const { jobChanged } = useActions();
   const host = useApp((state) => state.host);
+  const limit = useLimitNote();
   const command = useAsyncAction(async (method: 'retry' | 'pauseJob' | 'resumeJob') => {
     jobChanged(await bridge.invoke(method, { jobId: job.id }));
   });
@@ -82,6 +84,7 @@ function JobRowView(props: {
       details.push(t('job.timeLeft', { time: formatDuration(left, units) }));
     }
   }
+  if (job.state === 'uploading' && limit !== null) details.push(limit);
   if (job.attempts > 0) details.push(t('job.attempts', { count: job.attempts }));
   if (job.state === 'waiting' && job.nextAttemptAt !== null) {
     details.push(t('job.nextTry', { time: formatMoment(job.nextAttemptAt, locale, Date.now()) }));

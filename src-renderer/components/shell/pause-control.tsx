@@ -2,6 +2,7 @@ import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import { useI18n } from '../../i18n/i18n-context.tsx';
 import { useApp } from '../../state/app-context.tsx';
 import { ErrorText } from '../common/messages.tsx';
+import { useUploadLimitNow } from '../common/use-upload-limit.ts';
 import { PAUSE_LENGTHS, usePauseCommands } from './use-pause.ts';
 
 /** The top bar's control: Resume while paused, otherwise a menu of pause lengths. */
@@ -9,6 +10,7 @@ export function PauseControl() {
   const { t } = useI18n();
   const paused = useApp((state) => state.paused);
   const { pause, resume } = usePauseCommands();
+  const limitNow = useUploadLimitNow();
   const [open, setOpen] = useState(false);
   const menuId = useId();
   const buttonRef = useRef<HTMLButtonElement>(null);
@@ -81,9 +83,22 @@ export function PauseControl() {
               {t(`pause.for.${length}`)}
             </button>
           ))}
+          <hr className="menu-separator" />
+          <button
+            type="button"
+            role="menuitem"
+            className="menu-item"
+            onClick={() => {
+              setOpen(false);
+              buttonRef.current?.focus();
+              void limitNow.toggle.run();
+            }}
+          >
+            {limitNow.limited ? t('rate.fullSpeed') : t('rate.limitNow')}
+          </button>
         </div>
       )}
-      <ErrorText>{pause.error}</ErrorText>
+      <ErrorText>{pause.error ?? limitNow.toggle.error}</ErrorText>
     </div>
   );
 }

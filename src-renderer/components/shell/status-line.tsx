@@ -3,6 +3,7 @@ import type { I18n } from '../../i18n/i18n-context.tsx';
 import { useI18n } from '../../i18n/i18n-context.tsx';
 import { useApp } from '../../state/app-context.tsx';
 import { type OverallStatus, overallStatus } from '../../state/overall-status.ts';
+import { useLimitNote } from '../common/use-upload-limit.ts';
 
 const TONE: Record<OverallStatus['kind'], 'good' | 'busy' | 'calm' | 'warn' | 'bad'> = {
   'core-down': 'bad',
@@ -24,10 +25,12 @@ export function StatusLine() {
   const totals = useApp((state) => state.totals);
   const paused = useApp((state) => state.paused);
   const status = overallStatus({ core, settings, connections, totals, paused });
+  const limit = useLimitNote();
   return (
     <output className={`status status-${TONE[status.kind]}`} aria-live="polite">
       <span className="status-dot" aria-hidden="true" />
       {describe(status, i18n)}
+      {limit !== null && status.kind !== 'core-down' && <span className="status-limit"> · {limit}</span>}
     </output>
   );
 }
