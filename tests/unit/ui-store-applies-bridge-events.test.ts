@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createAppStore, PAGE_SIZE } from '../../src-renderer/state/app-store.ts';
+import { createAppStore } from '../../src-renderer/state/app-store.ts';
 import {
   applyEvent,
   applyEvents,
@@ -12,6 +12,7 @@ import {
   rowCount,
   withFilter,
 } from '../../src-renderer/state/core-view.ts';
+import { PAGE_SIZE } from '../../src-renderer/state/job-list-loader.ts';
 import type { UploaderBridge } from '../../src-shared/bridge-client.ts';
 import { type BridgeEvent, NO_HOST_CAPABILITIES, type Snapshot } from '../../src-shared/bridge-contract.ts';
 import type { JobState, JobView, QueueTotals } from '../../src-shared/job.ts';
