@@ -4,11 +4,17 @@
  *
  * - network: the connection itself failed (refused, reset, DNS, unreachable). Never uses up
  *   attempts: the job waits and resumes.
- * - retriable: time-out, 408, 429, 5xx. Backoff, honouring retryAfterMs; counts an attempt.
+ * - retriable: time-out, 408, 5xx. Backoff, honouring retryAfterMs. Counts an attempt only while
+ *   the destination otherwise answers; when it fails for everything, it is an outage, like losing
+ *   the network.
+ * - throttled: the server paces us (429, 503 with Retry-After, Drive's rate-limit 403s). Never uses
+ *   up an attempt; every job of the destination waits until retryAfterMs has passed.
  * - auth: 401/403. Every job of the destination waits in needs-auth for new credentials.
  * - session-gone: 404/410 on a session URL, or the session expired. Start a new session.
  * - rejected: any other 4xx, or a malformed server answer. The job fails with the message.
  * - hash-mismatch: the remote's hash differs. Upload again once, then fail.
+ * - busy: the recording cannot be read for a while (held by an antivirus or backup tool, out of
+ *   file handles): backoff, counts an attempt; still unreadable after them, it fails with the OS's reason.
  * - local: the recording cannot be read (a corrupt input: set aside, reported, never retried).
  * - changed: the recording changed or vanished mid-upload; it starts over once it settles again.
  * - cancelled: the operator or a shutdown stopped the transfer; not an error of the job.
@@ -16,10 +22,12 @@
 export type FaultKind =
   | 'network'
   | 'retriable'
+  | 'throttled'
   | 'auth'
   | 'session-gone'
   | 'rejected'
   | 'hash-mismatch'
+  | 'busy'
   | 'local'
   | 'changed'
   | 'cancelled';

@@ -6,6 +6,7 @@ import {
   type RemoteFolder,
   type Snapshot,
 } from '../../src-shared/bridge-contract.ts';
+import { clockTime } from '../../src-shared/clock-time.ts';
 import type { JobView } from '../../src-shared/job.ts';
 import {
   applySettings,
@@ -23,15 +24,17 @@ import type { DestinationProvider } from './destinations/destination-provider.ts
 import { HttpClient } from './destinations/http-client.ts';
 import { createProviders } from './destinations/provider-registry.ts';
 import { StorageApiProvider } from './destinations/storage-api/storage-api-provider.ts';
-import type { RetryTuning } from './engine/retry-policy.ts';
-import { UploadEngine } from './engine/upload-engine.ts';
+import { Reachability } from './engine/reachability.ts';
+import { type EngineTuning, UploadEngine } from './engine/upload-engine.ts';
 import type { HostServices } from './host-services.ts';
 import type { Recording } from './recording.ts';
 import { AccountStore } from './store/account-store.ts';
 import type { Database } from './store/database.ts';
 import type { JobRecord } from './store/job-record.ts';
 import { SqliteJobStore, toJobView } from './store/job-store.ts';
+import { ReachabilityStore } from './store/reachability-store.ts';
 import { SettingsStore } from './store/settings-store.ts';
+import type { OpenForReading } from './transfer/recording-file.ts';
 import { RecordingWatcher } from './watcher/recording-watcher.ts';
 
 export interface UploaderOptions {
@@ -40,7 +43,9 @@ export interface UploaderOptions {
   /** Settings for this run only (the headless host's --settings), laid over the saved ones. */
   overrides?: Partial<Settings>;
   /** Retry timing; tests shrink it. */
-  tuning?: Partial<Omit<RetryTuning, 'maxRetries'>>;
+  tuning?: EngineTuning;
+  /** How recordings are opened for reading; the file system's open unless a test holds a file. */
+  openFile?: OpenForReading;
   /** How often credentials are re-read while a destination waits for new ones. */
   credentialPollMs?: number;
   /** What the host answers itself besides the core (the desktop shell's dialogs); none by default. */
@@ -59,6 +64,7 @@ export class Uploader {
   readonly #settingsStore: SettingsStore;
   readonly #overrides: Partial<Settings>;
   readonly #engine: UploadEngine;
+  readonly #reachability: Reachability;
   readonly #providers: Map<DestinationKind, DestinationProvider>;
   readonly #credentialPollMs: number;
   readonly #credentialTimers = new Map<DestinationKind, NodeJS.Timeout>();
@@ -79,13 +85,13 @@ export class Uploader {
     host.setCpuPriority?.(this.#settings.cpuPriority);
     this.#credentialPollMs = options.credentialPollMs ?? 5000;
     this.#hostCapabilities = { ...(options.hostCapabilities ?? NO_HOST_CAPABILITIES) };
+    this.#reachability = new Reachability(new ReachabilityStore(db), host.clock);
     const shared = {
       settings: () => this.#settings,
       saveSettings: async (patch: Partial<Settings>) => {
         await this.updateSettings(patch);
       },
       accounts: new AccountStore(db, host.clock),
-      http: new HttpClient(host.fetch, () => this.#settings.requestTimeoutSeconds * 1000, this.#bucket),
     };
     this.#uploadRate = new UploadRateControl({
       bucket: this.#bucket,
@@ -96,6 +102,11 @@ export class Uploader {
     this.#uploadRate.setLimit(this.#settings.uploadRateLimit);
     this.#providers = createProviders((kind) => ({
       ...shared,
+      // One pacer per destination: while its server asks to be left alone, none of its requests leave.
+      http: new HttpClient(host.fetch, () => this.#settings.requestTimeoutSeconds * 1000, this.#bucket, {
+        throttledUntil: () => this.#reachability.throttledUntil(kind),
+        now: () => host.clock.now(),
+      }),
       // A sign-in page is announced to the UI as well as handed to the host, which may only print it.
       host: {
         ...host,
@@ -119,8 +130,16 @@ export class Uploader {
       logger: host.logger,
       now: () => host.clock.now(),
       uploadRate: () => this.#bucket.rate,
+      reachability: this.#reachability,
+      ping: (kind, signal) => this.#provider(kind).ping(AbortSignal.any([signal, this.#pingSignal()])),
+      ...(options.openFile ? { openFile: options.openFile } : {}),
       ...(options.tuning ? { tuning: options.tuning } : {}),
     });
+  }
+
+  /** Each destination's last known reachability (outage, throttling, sign-in hold), for the health model. */
+  get reachability(): Pick<Reachability, 'get' | 'list' | 'subscribe'> {
+    return this.#reachability;
   }
 
   get settings(): Settings {
@@ -333,6 +352,11 @@ export class Uploader {
     return AbortSignal.timeout(this.#settings.requestTimeoutSeconds * 1000);
   }
 
+  /** A ping is one small request: an outage should not take the whole request time-out to notice. */
+  #pingSignal(): AbortSignal {
+    return AbortSignal.timeout(Math.min(this.#settings.requestTimeoutSeconds, 30) * 1000);
+  }
+
   async #startWatcher(): Promise<void> {
     const settings = this.#settings;
     if (settings.recordingsFolder === '') return;
@@ -385,8 +409,14 @@ export class Uploader {
   /** A destination whose jobs wait for sign-in says so, whatever its provider last saw. */
   #connectionOf(provider: DestinationProvider): ConnectionView {
     const view = provider.connection();
-    if (view.state === 'connected' && this.#engine.isAuthHeld(provider.kind)) {
+    if (view.state !== 'connected') return view;
+    if (this.#engine.isAuthHeld(provider.kind)) {
       return { ...view, state: 'needs-auth', detail: 'credentials were rejected: sign in again' };
+    }
+    const reachability = this.#reachability.get(provider.kind);
+    if (reachability.unreachableSince !== null) {
+      const detail = `unreachable since ${clockTime(reachability.unreachableSince)}${reachability.lastError === null ? '' : `: ${reachability.lastError}`}`;
+      return { ...view, state: 'error', detail };
     }
     return view;
   }

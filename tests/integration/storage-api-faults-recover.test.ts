@@ -52,6 +52,17 @@ function jobUpdates(h: UploaderHarness, fileName: string): JobView[] {
     .filter((job) => job.fileName === fileName);
 }
 
+/** The requests of one recording's upload, not the health check that tells an outage from them. */
+const RECORDING_REQUESTS: RequestKind[] = [
+  'create',
+  'chunk',
+  'probe',
+  'multipart',
+  'metadata',
+  'finalize',
+  'status',
+];
+
 const requestsOf = (h: UploaderHarness, kind: RequestKind) => h.peer.requests.filter((r) => r.kind === kind);
 
 describe('storage API faults: every recording still lands once, byte-identical', () => {
@@ -89,7 +100,8 @@ describe('storage API faults: every recording still lands once, byte-identical',
     const h = await start({
       settings: { maxRetries: 5 },
       tuning: { baseMs: 150, capMs: 400 },
-      fetch: afterChunks(1, () => harness?.peer.faults.serverErrors(3, 500)),
+      // The recording's own requests fail while the server otherwise answers (its /health does).
+      fetch: afterChunks(1, () => harness?.peer.faults.serverErrors(3, 500, RECORDING_REQUESTS)),
     });
     const bytes = await h.writeRecording('burst.mp4', FILE_SIZE);
 
@@ -115,7 +127,7 @@ describe('storage API faults: every recording still lands once, byte-identical',
   it('more 5xx than maxRetries fails the job with the server’s words; retry then finishes it', async () => {
     const h = await start({
       settings: { maxRetries: 2 },
-      fetch: afterChunks(1, () => harness?.peer.faults.serverErrors(3, 503)),
+      fetch: afterChunks(1, () => harness?.peer.faults.serverErrors(3, 503, RECORDING_REQUESTS)),
     });
     const bytes = await h.writeRecording('gave-up.mp4', FILE_SIZE);
 
@@ -317,5 +329,32 @@ describe('storage API faults: every recording still lands once, byte-identical',
     await expectLandedOnce(h, 'outage.mp4', bytes);
     expect(done?.attempts).toBe(0);
     expect(jobUpdates(h, 'outage.mp4').some((job) => job.state === 'failed')).toBe(false);
+  });
+
+  it('an outage of the whole server (every request 503) uses up no attempt: the job and the destination say since when', async () => {
+    const h = await start({
+      settings: { maxRetries: 1 },
+      fetch: afterChunks(1, () => harness?.peer.faults.serverErrors(8, 503)),
+    });
+    const bytes = await h.writeRecording('outage-503.mp4', FILE_SIZE);
+
+    await waitFor(
+      () => /unreachable since \d\d:\d\d/.test(h.job('outage-503.mp4')?.lastError ?? ''),
+      20_000,
+      () => `an unreachable wait; now ${JSON.stringify(h.job('outage-503.mp4'))}`,
+    );
+    const connection = h.uploader.getSnapshot().connections.find((c) => c.destination === 'storage-api');
+    expect(connection?.state).toBe('error');
+    expect(connection?.detail).toMatch(/^unreachable since \d\d:\d\d: .*503/);
+    expect(h.uploader.reachability.get('storage-api').unreachableSince).not.toBeNull();
+
+    const [done] = await h.waitForStates(['outage-503.mp4'], ['done']);
+    await expectLandedOnce(h, 'outage-503.mp4', bytes);
+    // Eight refusals, more than maxRetries allows one recording, and none of them was counted.
+    expect(h.peer.requests.filter((r) => r.status === 503)).toHaveLength(8);
+    expect(jobUpdates(h, 'outage-503.mp4').every((job) => job.attempts === 0)).toBe(true);
+    expect(jobUpdates(h, 'outage-503.mp4').some((job) => job.state === 'failed')).toBe(false);
+    expect(done?.lastError).toBeNull();
+    expect(h.uploader.reachability.get('storage-api').unreachableSince).toBeNull();
   });
 });

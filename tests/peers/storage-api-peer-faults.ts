@@ -73,16 +73,20 @@ export class StorageFaults {
     });
   }
 
-  /** The next `count` requests (of `kinds`, default any) are answered 429 with `Retry-After`. */
+  /**
+   * The next `count` requests (of `kinds`, default any) are answered 429 with `Retry-After`, or
+   * 503 with it (a server shedding load says when to come back that way).
+   */
   throttle(
     count: number,
     retryAfterSeconds: number,
     kinds?: readonly RequestKind[],
     retryAfterForm: RetryAfterForm = 'seconds',
+    status: 429 | 503 = 429,
   ): void {
     this.statusFaults.push({
       remaining: count,
-      status: 429,
+      status,
       retryAfterSeconds,
       retryAfterForm,
       detail: null,

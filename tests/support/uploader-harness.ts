@@ -5,11 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { STORAGE_API_TOKEN_SECRET } from '../../src-main/core/auth/env-secret-store.ts';
 import { KeychainSecretStore } from '../../src-main/core/auth/keychain-secret-store.ts';
-import type { RetryTuning } from '../../src-main/core/engine/retry-policy.ts';
+import type { EngineTuning } from '../../src-main/core/engine/upload-engine.ts';
 import { type Clock, systemClock } from '../../src-main/core/host-services.ts';
 import { type Logger, silentLogger } from '../../src-main/core/logging/logger.ts';
 import { type Database, openDatabase } from '../../src-main/core/store/database.ts';
 import { readInstallId } from '../../src-main/core/store/install-id.ts';
+import type { OpenForReading } from '../../src-main/core/transfer/recording-file.ts';
 import { Uploader } from '../../src-main/core/uploader.ts';
 import type { BridgeEvent } from '../../src-shared/bridge-contract.ts';
 import type { JobView } from '../../src-shared/job.ts';
@@ -21,10 +22,12 @@ export interface HarnessOptions {
   settings?: Partial<Settings>;
   /** The token the uploader is given; the peer's own by default, null for none. */
   token?: string | null;
-  tuning?: Partial<Omit<RetryTuning, 'maxRetries'>>;
+  tuning?: EngineTuning;
+  /** How recordings are opened; the file system's open by default (a test may hold a file busy). */
+  openFile?: OpenForReading;
   /** The host's fetch; the real one by default (a test may wrap it to act at an exact moment). */
   fetch?: typeof fetch;
-  /** The host's clock; the system's by default (a test may start the day at 17:59:58). */
+  /** The host's clock; the system's by default (a test may start the day at 17:59:58, or move it on to skip a long wait). */
   clock?: Clock;
   /** The host's logger, or one made for the data folder (as hosts keep their logs there); silent by default. */
   logger?: Logger | ((dataDir: string) => Logger);
@@ -81,6 +84,9 @@ export class UploaderHarness {
         logger: this.#logger(options.logger ?? this.#startOptions.logger),
       },
       db: this.db,
+      ...((options.openFile ?? this.#startOptions.openFile)
+        ? { openFile: options.openFile ?? this.#startOptions.openFile }
+        : {}),
       overrides: {
         recordingsFolder: this.folder,
         storageApiBaseUrl: this.peer.baseUrl,
@@ -88,7 +94,7 @@ export class UploaderHarness {
         chunkSizeBytes: 1024 * 1024,
         ...options.settings,
       },
-      tuning: { baseMs: 20, capMs: 200, ...options.tuning },
+      tuning: { baseMs: 20, capMs: 200, recheckMs: 200, ...options.tuning },
       credentialPollMs: 100,
     });
   }

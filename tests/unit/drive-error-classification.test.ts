@@ -20,10 +20,10 @@ const classify = (response: Response, sessionUrl = false) =>
   driveFault(response, { what: 'Google Drive chunk', sessionUrl, now: 0 });
 
 describe('Drive errors as the retry policy sees them', () => {
-  it('403 rate limits are waited out, never taken for lost credentials', async () => {
+  it('403 rate limits are Drive pacing the uploader, never taken for lost credentials', async () => {
     for (const reason of ['rateLimitExceeded', 'userRateLimitExceeded', 'sharingRateLimitExceeded']) {
       const fault = await classify(driveError(403, reason));
-      expect(fault.kind, reason).toBe('retriable');
+      expect(fault.kind, reason).toBe('throttled');
       expect(fault.message).toContain(`${reason} happened`);
     }
     const later = await classify(driveError(403, 'userRateLimitExceeded', { 'retry-after': '7' }));
@@ -47,9 +47,12 @@ describe('Drive errors as the retry policy sees them', () => {
     expect((await classify(driveError(404, 'notFound'))).kind).toBe('rejected');
   });
 
-  it('429 and 5xx are retried, honouring Retry-After', async () => {
+  it('429, and 503 with Retry-After, are pacing; other 5xx are retried', async () => {
     const busy = await classify(driveError(429, 'rateLimitExceeded', { 'retry-after': '2' }));
-    expect(busy).toMatchObject({ kind: 'retriable', retryAfterMs: 2000 });
+    expect(busy).toMatchObject({ kind: 'throttled', retryAfterMs: 2000 });
+    const shedding = await classify(new Response('busy', { status: 503, headers: { 'retry-after': '30' } }));
+    expect(shedding).toMatchObject({ kind: 'throttled', retryAfterMs: 30_000 });
+    expect((await classify(new Response('busy', { status: 503 }))).kind).toBe('retriable');
     expect((await classify(new Response('<html>502</html>', { status: 502 }))).kind).toBe('retriable');
   });
 });

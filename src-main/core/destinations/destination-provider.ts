@@ -16,6 +16,11 @@ export interface DestinationProvider {
   connection(): ConnectionView;
   /** Asks the remote (status, account, quota) and returns the fresh state. */
   checkConnection(signal: AbortSignal): Promise<ConnectionView>;
+  /**
+   * One cheap request to the destination (its health, account or drive) with the stored
+   * credentials: does it answer? Throws TransferFault classified as the uploads' requests are.
+   */
+  ping(signal: AbortSignal): Promise<void>;
   /** Interactive sign-in through the host's browser. */
   connect(signal: AbortSignal): Promise<ConnectionView>;
   /** Signs out: forgets the account and every credential of it. */

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { clockTime } from '../../../src-shared/clock-time.ts';
 import { throttledBody } from '../bandwidth/throttled-body.ts';
 import type { TokenBucket } from '../bandwidth/token-bucket.ts';
 import { TransferFault } from '../faults.ts';
@@ -24,14 +25,22 @@ export class HttpClient {
   readonly #fetch: typeof fetch;
   readonly #timeoutMs: () => number;
   readonly #bucket: TokenBucket | null;
+  readonly #pacer: Pacer | undefined;
 
-  constructor(fetchImpl: typeof fetch, timeoutMs: () => number, bucket: TokenBucket | null = null) {
+  constructor(
+    fetchImpl: typeof fetch,
+    timeoutMs: () => number,
+    bucket: TokenBucket | null = null,
+    pacer?: Pacer,
+  ) {
     this.#fetch = fetchImpl;
     this.#timeoutMs = timeoutMs;
     this.#bucket = bucket;
+    this.#pacer = pacer;
   }
 
   async send(request: HttpRequest, signal: AbortSignal): Promise<Response> {
+    this.#paced(request);
     const timeoutMs = this.#timeoutMs();
     const watchdog = new IdleWatchdog(timeoutMs);
     const combined = AbortSignal.any([signal, watchdog.signal]);
@@ -66,6 +75,23 @@ export class HttpClient {
     }
   }
 
+  /**
+   * While the server asked to be left alone, no request of any job leaves: the first one that
+   * would is turned back with the time the server gave (rclone's pacer, one per destination).
+   */
+  #paced(request: HttpRequest): void {
+    const until = this.#pacer?.throttledUntil() ?? null;
+    if (until === null || this.#pacer === undefined) return;
+    const retryAfterMs = Math.max(0, until - this.#pacer.now());
+    throw new TransferFault(
+      'throttled',
+      `${request.what} waits until ${clockTime(until)}, as the server asked`,
+      {
+        retryAfterMs,
+      },
+    );
+  }
+
   /** Reads and validates a JSON answer; a malformed one is a clear `rejected` fault, never a crash. */
   async json<S extends z.ZodType>(response: Response, schema: S, what: string): Promise<z.infer<S>> {
     const text = await response.text();
@@ -87,6 +113,13 @@ export class HttpClient {
     }
     return parsed.data;
   }
+}
+
+/** One destination's pacing, shared by every request to it. */
+export interface Pacer {
+  /** Epoch ms until which the server asked for no requests, or null. */
+  throttledUntil(): number | null;
+  now(): number;
 }
 
 /**

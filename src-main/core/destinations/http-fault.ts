@@ -60,7 +60,15 @@ export async function faultFromResponse(
   if ((status === 404 || status === 410) && context.sessionUrl === true) {
     return new TransferFault('session-gone', message, { status });
   }
-  if (status === 408 || status === 429 || status >= 500) {
+  // The server pacing us: 429 always, 503 when it says for how long.
+  if (status === 429 || (status === 503 && retryAfterMs !== undefined)) {
+    return new TransferFault(
+      'throttled',
+      message,
+      retryAfterMs === undefined ? { status } : { status, retryAfterMs },
+    );
+  }
+  if (status === 408 || status >= 500) {
     return new TransferFault(
       'retriable',
       message,

@@ -1,3 +1,4 @@
+import { clockTime } from '../../../src-shared/clock-time.ts';
 import type { JobProgress } from '../../../src-shared/job.ts';
 import type { DestinationKind } from '../../../src-shared/settings.ts';
 import type { Destination, RemoteFile, UploadItem } from '../destinations/destination.ts';
@@ -5,10 +6,12 @@ import { isFault, TransferFault } from '../faults.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { JobRecord, JobRepository } from '../store/job-record.ts';
 import { deleteAfterVerifiedUpload } from '../transfer/local-deletion.ts';
+import type { OpenForReading } from '../transfer/recording-file.ts';
 import { prepareUploadItem } from '../transfer/upload-item.ts';
 import { uploadRecording } from '../transfer/upload-recording.ts';
 import { ProgressThrottle } from './progress-throttle.ts';
-import { type Decision, decide, defaultTuning, type RetryTuning } from './retry-policy.ts';
+import type { Reachability } from './reachability.ts';
+import { type Decision, decide, defaultTuning, type FaultContext, type RetryTuning } from './retry-policy.ts';
 
 export interface EngineSettings {
   maxConcurrentUploads: number;
@@ -40,7 +43,25 @@ export interface EngineOptions {
   now(): number;
   /** The shared upload limit in force (bytes per second, null: none), which chunk sizes follow. */
   uploadRate?(): number | null;
-  tuning?: Partial<Omit<RetryTuning, 'maxRetries'>>;
+  /** Each destination's reachability, sign-in hold and throttling: the engine keeps it, others read it. */
+  reachability: Reachability;
+  /**
+   * A cheap request to the destination (its health, account or drive): does it answer at all?
+   * Throws TransferFault. Asked after a 5xx or a time-out, to tell one recording's failure from an
+   * outage of the whole destination.
+   */
+  ping(destination: DestinationKind, signal: AbortSignal): Promise<void>;
+  /** How recordings are opened; the file system's open by default. */
+  openFile?: OpenForReading;
+  tuning?: EngineTuning;
+}
+
+export interface EngineTuning extends Partial<Omit<RetryTuning, 'maxRetries'>> {
+  /**
+   * The longest the scheduler sleeps without looking again, so a clock that jumps (a sleep, a
+   * changed time) is noticed; 30 s by default.
+   */
+  recheckMs?: number;
 }
 
 interface Running {
@@ -55,9 +76,10 @@ interface Running {
  */
 export class UploadEngine {
   readonly #options: EngineOptions;
-  readonly #running = new Map<number, Running>();
-  readonly #networkFailures = new Map<number, number>();
-  readonly #authHeld = new Set<DestinationKind>();
+  readonly #running = new Map<number, Running & { destination: DestinationKind }>();
+  /** Per destination, since it last answered: failed tries (an outage) and throttles without Retry-After. */
+  readonly #outageTries = new Map<DestinationKind, number>();
+  readonly #throttles = new Map<DestinationKind, number>();
   readonly #progress: ProgressThrottle;
   #timer: NodeJS.Timeout | undefined;
   #started = false;
@@ -92,14 +114,14 @@ export class UploadEngine {
 
   /** New credentials for a destination: its held jobs are queued again. */
   releaseAuth(destination: DestinationKind): number {
-    this.#authHeld.delete(destination);
+    this.#options.reachability.releaseAuth(destination);
     const released = this.#options.store.releaseAuth(destination);
     this.wake();
     return released;
   }
 
   isAuthHeld(destination: DestinationKind): boolean {
-    return this.#authHeld.has(destination);
+    return this.#options.reachability.isAuthHeld(destination);
   }
 
   /** Something changed (a new job, a setting, a finished upload): take more work if there is room. */
@@ -112,14 +134,17 @@ export class UploadEngine {
       this.#armAt(settings.pausedUntil);
       return;
     }
-    const destinations = this.#claimable();
-    while (this.#running.size < settings.maxConcurrentUploads) {
+    let destinations = this.#claimable();
+    while (this.#running.size < settings.maxConcurrentUploads && destinations.length > 0) {
       const job = this.#options.store.claimNext(destinations);
       if (job === undefined) break;
       this.#options.events.jobUpdated(job);
       this.#run(job, settings);
+      // An unreachable destination is tried with one job at a time, not all of them at once.
+      if (this.#options.reachability.isUnreachable(job.destination))
+        destinations = destinations.filter((kind) => kind !== job.destination);
     }
-    this.#armAt(this.#options.store.nextDueAt(destinations));
+    this.#armAt(this.#nextWake(destinations));
   }
 
   #isPaused(settings: EngineSettings): boolean {
@@ -127,10 +152,36 @@ export class UploadEngine {
     return settings.pausedUntil === null || settings.pausedUntil > this.#options.now();
   }
 
+  /** Connected destinations that are not held for sign-in, throttled, or between tries of an outage. */
   #claimable(): DestinationKind[] {
-    return this.#options.kinds.filter(
-      (kind) => !this.#authHeld.has(kind) && this.#options.destination(kind) !== undefined,
-    );
+    const { reachability } = this.#options;
+    const now = this.#options.now();
+    return this.#connected().filter((kind) => {
+      if (reachability.isAuthHeld(kind) || reachability.throttledUntil(kind) !== null) return false;
+      if (!reachability.isUnreachable(kind)) return true;
+      const nextTry = reachability.get(kind).nextTryAt;
+      const trying = [...this.#running.values()].some((running) => running.destination === kind);
+      return !trying && (nextTry === null || nextTry <= now);
+    });
+  }
+
+  #connected(): DestinationKind[] {
+    return this.#options.kinds.filter((kind) => this.#options.destination(kind) !== undefined);
+  }
+
+  /** The earliest of: a waiting job falling due, a throttle ending, an outage's next try, a recheck. */
+  #nextWake(claimable: DestinationKind[]): number {
+    const { reachability } = this.#options;
+    const times = [this.#options.now() + (this.#options.tuning?.recheckMs ?? 30_000)];
+    const due = this.#options.store.nextDueAt(claimable);
+    if (due !== null) times.push(due);
+    for (const kind of this.#connected()) {
+      const throttled = reachability.throttledUntil(kind);
+      if (throttled !== null) times.push(throttled);
+      const nextTry = reachability.isUnreachable(kind) ? reachability.get(kind).nextTryAt : null;
+      if (nextTry !== null) times.push(nextTry);
+    }
+    return Math.min(...times);
   }
 
   #armAt(at: number | null): void {
@@ -147,7 +198,7 @@ export class UploadEngine {
       this.#progress.forget(job.id);
       this.wake();
     });
-    this.#running.set(job.id, { controller, done });
+    this.#running.set(job.id, { controller, done, destination: job.destination });
   }
 
   async #transfer(job: JobRecord, settings: EngineSettings, signal: AbortSignal): Promise<void> {
@@ -166,9 +217,14 @@ export class UploadEngine {
         signal,
         now: this.#options.now,
         uploadRate: this.#options.uploadRate ?? (() => null),
+        ...(this.#options.openFile === undefined ? {} : { openFile: this.#options.openFile }),
         checkpoint: {
           saveSession: (session) => store.saveSession(job.id, session),
-          saveProgress: (confirmed) => store.saveProgress(job.id, confirmed),
+          saveProgress: (confirmed) => {
+            // The remote said what it holds: it answers.
+            this.#answered(job.destination);
+            store.saveProgress(job.id, confirmed);
+          },
           stored: (file) => store.markStored(job.id, { id: file.id, url: file.url }),
           sidecarPlaced: () => store.markSidecarPlaced(job.id),
           saveDiscard: (file) => store.saveDiscard(job.id, file),
@@ -187,13 +243,19 @@ export class UploadEngine {
               cause: error,
             },
           );
-      this.#failed(job, fault, settings, signal);
+      await this.#failed(job, fault, settings, signal);
     }
+  }
+
+  #answered(destination: DestinationKind): void {
+    this.#outageTries.delete(destination);
+    this.#throttles.delete(destination);
+    this.#options.reachability.answered(destination);
   }
 
   async #completed(job: JobRecord, item: UploadItem, remote: RemoteFile): Promise<void> {
     const { store, logger } = this.#options;
-    this.#networkFailures.delete(job.id);
+    this.#answered(job.destination);
     this.#progress.report(job.id, job.sizeBytes, job.sizeBytes, true);
     const stored = {
       id: remote.id,
@@ -212,42 +274,98 @@ export class UploadEngine {
     if (after !== undefined) this.#options.events.jobUpdated(after);
   }
 
-  #failed(job: JobRecord, fault: TransferFault, settings: EngineSettings, signal: AbortSignal): void {
+  async #failed(
+    job: JobRecord,
+    fault: TransferFault,
+    settings: EngineSettings,
+    signal: AbortSignal,
+  ): Promise<void> {
     const { store, logger } = this.#options;
     // A stop, pause or cancel aborted the transfer: the store already says where the job stands.
     if (signal.aborted || fault.kind === 'cancelled') {
       this.#requeueIfStillUploading(job.id);
       return;
     }
-    const current = store.get(job.id) ?? job;
-    const networkFailures = (this.#networkFailures.get(job.id) ?? 0) + (fault.kind === 'network' ? 1 : 0);
-    if (fault.kind === 'network') this.#networkFailures.set(job.id, networkFailures);
-    else this.#networkFailures.delete(job.id);
-    const decision = decide(fault, current, this.#tuning(settings), networkFailures);
     logger.warn('upload interrupted', {
       job: job.id,
       file: job.fileName,
       kind: fault.kind,
       reason: fault.message,
     });
+    const context = await this.#context(job.destination, fault, signal);
+    if (signal.aborted) {
+      this.#requeueIfStillUploading(job.id);
+      return;
+    }
+    const current = store.get(job.id) ?? job;
+    const decision =
+      context.pinged !== null
+        ? decide(context.pinged, current, this.#tuning(settings), context)
+        : decide(fault, current, this.#tuning(settings), context);
     this.#apply(current, decision);
   }
 
+  /**
+   * After a 5xx or a time-out, one cheap request tells whether the destination otherwise answers.
+   * What that request itself met (a throttle, rejected credentials) stands for the whole
+   * destination, so it is decided instead of the recording's fault (`pinged`).
+   */
+  async #context(
+    destination: DestinationKind,
+    fault: TransferFault,
+    signal: AbortSignal,
+  ): Promise<FaultContext & { pinged: TransferFault | null }> {
+    const { reachability } = this.#options;
+    const context = {
+      destinationAnswers: true,
+      outageTries: this.#outageTries.get(destination) ?? 0,
+      throttles: this.#throttles.get(destination) ?? 0,
+      pinged: null as TransferFault | null,
+    };
+    if (fault.kind !== 'retriable') return context;
+    if (reachability.isUnreachable(destination)) return { ...context, destinationAnswers: false };
+    try {
+      await this.#options.ping(destination, signal);
+      reachability.errored(destination, fault.message);
+      return context;
+    } catch (error) {
+      if (!isFault(error)) return context;
+      if (error.kind === 'retriable' || error.kind === 'network')
+        return { ...context, destinationAnswers: false };
+      if (error.kind === 'throttled' || error.kind === 'auth') return { ...context, pinged: error };
+      return context;
+    }
+  }
+
   #apply(job: JobRecord, decision: Decision): void {
-    const { store, events } = this.#options;
+    const { store, events, reachability } = this.#options;
+    const now = this.#options.now();
     switch (decision.action) {
       case 'wait':
+        if (decision.countAttempt) reachability.errored(job.destination, decision.reason);
         this.#changed(
           job.id,
-          store.markWaiting(
-            job.id,
-            decision.reason,
-            this.#options.now() + decision.delayMs,
-            decision.countAttempt,
-          ),
+          store.markWaiting(job.id, decision.reason, now + decision.delayMs, decision.countAttempt),
         );
         return;
+      case 'unreachable': {
+        this.#outageTries.set(job.destination, (this.#outageTries.get(job.destination) ?? 0) + 1);
+        reachability.unreachable(job.destination, decision.reason, now + decision.delayMs);
+        const since = reachability.get(job.destination).unreachableSince ?? now;
+        const reason = `${DESTINATION_NAMES[job.destination]} unreachable since ${clockTime(since)}: ${decision.reason}`;
+        this.#changed(job.id, store.markWaiting(job.id, reason, now + decision.delayMs, false));
+        return;
+      }
+      case 'throttle': {
+        this.#throttles.set(job.destination, (this.#throttles.get(job.destination) ?? 0) + 1);
+        reachability.throttled(job.destination, now + decision.delayMs, decision.reason);
+        const until = reachability.get(job.destination).throttledUntil ?? now + decision.delayMs;
+        const reason = `${DESTINATION_NAMES[job.destination]} asked to slow down until ${clockTime(until)}: ${decision.reason}`;
+        this.#changed(job.id, store.markWaiting(job.id, reason, until, false));
+        return;
+      }
       case 'fail':
+        reachability.errored(job.destination, decision.reason);
         this.#changed(job.id, store.markFailed(job.id, decision.reason));
         return;
       case 'restart':
@@ -257,11 +375,11 @@ export class UploadEngine {
         this.#requeueIfStillUploading(job.id);
         return;
       case 'hold-auth': {
-        this.#authHeld.add(job.destination);
+        reachability.holdForAuth(job.destination, decision.reason, null);
         store.holdForAuth(job.destination, decision.reason);
         // The other transfers of this destination will hit the same wall: stop them now.
         for (const [id, running] of this.#running) {
-          if (id !== job.id && store.get(id)?.destination === job.destination) running.controller.abort();
+          if (id !== job.id && running.destination === job.destination) running.controller.abort();
         }
         events.authLost(job.destination, decision.reason);
         return;
@@ -288,3 +406,9 @@ export class UploadEngine {
     return { ...defaultTuning(settings.maxRetries), ...this.#options.tuning };
   }
 }
+
+const DESTINATION_NAMES: Readonly<Record<DestinationKind, string>> = {
+  'storage-api': 'the storage API',
+  onedrive: 'OneDrive',
+  gdrive: 'Google Drive',
+};

@@ -2,6 +2,11 @@ import { type FileHandle, open, stat as statPath } from 'node:fs/promises';
 import { TransferFault } from '../faults.ts';
 import type { FileIdentity } from '../recording.ts';
 
+/** How a recording is opened for reading: the file system's open, unless a test holds the file. */
+export type OpenForReading = (path: string) => Promise<FileHandle>;
+
+export const openForReading: OpenForReading = (path) => open(path, 'r');
+
 /**
  * An open recording, checked against the identity it was queued with. Every read re-checks that
  * identity, so a file that grows, shrinks or is replaced mid-upload stops the job instead of
@@ -16,10 +21,13 @@ export class RecordingFile {
     this.identity = identity;
   }
 
-  static async open(identity: FileIdentity): Promise<RecordingFile> {
+  static async open(
+    identity: FileIdentity,
+    openFile: OpenForReading = openForReading,
+  ): Promise<RecordingFile> {
     let handle: FileHandle;
     try {
-      handle = await open(identity.path, 'r');
+      handle = await openFile(identity.path);
     } catch (error) {
       throw localFault(error, identity.path);
     }
@@ -83,12 +91,24 @@ export class RecordingFile {
   }
 }
 
-/** A vanished file is a change (it may come back); anything else unreadable is a local fault. */
+/**
+ * Errors that pass: another program holds the file (an antivirus or backup tool on Windows answers
+ * EBUSY, EPERM or EACCES while it scans), or the process is out of file handles for a moment.
+ */
+const PASSING_READ_ERRORS = new Set(['EBUSY', 'EMFILE', 'ENFILE', 'EAGAIN', 'EPERM', 'EACCES']);
+
+/**
+ * A vanished file is a change (it may come back); one held by another program is busy (tried again
+ * with backoff); anything else unreadable is a local fault.
+ */
 export function localFault(error: unknown, path: string): TransferFault {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'ENOENT') {
     return new TransferFault('changed', `${path} disappeared before its upload finished`, { cause: error });
   }
   const reason = error instanceof Error ? error.message : String(error);
+  if (typeof code === 'string' && PASSING_READ_ERRORS.has(code)) {
+    return new TransferFault('busy', `${path} cannot be read for now: ${reason}`, { cause: error });
+  }
   return new TransferFault('local', `${path} cannot be read: ${reason}`, { cause: error });
 }

@@ -10,7 +10,7 @@ import type {
 import { isFault, TransferFault } from '../faults.ts';
 import { ChunkReader } from './chunk-reader.ts';
 import { hashesEqual, MultiHash, readPassHashes } from './hashers.ts';
-import { RecordingFile } from './recording-file.ts';
+import { type OpenForReading, RecordingFile } from './recording-file.ts';
 
 /** Where the loop checkpoints: after every acknowledged chunk, before the next byte is sent. */
 export interface TransferCheckpoint {
@@ -42,6 +42,8 @@ export interface TransferInput {
   now(): number;
   /** The shared upload limit in force now (bytes per second; null: none). */
   uploadRate?(): number | null;
+  /** How the recording is opened; the file system's open by default. */
+  openFile?: OpenForReading;
 }
 
 /**
@@ -56,7 +58,7 @@ export interface TransferInput {
  * ever deleted; a file that merely shares the name and size is someone else's to keep.
  */
 export async function uploadRecording(input: TransferInput): Promise<RemoteFile> {
-  const file = await RecordingFile.open(input.item);
+  const file = await RecordingFile.open(input.item, input.openFile);
   let remote: RemoteFile;
   try {
     remote = await transfer(input, file);

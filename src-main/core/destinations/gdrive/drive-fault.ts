@@ -33,7 +33,7 @@ export async function driveFault(response: Response, context: DriveFaultContext)
   if (status === 403 && reasons.some((r) => RATE_LIMITED.has(r))) {
     const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now);
     return new TransferFault(
-      'retriable',
+      'throttled',
       message,
       retryAfterMs === undefined ? { status } : { status, retryAfterMs },
     );

@@ -88,6 +88,10 @@ export class DriveProvider implements DestinationProvider {
     return this.connection();
   }
 
+  async ping(signal: AbortSignal): Promise<void> {
+    await this.#api.about(signal);
+  }
+
   async connect(signal: AbortSignal): Promise<ConnectionView> {
     if (!this.#configured()) {
       throw new Error(

@@ -106,6 +106,10 @@ export class OneDriveProvider implements DestinationProvider {
     return this.connection();
   }
 
+  async ping(signal: AbortSignal): Promise<void> {
+    await this.#get('/me/drive', 'id', driveAnswer, signal);
+  }
+
   async connect(signal: AbortSignal): Promise<ConnectionView> {
     await this.#auth.signIn(signal);
     this.#rejected = null;

@@ -53,6 +53,10 @@ export class StorageApiProvider implements DestinationProvider {
     return this.connection();
   }
 
+  ping(signal: AbortSignal): Promise<void> {
+    return this.destination.testConnection(signal);
+  }
+
   /** The API token is typed or pasted by the operator: stored in the keychain, used at once. */
   async setToken(token: string): Promise<void> {
     const trimmed = token.trim();
