@@ -76,7 +76,7 @@ describe('the desktop core process under its supervisor (a real child process)',
   it('refuses a command while the core is down, with the reason, instead of leaving it hanging', async () => {
     dir = mkdtempSync(join(tmpdir(), 'core-process-'));
     const { supervisor, children, statuses } = supervise(dir);
-    await expect.poll(() => supervisor.status.state).toBe('running');
+    await expect.poll(() => supervisor.status.state, { timeout: 20_000 }).toBe('running');
     await supervisor.request({ id: 1, method: 'getSnapshot', params: {} });
 
     children[0]?.process.kill('SIGKILL');
@@ -105,7 +105,7 @@ describe('the desktop core process under its supervisor (a real child process)',
     await holder.bridge.invoke('getSnapshot', {});
 
     const second = supervise(dir);
-    await expect.poll(() => second.statuses.at(-1)?.state).toBe('unavailable');
+    await expect.poll(() => second.statuses.at(-1)?.state, { timeout: 20_000 }).toBe('unavailable');
     expect(second.statuses.at(-1)?.detail).toMatch(/could not run: another uploader is already running/);
   });
 });
