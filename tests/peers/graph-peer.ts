@@ -124,6 +124,11 @@ export class GraphPeer {
     this.#lostAnswers.push({ count: 1, ...lost });
   }
 
+  /** How many armed lost answers have not fired yet. */
+  lostAnswersLeft(): number {
+    return this.#lostAnswers.reduce((sum, lost) => sum + lost.count, 0);
+  }
+
   /** The next `count` DELETEs of an item fail with a passing 502 or 503, deleting nothing. */
   failDeletes(count: number, status: 502 | 503 = 503): void {
     this.#failingDeletes.push({ count, status });

@@ -37,6 +37,8 @@ class DamagingRemote implements Destination {
   found: RemoteFile[] = [];
   storedSha256 = WRONG;
   discardFails: TransferFault[] = [];
+  /** The commit (last chunk) is refused because the name is taken, as OneDrive's "fail" does. */
+  nameTaken = false;
 
   async findExisting(): Promise<RemoteFile[]> {
     return this.found;
@@ -49,6 +51,9 @@ class DamagingRemote implements Destination {
     throw new TransferFault('session-gone', 'the earlier session is gone');
   }
   async putChunk(_session: RemoteSession, chunk: Chunk): Promise<RemoteOffset> {
+    if (this.nameTaken && chunk.start + chunk.bytes.byteLength === chunk.total) {
+      throw new TransferFault('rejected', 'a file named rec.mp4 is there already', { status: 409 });
+    }
     return chunk.start + chunk.bytes.byteLength === chunk.total
       ? { complete: true, file: null }
       : { complete: false, confirmed: chunk.start + chunk.bytes.byteLength };
@@ -79,11 +84,15 @@ describe('the chunk loop, when a stored copy hashes differently', () => {
 
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const upload = (remote: DamagingRemote, pendingDiscard: RemoteFile | null = null): Promise<RemoteFile> =>
+  const upload = (
+    remote: DamagingRemote,
+    pendingDiscard: RemoteFile | null = null,
+    session: RemoteSession | null = PERSISTED,
+  ): Promise<RemoteFile> =>
     uploadRecording({
       item,
       destination: remote,
-      session: PERSISTED,
+      session,
       pendingDiscard,
       chunkSizeBytes: 4096,
       signal: new AbortController().signal,
@@ -128,6 +137,23 @@ describe('the chunk loop, when a stored copy hashes differently', () => {
     expect(file).toMatchObject({ id: 'renamed-copy', verified: true });
     expect(remote.sessionsStarted).toEqual([]);
     expect(remote.discarded).toEqual([]);
+  });
+
+  it('takes a commit refused for a taken name as its own copy only when the file there has its hash', async () => {
+    const remote = new DamagingRemote();
+    remote.nameTaken = true;
+    remote.found = [{ id: 'stored-by-a-lost-answer', url: null, hashes: { sha256: good } }];
+    const file = await upload(remote, null, null);
+    expect(file).toMatchObject({ id: 'stored-by-a-lost-answer', verified: true });
+    expect(remote.sessionsStarted).toHaveLength(1);
+
+    const foreign = new DamagingRemote();
+    foreign.nameTaken = true;
+    foreign.found = [{ id: 'someone-elses', url: null, hashes: { sha256: WRONG } }];
+    const fault = await failure(upload(foreign, null, null));
+    expect(fault.kind).toBe('rejected');
+    expect(fault.status).toBe(409);
+    expect(foreign.discarded).toEqual([]);
   });
 
   it('deletes an earlier upload of this recording found by its id, keeping the obligation until it is done', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  isNameOrRename,
   MAX_PATH,
   oneDriveName,
   oneDriveNameIn,
@@ -54,5 +55,19 @@ describe('OneDrive names', () => {
     const name = oneDriveName(`${'a'.repeat(250)}. . .${'b'.repeat(10)}.mp4`, 256);
     expect(name).not.toMatch(/[ .]\.mp4$/);
     expect(oneDriveName(`${'a'.repeat(10)} .x`, 11)).toBe('aaaaaaaaa.x');
+  });
+});
+
+describe('the names a OneDrive conflict rename gives', () => {
+  it('are the name itself or "stem N.ext", whatever the case, and nothing else', () => {
+    expect(isNameOrRename('rec.mp4', 'rec.mp4')).toBe(true);
+    expect(isNameOrRename('rec 1.mp4', 'rec.mp4')).toBe(true);
+    expect(isNameOrRename('REC 12.MP4', 'rec.mp4')).toBe(true);
+    expect(isNameOrRename('rec 0.mp4', 'rec.mp4')).toBe(false);
+    expect(isNameOrRename('rec 1 (copy).mp4', 'rec.mp4')).toBe(false);
+    expect(isNameOrRename('rec1.mp4', 'rec.mp4')).toBe(false);
+    expect(isNameOrRename('rec 1.mkv', 'rec.mp4')).toBe(false);
+    expect(isNameOrRename('other 1.mp4', 'rec.mp4')).toBe(false);
+    expect(isNameOrRename('notes 2', 'notes')).toBe(true);
   });
 });

@@ -25,7 +25,7 @@ import {
   uploadSessionAnswer,
 } from './graph-schemas.ts';
 import type { OneDriveFolders } from './onedrive-folders.ts';
-import { oneDriveName, oneDriveNameIn } from './onedrive-names.ts';
+import { isNameOrRename, oneDriveName, oneDriveNameIn } from './onedrive-names.ts';
 import { QuickXorHash, quickXorHashOf } from './quick-xor-hash.ts';
 
 registerHash('quickXorHash', () => new QuickXorHash());
@@ -464,20 +464,6 @@ function remoteFileOf(item: DriveItemAnswer): RemoteFile {
   const driveId = item.parentReference?.driveId;
   if (typeof driveId === 'string' && driveId !== '') file.driveId = driveId;
   return file;
-}
-
-/**
- * `name` itself, or the name Graph gives a file under conflict behaviour rename: "stem N.ext"
- * (OneDrive numbers from 1; the comparison ignores case, as OneDrive's names do).
- */
-export function isNameOrRename(candidate: string, name: string): boolean {
-  const wanted = name.toLowerCase();
-  const seen = candidate.toLowerCase();
-  if (seen === wanted) return true;
-  const dot = wanted.lastIndexOf('.');
-  const [stem, ext] = dot > 0 ? [wanted.slice(0, dot), wanted.slice(dot)] : [wanted, ''];
-  if (!seen.startsWith(`${stem} `) || !seen.endsWith(ext)) return false;
-  return /^[1-9]\d*$/.test(seen.slice(stem.length + 1, seen.length - ext.length));
 }
 
 function where(session: RemoteSession): { driveId: string | null; parentId: string } {

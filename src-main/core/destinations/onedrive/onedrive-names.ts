@@ -52,3 +52,17 @@ function shorten(name: string, max: number, extension: string): string {
   const stem = chars.slice(0, chars.length - ext.length);
   return `${trimEnds(stem.slice(0, max - ext.length).join(''))}${extension}`;
 }
+
+/**
+ * `name` itself, or the name Graph gives a file under conflict behaviour rename: "stem N.ext"
+ * (OneDrive numbers from 1; the comparison ignores case, as OneDrive's names do).
+ */
+export function isNameOrRename(candidate: string, name: string): boolean {
+  const wanted = name.toLowerCase();
+  const seen = candidate.toLowerCase();
+  if (seen === wanted) return true;
+  const dot = wanted.lastIndexOf('.');
+  const [stem, ext] = dot > 0 ? [wanted.slice(0, dot), wanted.slice(dot)] : [wanted, ''];
+  if (!seen.startsWith(`${stem} `) || !seen.endsWith(ext)) return false;
+  return /^[1-9]\d*$/.test(seen.slice(stem.length + 1, seen.length - ext.length));
+}
