@@ -4,11 +4,11 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { STORAGE_API_TOKEN_ENV } from '../../src-main/core/auth/env-secret-store.ts';
 import type { CoreToShell, ShellToCore } from '../../src-main/core-process/core-messages.ts';
-import { CORE_RUNTIME_FLAGS } from '../../src-main/core-process/core-runtime-flags.ts';
 import type { JobView } from '../../src-shared/job.ts';
 import { procStatusBytes, type UploadMeasurement } from './measure-job.ts';
 import type { PeerHandle } from './peer-handle.ts';
 import type { TestFile } from './test-files.ts';
+import { uploaderFlags } from './uploader-flags.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
 /** Inside the project (and git-ignored), so the bundle finds node_modules as out/ does. */
@@ -44,7 +44,7 @@ export async function bundledCoreRun(
   const child = fork(entry, ['--data-dir', dataDir], {
     serialization: 'advanced',
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    execArgv: [...process.execArgv, ...CORE_RUNTIME_FLAGS],
+    execArgv: [...process.execArgv, ...uploaderFlags()],
     env: { ...process.env, [STORAGE_API_TOKEN_ENV]: peer.token },
   });
   let stderr = '';
@@ -139,6 +139,8 @@ function jobWatcher(
         peakRssBytes: peak,
         vmHwmBytes: peak,
         peakArrayBuffersBytes: null,
+        // Measured inside the uploader's own process (measure-job.ts); not from out here.
+        settledToFirstByteSeconds: null,
       });
     } else if (['failed', 'needs-auth', 'cancelled', 'paused'].includes(update.state)) {
       finished = true;

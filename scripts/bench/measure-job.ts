@@ -1,3 +1,4 @@
+import { subscribe } from 'node:diagnostics_channel';
 import { readFileSync } from 'node:fs';
 import type { Uploader } from '../../src-main/core/uploader.ts';
 import type { JobView } from '../../src-shared/job.ts';
@@ -18,6 +19,25 @@ export interface UploadMeasurement {
   vmHwmBytes: number | null;
   /** Largest Buffer/ArrayBuffer total seen while uploading (sampled every 50 ms). */
   peakArrayBuffersBytes: number | null;
+  /**
+   * From the recording settling (its job queued by the watcher) to the first request carrying its
+   * bytes starting on the wire: the session, the database writes, the first read, all in between.
+   */
+  settledToFirstByteSeconds: number | null;
+}
+
+/** The moment undici first writes the headers of a request that carries recording bytes. */
+function watchFirstBodyRequest(): { at(): number | null } {
+  let first: number | null = null;
+  const listener = (message: unknown): void => {
+    const { method, path } = (message as { request: { method: string; path: string } }).request;
+    // Chunks and whole-file PUTs at every destination; the storage API's one multipart POST.
+    if (first === null && (method === 'PUT' || (method === 'POST' && /\/file(\?|$)/.test(path)))) {
+      first = performance.now();
+    }
+  };
+  subscribe('undici:client:sendHeaders', listener);
+  return { at: () => first };
 }
 
 const FAILED_STATES = new Set<JobView['state']>(['waiting', 'failed', 'needs-auth', 'cancelled', 'paused']);
@@ -27,6 +47,8 @@ const DEADLINE_MS = 15 * 60 * 1000;
 export function measureJob(uploader: Uploader, fileName: string): Promise<UploadMeasurement> {
   return new Promise((resolve, reject) => {
     let start: { at: number; cpu: NodeJS.CpuUsage; rss: number } | null = null;
+    let settledAt: number | null = null;
+    const firstBody = watchFirstBodyRequest();
     let peakArrayBuffers = 0;
     const sampler = setInterval(() => {
       peakArrayBuffers = Math.max(peakArrayBuffers, process.memoryUsage().arrayBuffers);
@@ -46,6 +68,7 @@ export function measureJob(uploader: Uploader, fileName: string): Promise<Upload
       if (event !== 'job-updated') return;
       const job = payload as JobView;
       if (job.fileName !== fileName) return;
+      settledAt ??= performance.now();
       if (job.state === 'uploading' && start === null) {
         start = { at: performance.now(), cpu: process.cpuUsage(), rss: process.memoryUsage.rss() };
       } else if (job.state === 'done' && start !== null) {
@@ -61,6 +84,7 @@ export function measureJob(uploader: Uploader, fileName: string): Promise<Upload
           peakRssBytes: process.resourceUsage().maxRSS * 1024,
           vmHwmBytes: procStatusBytes('self', 'VmHWM'),
           peakArrayBuffersBytes: Math.max(peakArrayBuffers, process.memoryUsage().arrayBuffers),
+          settledToFirstByteSeconds: secondsBetween(settledAt, firstBody.at()),
         });
       } else if (FAILED_STATES.has(job.state)) {
         finish(
@@ -70,6 +94,9 @@ export function measureJob(uploader: Uploader, fileName: string): Promise<Upload
     });
   });
 }
+
+const secondsBetween = (from: number | null, to: number | null): number | null =>
+  from === null || to === null || to < from ? null : (to - from) / 1000;
 
 /** A `kB` line of /proc/PID/status in bytes (VmRSS, VmHWM), or null where there is no /proc. */
 export function procStatusBytes(pid: number | 'self', field: 'VmRSS' | 'VmHWM'): number | null {

@@ -39,6 +39,8 @@ export interface RunResult {
   rssAtStartBytes: number | null;
   /** TCP connections curl opened, where counted. */
   connections: number | null;
+  /** The uploader's, where measured: from the recording settling to its first byte sent. */
+  settledToFirstByteSeconds: number | null;
 }
 
 export interface Aims {
@@ -46,6 +48,8 @@ export interface Aims {
   maxRssMB: number;
   /** How far above the bundled core's peak the headless host (TypeScript sources) may go. */
   headlessOverBundledMB: number;
+  /** From a recording settling to its first byte sent. */
+  maxFirstByteMs: number;
   /** quickXorHash throughput against the OneDrive upload's. */
   minHashRatio: number;
 }
@@ -78,6 +82,7 @@ export interface CaseSummary {
   /** Median over the runs: the garbage of a sign-in just before makes single runs vary. */
   rssAtStartMB: number | null;
   maxConnections: number | null;
+  settledToFirstByteMs: { median: number; max: number } | null;
 }
 
 export function summarize(bench: BenchCase, runs: RunResult[]): CaseSummary {
@@ -89,6 +94,9 @@ export function summarize(bench: BenchCase, runs: RunResult[]): CaseSummary {
   const rss = runs.flatMap((run) => (run.peakRssBytes === null ? [] : [run.peakRssBytes]));
   const atStart = runs.flatMap((run) => (run.rssAtStartBytes === null ? [] : [run.rssAtStartBytes]));
   const connections = runs.flatMap((run) => (run.connections === null ? [] : [run.connections]));
+  const firstByte = runs.flatMap((run) =>
+    run.settledToFirstByteSeconds === null ? [] : [run.settledToFirstByteSeconds * 1000],
+  );
   return {
     bench,
     runs,
@@ -101,6 +109,8 @@ export function summarize(bench: BenchCase, runs: RunResult[]): CaseSummary {
     peakRssMedianMB: rss.length === 0 ? null : median(rss) / MB,
     rssAtStartMB: atStart.length === 0 ? null : median(atStart) / MB,
     maxConnections: connections.length === 0 ? null : Math.max(...connections),
+    settledToFirstByteMs:
+      firstByte.length === 0 ? null : { median: median(firstByte), max: Math.max(...firstByte) },
   };
 }
 
@@ -167,6 +177,7 @@ export function renderReport(input: ReportInput): string {
       '',
       ...ratioVerdicts(group, ratio),
       ...connectionNotes(group),
+      ...firstByteVerdicts(group, input.aims),
       ...rssVerdicts(group, input.aims),
       '',
     );
@@ -236,6 +247,17 @@ function ratioVerdicts(
       const verdict = aim === undefined ? '' : ` — aim ≥ ${aim}: ${value >= aim ? 'met' : 'NOT met'}`;
       return [`- ${s.bench.label} (${s.bench.server}) reaches ${value.toFixed(2)} of ${against}${verdict}`];
     });
+  });
+}
+
+function firstByteVerdicts(group: CaseSummary[], aims: Aims): string[] {
+  return group.flatMap((s) => {
+    const ms = s.settledToFirstByteMs;
+    if (ms === null) return [];
+    const verdict = ms.max < aims.maxFirstByteMs ? 'met' : 'NOT met';
+    return [
+      `- ${s.bench.label} (${s.bench.server}), ${sizeLabel(s.runs[0]?.sizeBytes ?? 0)}: settled → first byte sent ${ms.median.toFixed(0)} ms (at most ${ms.max.toFixed(0)}) — aim < ${aims.maxFirstByteMs} ms: ${verdict}`,
+    ];
   });
 }
 

@@ -46,6 +46,7 @@ export function uploaderResult(measured: UploadMeasurement): Landed['result'] {
     peakRssBytes: measured.peakRssBytes,
     rssAtStartBytes: measured.rssAtStartBytes,
     connections: null,
+    settledToFirstByteSeconds: measured.settledToFirstByteSeconds,
   };
 }
 
@@ -57,5 +58,6 @@ export function curlResult(run: CurlRun, file: TestFile): Landed['result'] {
     peakRssBytes: null,
     rssAtStartBytes: null,
     connections: run.connections,
+    settledToFirstByteSeconds: null,
   };
 }

@@ -1,11 +1,11 @@
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { STORAGE_API_TOKEN_ENV } from '../../src-main/core/auth/env-secret-store.ts';
-import { CORE_RUNTIME_FLAGS } from '../../src-main/core-process/core-runtime-flags.ts';
 import { JsonLinesChild } from './json-lines-child.ts';
 import type { UploadMeasurement } from './measure-job.ts';
 import type { PeerHandle } from './peer-handle.ts';
 import type { TestFile } from './test-files.ts';
+import { uploaderFlags } from './uploader-flags.ts';
 
 /**
  * Runs one upload driver (upload-driver.ts, cloud-upload-driver.ts) in a fresh process with a
@@ -25,7 +25,7 @@ export async function driverRun(
     path,
     ['--data-dir', dataDir, ...args],
     env,
-    CORE_RUNTIME_FLAGS,
+    uploaderFlags(),
   );
   try {
     const result = await child.next<UploadMeasurement | { error: string }>();
