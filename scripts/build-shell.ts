@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { build, type InlineConfig } from 'vite';
+import { build } from 'vite';
+import { buildNodeBundle, commonBuildConfig } from './node-bundle.ts';
 
 /**
  * Builds the desktop app's Node-side pieces into out/ (the renderer is `vite build`, see
@@ -12,48 +11,24 @@ import { build, type InlineConfig } from 'vite';
  * `--out-dir DIR` builds elsewhere (inside the project, so node_modules is still found), e.g. for
  * `npm run bench` to measure the core process as it ships without touching out/.
  */
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-  dependencies: Record<string, string>;
-};
-const dependencies = Object.keys(pkg.dependencies);
-const builtins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
-
 const outDir = parseArgs({ options: { 'out-dir': { type: 'string', default: 'out' } } }).values['out-dir'];
 
-const isExternal = (id: string): boolean =>
-  builtins.has(id) || id === 'electron' || dependencies.some((dep) => id === dep || id.startsWith(`${dep}/`));
-
-const common: InlineConfig = {
-  configFile: false,
-  logLevel: 'warn',
-  publicDir: false,
-};
-
 async function buildProcesses(): Promise<void> {
-  await build({
-    ...common,
-    build: {
-      ssr: true,
-      target: 'node22',
-      outDir,
-      emptyOutDir: false,
-      minify: false,
-      sourcemap: true,
-      rolldownOptions: {
-        input: {
-          'main/main': 'src-main/desktop/main.ts',
-          'core-process/core-entry': 'src-main/core-process/core-entry.ts',
-        },
-        external: isExternal,
-        output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'shared/[name]-[hash].js' },
-      },
+  await buildNodeBundle({
+    input: {
+      'main/main': 'src-main/desktop/main.ts',
+      'core-process/core-entry': 'src-main/core-process/core-entry.ts',
+      // Started by the core's hashing thread from beside the entry (hashing-thread.ts).
+      'core-process/hash-worker': 'src-main/core/transfer/hash-worker.ts',
     },
+    outDir,
+    chunkFileNames: 'shared/[name]-[hash].js',
   });
 }
 
 async function buildPreload(): Promise<void> {
   await build({
-    ...common,
+    ...commonBuildConfig,
     build: {
       ssr: true,
       target: 'chrome130',

@@ -127,6 +127,7 @@ export interface Pacer {
  * clone into its byte stream): for a 10 MiB chunk that is 20 MiB of copying and garbage per
  * request, which halved upload throughput and doubled memory. A large byte body therefore goes as
  * a stream of views of the caller's bytes, with the Content-Length the byte body would have had.
+ * So does any body in shared memory.
  */
 const PIECES_FROM_BYTES = 1024 * 1024;
 const PIECE_BYTES = 256 * 1024;
@@ -135,7 +136,10 @@ const PIECE_BYTES = 256 * 1024;
 function asPiecesIfLarge(request: HttpRequest, limited: boolean): Pick<HttpRequest, 'body' | 'headers'> {
   const { body, headers } = request;
   if (!(body instanceof Uint8Array) || body.byteLength === 0) return { body, headers };
-  if (body.byteLength < PIECES_FROM_BYTES && !limited) return { body, headers };
+  // fetch takes no shared memory as a byte body (it is not a BufferSource), only as a stream: the
+  // chunk loop reads into memory it shares with the hashing thread, whatever the chunk's size.
+  const shared = body.buffer instanceof SharedArrayBuffer;
+  if (body.byteLength < PIECES_FROM_BYTES && !limited && !shared) return { body, headers };
   const hasLength = Object.keys(headers ?? {}).some((name) => name.toLowerCase() === 'content-length');
   return {
     body: new PieceStream(body),

@@ -1,3 +1,4 @@
+import { sharedBuffer } from './hashing-thread.ts';
 import type { RecordingFile } from './recording-file.ts';
 
 interface ReadAhead {
@@ -22,7 +23,8 @@ export class ChunkReader {
 
   constructor(file: RecordingFile, chunkBytes: number) {
     this.#file = file;
-    this.#buffers = [Buffer.allocUnsafe(chunkBytes), Buffer.allocUnsafe(chunkBytes)];
+    // Shared memory: the hashing thread hashes a chunk where it was read, without a copy.
+    this.#buffers = [sharedBuffer(chunkBytes), sharedBuffer(chunkBytes)];
   }
 
   /** Exactly [start, start + length), from the read-ahead when it guessed this chunk. */

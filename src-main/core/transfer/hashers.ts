@@ -1,5 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { HashName, HashSet } from '../destinations/destination.ts';
+import { QuickXorHash } from '../destinations/onedrive/quick-xor-hash.ts';
 
 export interface IncrementalHash {
   update(bytes: Uint8Array): void;
@@ -20,17 +21,20 @@ const nodeHash =
     };
   };
 
-const factories: Partial<Record<HashName, HashFactory>> = {
+/**
+ * Every hash a destination may verify by, known statically: the hashing thread
+ * (hash-worker.ts) builds them by name, and shares nothing with the thread that names them.
+ */
+const factories: Record<HashName, HashFactory> = {
   sha256: nodeHash('sha256'),
   md5: nodeHash('md5'),
+  quickXorHash: () => new QuickXorHash(),
 };
 
-/** Lets a destination's own hash (e.g. quickXorHash) join the single read pass. */
-export function registerHash(name: HashName, factory: HashFactory): void {
-  factories[name] = factory;
-}
-
-/** Several hashes fed by the same bytes, so a file is read once whatever the destination verifies. */
+/**
+ * Several hashes fed by the same bytes, so a file is read once whatever the destination verifies.
+ * It runs on the hashing thread (hashing-thread.ts), never on the event loop of an upload.
+ */
 export class MultiHash {
   readonly #hashes: Array<[HashName, IncrementalHash]>;
   bytes = 0;
@@ -38,7 +42,7 @@ export class MultiHash {
   constructor(names: readonly HashName[]) {
     this.#hashes = names.map((name) => {
       const factory = factories[name];
-      if (factory === undefined) throw new Error(`no implementation of the ${name} hash is registered`);
+      if (factory === undefined) throw new Error(`no implementation of the ${name} hash is known`);
       return [name, factory()];
     });
   }

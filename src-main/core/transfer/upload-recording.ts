@@ -9,7 +9,8 @@ import type {
 } from '../destinations/destination.ts';
 import { isFault, TransferFault } from '../faults.ts';
 import { ChunkReader } from './chunk-reader.ts';
-import { hashesEqual, MultiHash, readPassHashes } from './hashers.ts';
+import { hashesEqual, readPassHashes } from './hashers.ts';
+import { type OffThreadHash, openHash, sharedBuffer } from './hashing-thread.ts';
 import { type OpenForReading, RecordingFile } from './recording-file.ts';
 
 /** Where the loop checkpoints: after every acknowledged chunk, before the next byte is sent. */
@@ -84,7 +85,7 @@ async function transfer(input: TransferInput, file: RecordingFile): Promise<Remo
   }
   let { session, offset } = position;
   if (offset.complete && offset.file !== null)
-    return verified(input, offset.file, await hashWhole(input, file), true);
+    return verified(input, offset.file, await digestOf(hashWhole(input, file)), true);
   let sent: Sent | Recognised;
   try {
     sent = await sendOrRecognise(input, file, session, offset);
@@ -95,10 +96,15 @@ async function transfer(input: TransferInput, file: RecordingFile): Promise<Remo
     sent = await sendOrRecognise(input, file, session, offset);
   }
   if ('recognised' in sent) return sent.recognised;
-  session = remember(input, session, sent.committed);
-  await file.assertUnchanged();
+  try {
+    session = remember(input, session, sent.committed);
+    await file.assertUnchanged();
+  } catch (error) {
+    sent.hash.close();
+    throw error;
+  }
   input.onVerifying();
-  const local = sent.hash.digest();
+  const local = await sent.hash.digest();
   const remote = await destination.finish({ session, item, local, committed: sent.committed, signal });
   remember(input, session, remote);
   return verified(input, remote, local, true);
@@ -143,7 +149,7 @@ async function sendOrRecognise(
 async function recognised(input: TransferInput, file: RecordingFile): Promise<RemoteFile | null> {
   const candidates = await input.destination.findExisting(input.item, input.signal);
   if (candidates.length === 0) return null;
-  const local = (await hashWhole(input, file)).digest();
+  const local = await digestOf(hashWhole(input, file));
   const same = candidates.find((candidate) => compare(input, candidate, local).equal);
   if (same !== undefined) return verified(input, same, local, false);
   const own = candidates.find((candidate) => candidate.ours === true);
@@ -184,7 +190,7 @@ function undeleted(input: TransferInput, owed: RemoteFile, error: unknown): Tran
 
 /** What a send produced: the hash of every byte, and the file if the last answer committed it. */
 interface Sent {
-  hash: MultiHash;
+  hash: OffThreadHash;
   committed: RemoteFile | null;
 }
 
@@ -241,9 +247,6 @@ async function send(
   return { hash, committed: null };
 }
 
-/** About half a millisecond of sha256: short enough not to stall a socket that wants feeding. */
-const HASH_SLICE_BYTES = 1024 * 1024;
-
 export function chunkLength(session: RemoteSession, wanted: number): number {
   const multiple = Math.max(1, session.chunkMultiple);
   const capped = session.maxChunkBytes === null ? wanted : Math.min(wanted, session.maxChunkBytes);
@@ -277,16 +280,22 @@ async function sendChunks(
   let hash = await hashPrefix(input, file, startAt, size);
   let unhashed: Uint8Array = new Uint8Array(0);
   let confirmed = startAt;
-  if (total === 0) {
-    const answer = await destination.putChunk(session, { start: 0, bytes: new Uint8Array(0), total }, signal);
-    if (!answer.complete) throw incomplete(input, answer.confirmed);
-    return { hash, committed: answer.file };
-  }
-  // Buffers for the longest chunk; under a limit, chunks shrink (and grow back) with the rate.
-  const reader = new ChunkReader(file, Math.min(size, total));
   let overlapped: Promise<void> = Promise.resolve();
+  let reader: ChunkReader | null = null;
   let committed: RemoteFile | null = null;
   try {
+    if (total === 0) {
+      const answer = await destination.putChunk(
+        session,
+        { start: 0, bytes: new Uint8Array(0), total },
+        signal,
+      );
+      if (!answer.complete) throw incomplete(input, answer.confirmed);
+      return { hash, committed: answer.file };
+    }
+    // Buffers for the longest chunk; under a limit, chunks shrink (and grow back) with the rate.
+    reader = new ChunkReader(file, Math.min(size, total));
+    const ahead = reader;
     while (confirmed < total) {
       if (signal.aborted) throw new TransferFault('cancelled', `upload of ${item.path} was stopped`);
       await file.assertUnchanged();
@@ -296,11 +305,12 @@ async function sendChunks(
       );
       const bytes = await reader.read(confirmed, length);
       const answered = destination.putChunk(session, { start: confirmed, bytes, total }, signal);
-      // While this chunk travels, the CPU hashes the last one and the disk reads the next one.
+      // While this chunk travels, the hashing thread hashes the last one where it lies, and then
+      // the disk reads the next one into that buffer.
       const next = confirmed + length;
-      overlapped = hashInSlices(hash, unhashed).then(() => {
+      overlapped = hash.update(unhashed).then(() => {
         if (next < total) {
-          reader.readAhead(
+          ahead.readAhead(
             next,
             Math.min(chunkLengthAtRate(session, size, input.uploadRate?.() ?? null), total - next),
           );
@@ -319,6 +329,7 @@ async function sendChunks(
         unhashed = bytes.subarray(0, now - confirmed);
       } else {
         // The remote lost bytes it had confirmed: the hash must be rebuilt to match.
+        hash.close();
         hash = await hashPrefix(input, file, now, size);
         unhashed = new Uint8Array(0);
       }
@@ -326,19 +337,14 @@ async function sendChunks(
       confirmed = now;
       input.onProgress(confirmed);
     }
-    hash.update(unhashed);
+    await hash.update(unhashed);
     return { hash, committed };
+  } catch (error) {
+    hash.close();
+    throw error;
   } finally {
     await overlapped.catch(() => {});
-    await reader.settle();
-  }
-}
-
-/** Hashes in slices, letting I/O run between them, so a chunk in flight keeps moving. */
-async function hashInSlices(hash: MultiHash, bytes: Uint8Array): Promise<void> {
-  for (let at = 0; at < bytes.byteLength; at += HASH_SLICE_BYTES) {
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    hash.update(bytes.subarray(at, at + HASH_SLICE_BYTES));
+    await reader?.settle();
   }
 }
 
@@ -354,12 +360,12 @@ async function sendWhole(
   input: TransferInput,
   file: RecordingFile,
   session: RemoteSession,
-): Promise<MultiHash> {
+): Promise<OffThreadHash> {
   const send = input.destination.sendWhole?.bind(input.destination);
   if (send === undefined) {
     throw new TransferFault('rejected', `${input.destination.kind} cannot take a recording in one request`);
   }
-  const hash = new MultiHash(readPassHashes(input.destination.hashes));
+  const hash = openHash(readPassHashes(input.destination.hashes));
   const total = input.item.sizeBytes;
   const pieceSize = Math.min(input.chunkSizeBytes, 1024 * 1024);
   let position = 0;
@@ -370,42 +376,66 @@ async function sendWhole(
         return;
       }
       const length = Math.min(pieceSize, total - position);
-      // A fresh buffer per piece: fetch may still hold the previous one while it writes. Not
-      // zero-filled first: the read fills every byte or throws.
-      const bytes = await file.read(position, length, Buffer.allocUnsafe(length));
-      hash.update(bytes);
+      // A fresh buffer per piece: fetch may still hold the previous one while it writes. Shared
+      // memory, so the hashing thread reads the same bytes while they go out.
+      const bytes = await file.read(position, length, sharedBuffer(length));
       position += length;
       input.onProgress(position);
       controller.enqueue(bytes);
+      await hash.update(bytes);
     },
   });
-  await send(session, input.item, body, input.signal);
-  if (position !== total) throw incomplete(input, position);
+  try {
+    await send(session, input.item, body, input.signal);
+    if (position !== total) throw incomplete(input, position);
+  } catch (error) {
+    hash.close();
+    throw error;
+  }
   input.checkpoint.saveProgress(total);
   return hash;
 }
 
-/** After a restart the remote already holds [0, upTo): those bytes are hashed again, not re-sent. */
+/**
+ * After a restart the remote already holds [0, upTo): those bytes are hashed again, not re-sent.
+ * Two buffers: the disk reads one while the hashing thread hashes the other.
+ */
 async function hashPrefix(
   input: TransferInput,
   file: RecordingFile,
   upTo: number,
   size: number,
-): Promise<MultiHash> {
-  const hash = new MultiHash(readPassHashes(input.destination.hashes));
-  const buffer = Buffer.allocUnsafe(Math.max(1, Math.min(size, upTo)));
-  for (let position = 0; position < upTo; ) {
-    if (input.signal.aborted)
-      throw new TransferFault('cancelled', `upload of ${input.item.path} was stopped`);
-    const length = Math.min(buffer.byteLength, upTo - position);
-    hash.update(await file.read(position, length, buffer));
-    position += length;
+): Promise<OffThreadHash> {
+  const hash = openHash(readPassHashes(input.destination.hashes));
+  const length = Math.max(1, Math.min(size, upTo));
+  const buffers = upTo > length ? [sharedBuffer(length), sharedBuffer(length)] : [sharedBuffer(length)];
+  // The update of the buffer read before this one: awaited before that buffer is read into again.
+  let hashed: Promise<void> = Promise.resolve();
+  try {
+    for (let position = 0, turn = 0; position < upTo; turn += 1) {
+      if (input.signal.aborted)
+        throw new TransferFault('cancelled', `upload of ${input.item.path} was stopped`);
+      const take = Math.min(length, upTo - position);
+      const bytes = await file.read(position, take, buffers[turn % buffers.length]);
+      await hashed;
+      hashed = hash.update(bytes);
+      position += take;
+    }
+    await hashed;
+  } catch (error) {
+    await hashed.catch(() => {});
+    hash.close();
+    throw error;
   }
   return hash;
 }
 
-function hashWhole(input: TransferInput, file: RecordingFile): Promise<MultiHash> {
+function hashWhole(input: TransferInput, file: RecordingFile): Promise<OffThreadHash> {
   return hashPrefix(input, file, input.item.sizeBytes, input.chunkSizeBytes);
+}
+
+async function digestOf(hashing: Promise<OffThreadHash>): Promise<HashSet> {
+  return (await hashing).digest();
 }
 
 /** The remote's hashes against the local ones: equal only when at least one was compared. */
@@ -441,10 +471,9 @@ function compare(
 async function verified(
   input: TransferInput,
   remote: RemoteFile,
-  local: HashSet | MultiHash,
+  mine: HashSet,
   ours: boolean,
 ): Promise<RemoteFile> {
-  const mine = local instanceof MultiHash ? local.digest() : local;
   // A copy this upload made is on record as stored before it is compared; a file found only by
   // name and size is someone else's until its hash proves it is this recording.
   if (ours) input.checkpoint.stored?.(remote);

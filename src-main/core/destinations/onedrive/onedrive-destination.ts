@@ -3,7 +3,7 @@ import type { Settings } from '../../../../src-shared/settings.ts';
 import { TransferFault } from '../../faults.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { AccountStore } from '../../store/account-store.ts';
-import { hashesEqual, registerHash } from '../../transfer/hashers.ts';
+import { hashesEqual } from '../../transfer/hashers.ts';
 import {
   type Chunk,
   type Destination,
@@ -26,9 +26,7 @@ import {
 } from './graph-schemas.ts';
 import type { OneDriveFolders } from './onedrive-folders.ts';
 import { isNameOrRename, oneDriveName, oneDriveNameIn } from './onedrive-names.ts';
-import { QuickXorHash, quickXorHashOf } from './quick-xor-hash.ts';
-
-registerHash('quickXorHash', () => new QuickXorHash());
+import { quickXorHashOf } from './quick-xor-hash.ts';
 
 /** Graph: simple upload up to 4 MiB; session fragments in multiples of 320 KiB, under 60 MiB. */
 export const SIMPLE_UPLOAD_MAX = 4 * 1024 * 1024;
