@@ -4,8 +4,13 @@ import type { Uploader } from '../../core/uploader.ts';
 import { type CliArgs, stringOption, UsageError } from '../cli-args.ts';
 import { startWebUiServer, type WebUiServer } from './web-ui-server.ts';
 
-/** Vite's outDir (vite.config.ts), from this file in src-main/headless/web-ui/. */
-export const RENDERER_BUILD_DIR = fileURLToPath(new URL('../../../out/renderer', import.meta.url));
+/**
+ * Vite's outDir (vite.config.ts): from this file in src-main/headless/web-ui/ when the sources
+ * run, from out/headless/ when the built host does (scripts/build-headless.ts).
+ */
+export const RENDERER_BUILD_DIR = fileURLToPath(
+  new URL(import.meta.url.endsWith('.ts') ? '../../../out/renderer' : '../renderer', import.meta.url),
+);
 
 export const WEB_UI_OPTIONS = ['web-ui', 'web-ui-port'] as const;
 
