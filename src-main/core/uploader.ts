@@ -27,6 +27,8 @@ import { StorageApiProvider } from './destinations/storage-api/storage-api-provi
 import { Reachability } from './engine/reachability.ts';
 import { type EngineTuning, UploadEngine } from './engine/upload-engine.ts';
 import type { HostServices } from './host-services.ts';
+import type { Receipt } from './proof/receipt.ts';
+import { ReceiptBook } from './proof/receipt-book.ts';
 import type { Recording } from './recording.ts';
 import { AccountStore } from './store/account-store.ts';
 import type { Database } from './store/database.ts';
@@ -62,6 +64,7 @@ export class Uploader {
   readonly #host: HostServices;
   readonly #store: SqliteJobStore;
   readonly #settingsStore: SettingsStore;
+  readonly #receipts: ReceiptBook;
   readonly #overrides: Partial<Settings>;
   readonly #engine: UploadEngine;
   readonly #reachability: Reachability;
@@ -80,6 +83,7 @@ export class Uploader {
     this.#host = host;
     this.#store = new SqliteJobStore(db, host.clock);
     this.#settingsStore = new SettingsStore(db, host.logger, host.clock);
+    const accounts = new AccountStore(db, host.clock);
     this.#overrides = options.overrides ?? {};
     this.#settings = this.#effectiveSettings();
     host.setCpuPriority?.(this.#settings.cpuPriority);
@@ -91,7 +95,7 @@ export class Uploader {
       saveSettings: async (patch: Partial<Settings>) => {
         await this.updateSettings(patch);
       },
-      accounts: new AccountStore(db, host.clock),
+      accounts,
     };
     this.#uploadRate = new UploadRateControl({
       bucket: this.#bucket,
@@ -117,8 +121,16 @@ export class Uploader {
         ),
       },
     }));
+    this.#receipts = new ReceiptBook({
+      store: this.#store,
+      accounts,
+      settings: () => this.#settings,
+      logger: host.logger,
+      signal: () => this.#requestSignal(),
+    });
     this.#engine = new UploadEngine({
       store: this.#store,
+      receipts: this.#receipts,
       kinds: [...this.#providers.keys()],
       destination: (kind) => this.#destination(kind),
       settings: () => this.#settings,
@@ -276,6 +288,11 @@ export class Uploader {
     if (params.destination === 'onedrive') return this.updateSettings({ oneDriveFolder: params.folder });
     if (params.destination === 'gdrive') return this.updateSettings({ googleDriveFolder: params.folder });
     throw new Error(`${params.destination} has no remote folders to choose`);
+  }
+
+  /** A verified recording's receipt, built from the database alone. */
+  receiptOf(jobId: number): Receipt {
+    return this.#receipts.receiptOf(jobId);
   }
 
   getJob(params: { jobId: number }): JobView {

@@ -1,6 +1,7 @@
 import { defaultDataDir } from '../node-host/data-dir.ts';
 import { type CliArgs, parseCliArgs, stringOption, UsageError } from './cli-args.ts';
 import { importCommand } from './commands/import-command.ts';
+import { receiptCommand, verifyReceiptCommand } from './commands/receipt-commands.ts';
 import { connectCommand, foldersCommand, useCommand } from './commands/remote-folder-commands.ts';
 import { runCommand } from './commands/run-command.ts';
 import { setSecretCommand } from './commands/set-secret-command.ts';
@@ -18,6 +19,8 @@ const USAGE = `Recording Uploader, headless
   folders DEST             [--data-dir DIR] [--settings FILE] [--parent ID] [--json]  list remote folders
   use DEST                 [--data-dir DIR] [--settings FILE] [--folder ID]  upload to DEST (into that folder)
   verify-ledger            [--data-dir DIR | --database FILE] [--json]  check the ledger's hash chain (exit 1 names the first bad entry)
+  receipt JOB              [--data-dir DIR] [--settings FILE]   print a verified recording's receipt
+  verify-receipt RECEIPT FILE  [--json]                         check a file against its receipt, offline
 
 Without --data-dir the desktop app's own data folder is used: ${defaultDataDir()}
 `;
@@ -33,6 +36,8 @@ const COMMANDS: Record<string, Command> = {
   folders: foldersCommand,
   use: useCommand,
   'verify-ledger': verifyLedgerCommand,
+  receipt: receiptCommand,
+  'verify-receipt': verifyReceiptCommand,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -9,7 +9,8 @@ export type RequestKind =
   | 'finalize'
   | 'status'
   | 'recordings'
-  | 'delete';
+  | 'delete'
+  | 'receipt';
 
 export type FaultName =
   | 'server-error'

@@ -46,6 +46,10 @@ export type {
 } from './storage-api-peer-gates.ts';
 export type { StoredRecording, UploadStatus } from './storage-api-peer-sessions.ts';
 
+/** The storage API's optional extensions that this peer can play. */
+export const STORAGE_EXTENSIONS = ['receipts'] as const;
+export type StorageExtension = (typeof STORAGE_EXTENSIONS)[number];
+
 export interface StoragePeerOptions {
   /** The API token every request must carry as `Authorization: Bearer`; random by default. */
   token?: string;
@@ -64,6 +68,12 @@ export interface StoragePeerOptions {
    * the protocol's `sha256_mismatch`. Default: this server's English sentence.
    */
   mismatchDetail?: string;
+  /**
+   * The optional extensions this server has (docs/storage-api.md §13), named in its /health
+   * answer; an endpoint of one it lacks answers 404, as on a server that never heard of it.
+   * Default: every extension the peer plays.
+   */
+  extensions?: readonly StorageExtension[];
   /** The port to listen on; a random free one by default. A server started again on the same port (and storeDir) is the same server back from an outage. */
   port?: number;
 }
@@ -121,6 +131,8 @@ export interface StoragePeer {
   /** A recording's bytes, read whole: for small files only. */
   readRecording(fileId: string): Promise<Buffer>;
   sessions(): UploadSessionView[];
+  /** The receipt placed for a recording by the receipts extension, as JSON; undefined if none. */
+  receipt(fileId: string): unknown;
   close(): Promise<void>;
 }
 
@@ -148,6 +160,7 @@ export async function startStoragePeer(options: StoragePeerOptions = {}): Promis
     giveUploadUrls: options.giveUploadUrls ?? true,
     announceHashes: options.announceHashes ?? true,
     mismatchDetail: options.mismatchDetail ?? null,
+    extensions: options.extensions ?? STORAGE_EXTENSIONS,
     registry: new UploadRegistry(storeDir, options.sessionTtlMs ?? DEFAULT_TTL_MS),
     storeDir,
     ownsStore,
@@ -162,6 +175,7 @@ interface ServerConfig {
   giveUploadUrls: boolean;
   announceHashes: boolean;
   mismatchDetail: string | null;
+  extensions: readonly StorageExtension[];
   registry: UploadRegistry;
   storeDir: string;
   ownsStore: boolean;
@@ -172,6 +186,7 @@ class StorageApiServer implements StoragePeer {
   readonly faults: StorageFaults;
   readonly gates = new StorageGates();
   readonly requests: RequestLogEntry[] = [];
+  private readonly receipts = new Map<string, unknown>();
   token: string;
   private readonly config: ServerConfig;
   private readonly registry: UploadRegistry;
@@ -304,7 +319,9 @@ class StorageApiServer implements StoragePeer {
     if (route.sessionId !== undefined) return this.sessionRoute(req, route, route.sessionId, entry);
     switch (route.kind) {
       case 'health':
-        return { status: 200, body: { status: 'ok' } };
+        return { status: 200, body: { status: 'ok', extensions: this.config.extensions } };
+      case 'receipt':
+        return this.receiptRoute(req, route.fileId ?? '');
       case 'create':
         return this.createSession(req);
       case 'recordings':
@@ -391,6 +408,28 @@ class StorageApiServer implements StoragePeer {
     return { status: 201, body };
   }
 
+  /** The receipts extension: PUT stores a recording's receipt (a JSON object), GET gives it back. */
+  private async receiptRoute(req: IncomingMessage, fileId: string): Promise<Answer> {
+    if (!this.config.extensions.includes('receipts')) throw new HttpError(404, `no endpoint ${req.url}`);
+    if (!this.registry.recording(fileId)) throw new HttpError(404, `no recording ${fileId}`);
+    if (req.method === 'GET') {
+      const stored = this.receipts.get(fileId);
+      if (stored === undefined) throw new HttpError(404, `no receipt for recording ${fileId}`);
+      return { status: 200, body: stored };
+    }
+    requireJsonContentType(req, 'a receipt');
+    const body = await readJson(req, JSON_BODY_LIMIT, 'the receipt');
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new HttpError(400, 'a receipt must be a JSON object');
+    }
+    this.receipts.set(fileId, body);
+    return { status: 204 };
+  }
+
+  receipt(fileId: string): unknown {
+    return this.receipts.get(fileId);
+  }
+
   private listRecordings(): Answer {
     return { status: 200, body: this.registry.recordings().map(recordingBody) };
   }
@@ -457,6 +496,7 @@ function faultAnswer({ status, retryAfterSeconds, retryAfterForm, detail }: Stat
 const SESSION_PATH = /^\/api\/uploads\/([^/]+)\/(file|finalize|status)$/;
 const UPLOAD_URL_PATH = /^\/upload\/(video|metadata)\/([^/]+)$/;
 const RECORDING_PATH = /^\/api\/recordings\/([^/]+)$/;
+const RECEIPT_PATH = /^\/api\/recordings\/([^/]+)\/receipt$/;
 
 /** Which endpoint a request is for; 404 for no endpoint, 405 for a known path with another method. */
 const matchRoute = (method: string, path: string, contentRange: string | undefined): Route => {
@@ -471,6 +511,11 @@ const matchRoute = (method: string, path: string, contentRange: string | undefin
   if (path === '/api/health') return allow({ GET: { kind: 'health' } });
   if (path === '/api/uploads/create-session') return allow({ POST: { kind: 'create' } });
   if (path === '/api/recordings') return allow({ GET: { kind: 'recordings' } });
+  const receipt = RECEIPT_PATH.exec(path);
+  if (receipt) {
+    const fileId = decodeURIComponent(receipt[1] ?? '');
+    return allow({ GET: { kind: 'receipt', fileId }, PUT: { kind: 'receipt', fileId } });
+  }
   const recording = RECORDING_PATH.exec(path);
   if (recording) {
     const fileId = decodeURIComponent(recording[1] ?? '');

@@ -27,6 +27,13 @@ export function sidecarToSend(item: UploadItem): { path: string; bytes: Uint8Arr
   return { path: sidecar.path, bytes: sidecar.bytes };
 }
 
+/** A small file placed beside a recording: its receipt. */
+export interface BesideFile {
+  name: string;
+  bytes: Uint8Array;
+  role: 'receipt';
+}
+
 /**
  * A remote upload session as the store persists it (JSON). `state` is the destination's own
  * (URLs, ids); the chunk loop reads only the fields outside it.
@@ -140,4 +147,10 @@ export interface Destination {
    * when the copy could not be deleted: the chunk loop keeps the obligation and tries again.
    */
   discard(file: RemoteFile, signal: AbortSignal): Promise<void>;
+  /**
+   * Places a small file of the uploader's own beside the verified video (its receipt), once: a
+   * file of that name holding the same bytes already there is left as it is. Resolves false when
+   * this destination has no place for it (a storage API server without the extension).
+   */
+  placeBeside?(item: UploadItem, video: RemoteFile, file: BesideFile, signal: AbortSignal): Promise<boolean>;
 }

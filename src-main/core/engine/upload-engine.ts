@@ -41,6 +41,10 @@ export interface EngineOptions {
   events: EngineEvents;
   logger: Logger;
   now(): number;
+  /** Places each verified recording's receipt with it (the uploader's ReceiptBook). */
+  receipts?: {
+    place(job: JobRecord, item: UploadItem, remote: RemoteFile, destination: Destination): Promise<void>;
+  };
   /** The shared upload limit in force (bytes per second, null: none), which chunk sizes follow. */
   uploadRate?(): number | null;
   /** Each destination's reachability, sign-in hold and throttling: the engine keeps it, others read it. */
@@ -232,7 +236,7 @@ export class UploadEngine {
         onProgress: (confirmed) => this.#progress.report(job.id, confirmed, job.sizeBytes),
         onVerifying: () => this.#changed(job.id, store.markVerifying(job.id)),
       });
-      await this.#completed(job, item, remote);
+      await this.#completed(job, item, remote, destination);
     } catch (error) {
       const fault = isFault(error)
         ? error
@@ -253,7 +257,12 @@ export class UploadEngine {
     this.#options.reachability.answered(destination);
   }
 
-  async #completed(job: JobRecord, item: UploadItem, remote: RemoteFile): Promise<void> {
+  async #completed(
+    job: JobRecord,
+    item: UploadItem,
+    remote: RemoteFile,
+    destination: Destination,
+  ): Promise<void> {
     const { store, logger } = this.#options;
     this.#answered(job.destination);
     this.#progress.report(job.id, job.sizeBytes, job.sizeBytes, true);
@@ -268,6 +277,7 @@ export class UploadEngine {
     const done = store.get(job.id);
     if (done === undefined) return;
     this.#options.events.jobUpdated(done);
+    await this.#options.receipts?.place(done, item, remote, destination);
     if (!this.#options.settings().deleteAfterUpload) return;
     await deleteAfterVerifiedUpload(done, item, remote, store, logger);
     const after = store.get(job.id);

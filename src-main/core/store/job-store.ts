@@ -322,6 +322,21 @@ export class SqliteJobStore implements JobRepository {
     );
   }
 
+  /** The receipt of a verified recording was placed at the destination under `name`. */
+  markReceiptPlaced(id: number, name: string): void {
+    this.#update(
+      id,
+      () => ({}),
+      () => ({ event: 'receipt-placed', details: { receipt: name } }),
+    );
+  }
+
+  /** A job's `verified` ledger entry: its receipt names it. */
+  verifiedEntry(id: number): { seq: number; hash: string } | null {
+    const row = this.#ledger.latest(id, 'verified');
+    return row === null ? null : { seq: row.seq, hash: row.hash };
+  }
+
   /** What a reconciliation found of this verified recording at the destination. */
   markReconciled(id: number, state: ReconciledState, details: LedgerDetails): void {
     this.#update(

@@ -28,6 +28,7 @@ export const LEDGER_EVENTS = [
   'signed-in',
   'signed-out',
   'reconciled',
+  'receipt-placed',
 ] as const;
 export type LedgerEvent = (typeof LEDGER_EVENTS)[number];
 
@@ -137,6 +138,14 @@ export class Ledger {
     };
     this.#insert.run(row);
     return row;
+  }
+
+  /** A job's latest entry of one event (its `verified` entry, for the receipt), or null. */
+  latest(jobId: number, event: LedgerEvent): LedgerRow | null {
+    const row = this.#db
+      .prepare('SELECT * FROM ledger WHERE job_id = ? AND event = ? ORDER BY seq DESC LIMIT 1')
+      .get(jobId, event) as LedgerRow | undefined;
+    return row ?? null;
   }
 
   /** The last entry's number and hash; seq 0 and the genesis hash for an empty ledger. */

@@ -4,6 +4,7 @@ import type { Settings } from '../../../../src-shared/settings.ts';
 import { isFault, TransferFault } from '../../faults.ts';
 import type { Logger } from '../../logging/logger.ts';
 import {
+  type BesideFile,
   type Chunk,
   type Destination,
   type FinishStep,
@@ -223,32 +224,52 @@ export class DriveDestination implements Destination {
   async placeSidecar(item: UploadItem, video: RemoteFile, signal: AbortSignal): Promise<void> {
     const sidecar = sidecarToSend(item);
     if (sidecar === null) return;
+    const file = { name: basename(sidecar.path), bytes: sidecar.bytes };
+    await this.#placeSmall(item, video, file, ROLE_METADATA, `the metadata file ${sidecar.path}`, signal);
+  }
+
+  /** The receipt goes beside the video like the sidecar, found again by its own appProperties. */
+  async placeBeside(
+    item: UploadItem,
+    video: RemoteFile,
+    file: BesideFile,
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    await this.#placeSmall(item, video, file, file.role, `the ${file.role} of ${item.fileName}`, signal);
+    return true;
+  }
+
+  /** A small file in the video's folder, once, known by the recording's id and its role. */
+  async #placeSmall(
+    item: UploadItem,
+    video: RemoteFile,
+    file: { name: string; bytes: Uint8Array },
+    role: string,
+    what: string,
+    signal: AbortSignal,
+  ): Promise<void> {
     const placed = await this.#options.api.getFile(video.id, 'id,name,parents', signal);
     const parent = placed?.parents?.[0];
     if (parent === undefined) {
       throw new TransferFault(
         'rejected',
-        `Google Drive no longer shows the uploaded ${item.fileName}, so its metadata file has no place`,
+        `Google Drive no longer shows the uploaded ${item.fileName}, so ${what} has no place`,
       );
     }
-    const properties = recordingProperties(item, ROLE_METADATA);
-    const q = `${quoteQuery(parent)} in parents and ${propertyTerm('recordingId', properties.recordingId as string)} and ${propertyTerm('recordingRole', ROLE_METADATA)} and trashed=false`;
+    const properties = recordingProperties(item, role);
+    const q = `${quoteQuery(parent)} in parents and ${propertyTerm('recordingId', properties.recordingId as string)} and ${propertyTerm('recordingRole', role)} and trashed=false`;
     const present = await this.#options.api.listAll(q, 'id,name', signal);
     if (present.length > 0) return;
-    const { bytes } = sidecar;
-    if (bytes.byteLength > MULTIPART_LIMIT) {
-      throw new TransferFault(
-        'rejected',
-        `the metadata file ${sidecar.path} is larger than 5 MB; Drive was not sent it`,
-      );
+    if (file.bytes.byteLength > MULTIPART_LIMIT) {
+      throw new TransferFault('rejected', `${what} is larger than 5 MB; Drive was not sent it`);
     }
     const metadata: NewFileMetadata = {
-      name: basename(sidecar.path),
+      name: file.name,
       parents: [parent],
       mimeType: 'application/json',
       appProperties: properties,
     };
-    await this.#options.api.uploadSmall(metadata, bytes, 'id,name,parents', signal);
+    await this.#options.api.uploadSmall(metadata, file.bytes, 'id,name,parents', signal);
   }
 
   /**

@@ -5,6 +5,7 @@ import type { Logger } from '../../logging/logger.ts';
 import type { AccountStore } from '../../store/account-store.ts';
 import { hashesEqual } from '../../transfer/hashers.ts';
 import {
+  type BesideFile,
   type Chunk,
   type Destination,
   type FinishStep,
@@ -214,17 +215,41 @@ export class OneDriveDestination implements Destination {
   async placeSidecar(item: UploadItem, _video: RemoteFile, signal: AbortSignal): Promise<void> {
     const sidecar = sidecarToSend(item);
     if (sidecar === null) return;
-    const { bytes } = sidecar;
+    await this.#placeSmall(
+      item,
+      basename(sidecar.path),
+      sidecar.bytes,
+      `the metadata sidecar ${sidecar.path}`,
+      signal,
+    );
+  }
+
+  /** The receipt goes beside the video like the sidecar, under the same name rules. */
+  async placeBeside(
+    item: UploadItem,
+    _video: RemoteFile,
+    file: BesideFile,
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    await this.#placeSmall(item, file.name, file.bytes, `the ${file.role} of ${item.fileName}`, signal);
+    return true;
+  }
+
+  /** A small file beside the video, once: the same bytes under that name already there are left alone. */
+  async #placeSmall(
+    item: UploadItem,
+    fileName: string,
+    bytes: Uint8Array,
+    what: string,
+    signal: AbortSignal,
+  ): Promise<void> {
     const target = await this.#target(item, signal);
-    const name = this.#name(basename(sidecar.path), target);
+    const name = this.#name(fileName, target);
     const existing = await this.#child(target, name, signal);
     if (existing?.size === bytes.byteLength && existing.file?.hashes?.quickXorHash === quickXorHashOf(bytes))
       return;
     if (bytes.byteLength > FRAGMENT_MAX) {
-      throw new TransferFault(
-        'rejected',
-        `the metadata sidecar ${sidecar.path} is too large for OneDrive (${bytes.byteLength} bytes)`,
-      );
+      throw new TransferFault('rejected', `${what} is too large for OneDrive (${bytes.byteLength} bytes)`);
     }
     const session: RemoteSession =
       bytes.byteLength <= SIMPLE_UPLOAD_MAX
@@ -235,13 +260,9 @@ export class OneDriveDestination implements Destination {
             expiresAt: null,
             state: { kind: 'simple', driveId: target.driveId, parentId: target.parentId, name },
           }
-        : await this.startSession(
-            { ...item, fileName: basename(sidecar.path), sizeBytes: bytes.byteLength, sidecar: null },
-            signal,
-          );
+        : await this.startSession({ ...item, fileName, sizeBytes: bytes.byteLength, sidecar: null }, signal);
     const answer = await this.putChunk(session, { start: 0, bytes, total: bytes.byteLength }, signal);
-    if (!answer.complete)
-      throw new TransferFault('retriable', `OneDrive did not store the whole sidecar of ${item.fileName}`);
+    if (!answer.complete) throw new TransferFault('retriable', `OneDrive did not store the whole of ${what}`);
   }
 
   async #putSimple(session: RemoteSession, chunk: Chunk, signal: AbortSignal): Promise<RemoteOffset> {

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { TransferFault } from '../../faults.ts';
 import {
+  type BesideFile,
   type Chunk,
   type Destination,
   type FinishStep,
@@ -17,6 +18,7 @@ import { rangeEnd } from '../range-header.ts';
 import {
   createSessionAnswer,
   finalizeAnswer,
+  healthAnswer,
   recordingsAnswer,
   statusAnswer,
 } from './storage-api-schemas.ts';
@@ -33,9 +35,51 @@ export class StorageApiDestination implements Destination {
   readonly kind = 'storage-api' as const;
   readonly hashes = ['sha256'] as const;
   readonly #options: StorageApiOptions;
+  /** The optional extensions the server's /health names (docs/storage-api.md §13), asked once. */
+  #extensions: Promise<readonly string[]> | null = null;
 
   constructor(options: StorageApiOptions) {
     this.#options = options;
+  }
+
+  /** Which optional extensions the server offers: only those are ever called. */
+  extensions(signal: AbortSignal): Promise<readonly string[]> {
+    this.#extensions ??= this.#askExtensions(signal).catch((error: unknown) => {
+      this.#extensions = null;
+      throw error;
+    });
+    return this.#extensions;
+  }
+
+  async #askExtensions(signal: AbortSignal): Promise<readonly string[]> {
+    const what = 'GET /health';
+    const response = await this.#request({ method: 'GET', url: this.#url('/health'), what }, signal);
+    if (!response.ok) throw await this.#fault(response, what);
+    const text = await response.text();
+    try {
+      const parsed = healthAnswer.safeParse(JSON.parse(text));
+      return parsed.success ? (parsed.data.extensions ?? []) : [];
+    } catch {
+      // A body that is not JSON is allowed (the body of /health is optional): no extensions.
+      return [];
+    }
+  }
+
+  /** The receipt, by the optional receipts extension: PUT /recordings/{file_id}/receipt. */
+  async placeBeside(
+    _item: UploadItem,
+    video: RemoteFile,
+    file: BesideFile,
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    if (!(await this.extensions(signal)).includes('receipts')) return false;
+    const what = 'PUT /recordings/{file_id}/receipt';
+    const url = this.#url(`/recordings/${encodeURIComponent(video.id)}/receipt`);
+    const headers = { 'content-type': 'application/json' };
+    const response = await this.#request({ method: 'PUT', url, headers, body: file.bytes, what }, signal);
+    if (!response.ok) throw await this.#fault(response, what);
+    await response.body?.cancel();
+    return true;
   }
 
   async testConnection(signal: AbortSignal): Promise<void> {

@@ -35,3 +35,6 @@ export const recordingsAnswer = z.array(
     url: z.string().nullish(),
   }),
 );
+
+/** GET /health: any body is allowed; a JSON one may name the optional extensions the server has. */
+export const healthAnswer = z.object({ extensions: z.array(z.string()).optional() }).passthrough();
