@@ -3,6 +3,7 @@ import { type CliArgs, parseCliArgs, stringOption, UsageError } from './cli-args
 import { importCommand } from './commands/import-command.ts';
 import { receiptCommand, verifyReceiptCommand } from './commands/receipt-commands.ts';
 import { connectCommand, foldersCommand, useCommand } from './commands/remote-folder-commands.ts';
+import { reportCommand } from './commands/report-command.ts';
 import { runCommand } from './commands/run-command.ts';
 import { setSecretCommand } from './commands/set-secret-command.ts';
 import { statusCommand } from './commands/status-command.ts';
@@ -19,6 +20,8 @@ const USAGE = `Recording Uploader, headless
   folders DEST             [--data-dir DIR] [--settings FILE] [--parent ID] [--json]  list remote folders
   use DEST                 [--data-dir DIR] [--settings FILE] [--folder ID]  upload to DEST (into that folder)
   verify-ledger            [--data-dir DIR | --database FILE] [--json]  check the ledger's hash chain (exit 1 names the first bad entry)
+  report                   [--data-dir DIR | --database FILE] [--from DATE] [--to DATE] [--format csv|json]
+                           one row per recording found in the period (DATE: YYYY-MM-DD, UTC, --to inclusive)
   receipt JOB              [--data-dir DIR] [--settings FILE]   print a verified recording's receipt
   verify-receipt RECEIPT FILE  [--json]                         check a file against its receipt, offline
 
@@ -37,6 +40,7 @@ const COMMANDS: Record<string, Command> = {
   use: useCommand,
   'verify-ledger': verifyLedgerCommand,
   receipt: receiptCommand,
+  report: reportCommand,
   'verify-receipt': verifyReceiptCommand,
 };
 
