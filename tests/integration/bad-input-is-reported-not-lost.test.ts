@@ -2,7 +2,8 @@ import { appendFile, mkdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { chunkStart, tapFetch } from '../support/fetch-tap.ts';
-import { type HarnessOptions, sha256, UploaderHarness, waitFor } from '../support/uploader-harness.ts';
+import { waitFor } from '../support/recording-jobs.ts';
+import { type HarnessOptions, sha256, UploaderHarness } from '../support/uploader-harness.ts';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;

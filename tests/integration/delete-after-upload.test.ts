@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JobView } from '../../src-shared/job.ts';
 import { chunkStart, tapFetch } from '../support/fetch-tap.ts';
-import { sha256, UploaderHarness, waitFor } from '../support/uploader-harness.ts';
+import { waitFor } from '../support/recording-jobs.ts';
+import { sha256, UploaderHarness } from '../support/uploader-harness.ts';
 
 const MiB = 1024 * 1024;
 const SIDECAR = { session_id: 'rdp_42_1729950022', connection_info: { con_codigo: 42 } };

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DriveHarness, md5 } from '../support/drive-harness.ts';
-import { waitFor } from '../support/uploader-harness.ts';
+import { waitFor } from '../support/recording-jobs.ts';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;

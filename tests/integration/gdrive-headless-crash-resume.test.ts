@@ -13,7 +13,7 @@ import type { JobView } from '../../src-shared/job.ts';
 import { DrivePeer } from '../peers/drive-peer.ts';
 import { GoogleIdentityPeer } from '../peers/google-identity-peer.ts';
 import { googlePeerSettings, md5 } from '../support/drive-harness.ts';
-import { waitFor } from '../support/uploader-harness.ts';
+import { waitFor } from '../support/recording-jobs.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const MiB = 1024 * 1024;

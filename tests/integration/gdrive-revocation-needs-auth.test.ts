@@ -5,7 +5,7 @@ import { silentLogger } from '../../src-main/core/logging/logger.ts';
 import { Uploader } from '../../src-main/core/uploader.ts';
 import type { ConnectionView } from '../../src-shared/bridge-contract.ts';
 import { DriveHarness, googlePeerSettings, md5 } from '../support/drive-harness.ts';
-import { waitFor } from '../support/uploader-harness.ts';
+import { waitFor } from '../support/recording-jobs.ts';
 
 const MiB = 1024 * 1024;
 const NAMES = ['a.mp4', 'b.mp4', 'c.mp4', 'd.mp4', 'e.mp4'];

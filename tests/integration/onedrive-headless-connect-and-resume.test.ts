@@ -14,7 +14,7 @@ import { type GraphPeer, startGraphPeer } from '../peers/graph-peer.ts';
 import { type IdentityProviderPeer, startIdentityProvider } from '../peers/identity-provider.ts';
 import { referenceQuickXor } from '../peers/quick-xor-reference.ts';
 import { visitSignIn } from '../support/form-post-browser.ts';
-import { waitUntil } from '../support/onedrive-harness.ts';
+import { waitFor as waitUntil } from '../support/recording-jobs.ts';
 import { fetchTrusting } from '../support/trusting-fetch.ts';
 
 // The headless host in child processes, as an operator on a server runs it. The children trust

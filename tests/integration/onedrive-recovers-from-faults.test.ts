@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { referenceQuickXor } from '../peers/quick-xor-reference.ts';
-import { OneDriveHarness, waitUntil } from '../support/onedrive-harness.ts';
+import { OneDriveHarness } from '../support/onedrive-harness.ts';
+import { waitFor as waitUntil } from '../support/recording-jobs.ts';
 
 const MIB = 1024 * 1024;
 

@@ -5,8 +5,9 @@ import { checkAgainstReceipt, receiptFileName } from '../../src-main/core/proof/
 import type { LedgerRow } from '../../src-main/core/store/ledger.ts';
 import { runCli } from '../support/headless-cli.ts';
 import { ledgerRows } from '../support/ledger-rows.ts';
-import { OneDriveHarness, waitUntil } from '../support/onedrive-harness.ts';
-import { sha256, UploaderHarness, waitFor } from '../support/uploader-harness.ts';
+import { OneDriveHarness } from '../support/onedrive-harness.ts';
+import { waitFor } from '../support/recording-jobs.ts';
+import { sha256, UploaderHarness } from '../support/uploader-harness.ts';
 
 const placed = (rows: LedgerRow[], jobId: number) =>
   rows.some((row) => row.event === 'receipt-placed' && row.job_id === jobId);
@@ -108,7 +109,7 @@ describe('receipts', () => {
     const [job] = await onedrive.waitForStates(['session_3.mp4'], ['done']);
     if (job === undefined) throw new Error('no job');
     const h = onedrive;
-    await waitUntil(
+    await waitFor(
       () => placed(ledgerRows(h.db), job.id),
       10_000,
       () => 'the receipt to be placed',

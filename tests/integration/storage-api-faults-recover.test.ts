@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { JobView } from '../../src-shared/job.ts';
 import type { RequestKind } from '../peers/storage-api-peer.ts';
 import { chunkStart, type TappedExchange, tapFetch } from '../support/fetch-tap.ts';
-import { type HarnessOptions, sha256, UploaderHarness, waitFor } from '../support/uploader-harness.ts';
+import { waitFor } from '../support/recording-jobs.ts';
+import { type HarnessOptions, sha256, UploaderHarness } from '../support/uploader-harness.ts';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src-main/core/host-services.ts';
 import type { JobView } from '../../src-shared/job.ts';
-import { sha256, UploaderHarness, waitFor } from '../support/uploader-harness.ts';
+import { waitFor } from '../support/recording-jobs.ts';
+import { sha256, UploaderHarness } from '../support/uploader-harness.ts';
 
 const MiB = 1024 * 1024;
 const TEN_MINUTES_S = 600;

@@ -1,6 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KeychainSecretStore } from '../../src-main/core/auth/keychain-secret-store.ts';
@@ -17,7 +17,7 @@ import type { Settings } from '../../src-shared/settings.ts';
 import { DrivePeer, type DrivePeerOptions } from '../peers/drive-peer.ts';
 import type { DriveFile } from '../peers/drive-peer-files.ts';
 import { GoogleIdentityPeer, type GoogleIdentityPeerOptions } from '../peers/google-identity-peer.ts';
-import { waitFor } from './uploader-harness.ts';
+import { jobOf, jobsOf, waitForJobStates, writeRecordingInto } from './recording-jobs.ts';
 
 export interface DriveHarnessOptions {
   settings?: Partial<Settings>;
@@ -122,38 +122,22 @@ export class DriveHarness {
     });
   }
 
-  async writeRecording(name: string, content: number | Buffer, sidecar?: unknown): Promise<Buffer> {
-    const bytes = typeof content === 'number' ? randomBytes(content) : content;
-    if (sidecar !== undefined) {
-      const stem = name.replace(/\.[^.]+$/, '');
-      await writeFile(join(this.folder, `${stem}_metadata.json`), JSON.stringify(sidecar));
-    }
-    await writeFile(join(this.folder, name), bytes);
-    return bytes;
+  /** Writes a recording of `size` random bytes (or the given bytes) and returns its content. */
+  writeRecording(name: string, content: number | Buffer, sidecar?: unknown): Promise<Buffer> {
+    return writeRecordingInto(this.folder, name, content, sidecar);
   }
 
   jobs(): JobView[] {
-    return this.uploader.listJobs({ filter: 'all', offset: 0, limit: 10_000 });
+    return jobsOf(this.uploader);
   }
 
   job(fileName: string): JobView | undefined {
-    return this.jobs().find((job) => job.fileName === fileName);
+    return jobOf(this.uploader, fileName);
   }
 
-  async waitForStates(
-    fileNames: string[],
-    states: JobView['state'][],
-    timeoutMs = 30_000,
-  ): Promise<JobView[]> {
-    await waitFor(
-      () => fileNames.every((name) => states.includes(this.job(name)?.state ?? ('missing' as never))),
-      timeoutMs,
-      () =>
-        `jobs ${fileNames.join(', ')} to be ${states.join('/')}; now: ${this.jobs()
-          .map((j) => `${j.fileName}=${j.state}${j.lastError ? ` (${j.lastError})` : ''}`)
-          .join(', ')}`,
-    );
-    return fileNames.map((name) => this.job(name) as JobView);
+  /** Waits until every named recording's job is in one of `states`. */
+  waitForStates(fileNames: string[], states: JobView['state'][], timeoutMs?: number): Promise<JobView[]> {
+    return waitForJobStates(this, fileNames, states, timeoutMs);
   }
 
   /** The one file Drive holds under this name, and its bytes. */

@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KeychainSecretStore } from '../../src-main/core/auth/keychain-secret-store.ts';
@@ -16,6 +14,7 @@ import type { Settings } from '../../src-shared/settings.ts';
 import { type GraphPeer, type GraphPeerOptions, startGraphPeer } from '../peers/graph-peer.ts';
 import { type IdentityProviderPeer, startIdentityProvider } from '../peers/identity-provider.ts';
 import { visitSignIn } from './form-post-browser.ts';
+import { jobOf, jobsOf, waitForJobStates, writeRecordingInto } from './recording-jobs.ts';
 import { fetchTrusting } from './trusting-fetch.ts';
 
 export interface OneDriveHarnessOptions {
@@ -120,34 +119,22 @@ export class OneDriveHarness {
     await this.uploader.start();
   }
 
-  async writeRecording(name: string, content: number | Buffer, sidecar?: unknown): Promise<Buffer> {
-    const bytes = typeof content === 'number' ? randomBytes(content) : content;
-    if (sidecar !== undefined) {
-      const stem = name.replace(/\.[^.]+$/, '');
-      await writeFile(join(this.folder, `${stem}_metadata.json`), JSON.stringify(sidecar));
-    }
-    await writeFile(join(this.folder, name), bytes);
-    return bytes;
+  /** Writes a recording of `size` random bytes (or the given bytes) and returns its content. */
+  writeRecording(name: string, content: number | Buffer, sidecar?: unknown): Promise<Buffer> {
+    return writeRecordingInto(this.folder, name, content, sidecar);
   }
 
   jobs(): JobView[] {
-    return this.uploader.listJobs({ filter: 'all', offset: 0, limit: 10_000 });
+    return jobsOf(this.uploader);
   }
 
   job(fileName: string): JobView | undefined {
-    return this.jobs().find((job) => job.fileName === fileName);
+    return jobOf(this.uploader, fileName);
   }
 
-  async waitForStates(names: string[], states: JobView['state'][], timeoutMs = 30_000): Promise<JobView[]> {
-    await waitUntil(
-      () => names.every((name) => states.includes(this.job(name)?.state ?? ('missing' as never))),
-      timeoutMs,
-      () =>
-        `${names.join(', ')} to be ${states.join('/')}; now ${this.jobs()
-          .map((j) => `${j.fileName}=${j.state}${j.lastError ? ` (${j.lastError})` : ''}`)
-          .join(', ')}`,
-    );
-    return names.map((name) => this.job(name) as JobView);
+  /** Waits until every named recording's job is in one of `states`. */
+  waitForStates(fileNames: string[], states: JobView['state'][], timeoutMs?: number): Promise<JobView[]> {
+    return waitForJobStates(this, fileNames, states, timeoutMs);
   }
 
   async close(): Promise<void> {
@@ -157,17 +144,5 @@ export class OneDriveHarness {
     await this.graph.close();
     await this.idp.close();
     rmSync(this.root, { recursive: true, force: true });
-  }
-}
-
-export async function waitUntil(
-  condition: () => boolean,
-  timeoutMs: number,
-  what: () => string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what()}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }

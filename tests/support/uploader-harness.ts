@@ -1,6 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { STORAGE_API_TOKEN_SECRET } from '../../src-main/core/auth/env-secret-store.ts';
@@ -16,6 +15,7 @@ import type { BridgeEvent } from '../../src-shared/bridge-contract.ts';
 import type { JobView } from '../../src-shared/job.ts';
 import type { Settings } from '../../src-shared/settings.ts';
 import { type StoragePeer, type StoragePeerOptions, startStoragePeer } from '../peers/storage-api-peer.ts';
+import { jobOf, jobsOf, waitForJobStates, writeRecordingInto } from './recording-jobs.ts';
 
 export interface HarnessOptions {
   peer?: StoragePeerOptions;
@@ -105,40 +105,21 @@ export class UploaderHarness {
   }
 
   /** Writes a recording of `size` random bytes (or the given bytes) and returns its content. */
-  async writeRecording(name: string, content: number | Buffer, sidecar?: unknown): Promise<Buffer> {
-    const bytes = typeof content === 'number' ? randomBytes(content) : content;
-    if (sidecar !== undefined) {
-      const stem = name.replace(/\.[^.]+$/, '');
-      const text = typeof sidecar === 'string' ? sidecar : JSON.stringify(sidecar);
-      await writeFile(join(this.folder, `${stem}_metadata.json`), text);
-    }
-    await writeFile(join(this.folder, name), bytes);
-    return bytes;
+  writeRecording(name: string, content: number | Buffer, sidecar?: unknown): Promise<Buffer> {
+    return writeRecordingInto(this.folder, name, content, sidecar);
   }
 
   jobs(): JobView[] {
-    return this.uploader.listJobs({ filter: 'all', offset: 0, limit: 10_000 });
+    return jobsOf(this.uploader);
   }
 
   job(fileName: string): JobView | undefined {
-    return this.jobs().find((job) => job.fileName === fileName);
+    return jobOf(this.uploader, fileName);
   }
 
   /** Waits until every named recording's job is in one of `states`. */
-  async waitForStates(
-    fileNames: string[],
-    states: JobView['state'][],
-    timeoutMs = 30_000,
-  ): Promise<JobView[]> {
-    await waitFor(
-      () => fileNames.every((name) => states.includes(this.job(name)?.state ?? ('missing' as never))),
-      timeoutMs,
-      () =>
-        `jobs ${fileNames.join(', ')} to be ${states.join('/')}; now: ${this.jobs()
-          .map((j) => `${j.fileName}=${j.state}${j.lastError ? ` (${j.lastError})` : ''}`)
-          .join(', ')}`,
-    );
-    return fileNames.map((name) => this.job(name) as JobView);
+  waitForStates(fileNames: string[], states: JobView['state'][], timeoutMs?: number): Promise<JobView[]> {
+    return waitForJobStates(this, fileNames, states, timeoutMs);
   }
 
   /** The bytes the server stored under this file name (exactly one recording must have it). */
@@ -172,18 +153,6 @@ export class UploaderHarness {
     this.db.close();
     await this.peer.close();
     rmSync(this.root, { recursive: true, force: true });
-  }
-}
-
-export async function waitFor(
-  condition: () => boolean,
-  timeoutMs: number,
-  what: () => string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what()}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
 
