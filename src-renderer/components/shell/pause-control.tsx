@@ -27,12 +27,18 @@ export function PauseControl() {
     return () => document.removeEventListener('mousedown', close);
   }, [open]);
 
+  /** Closes the menu, focus back on its button; then does what the item chose, if anything. */
+  const closeMenu = (then?: () => void) => {
+    setOpen(false);
+    buttonRef.current?.focus();
+    then?.();
+  };
+
   const onMenuKey = (event: KeyboardEvent<HTMLDivElement>) => {
     const items = [...(menuRef.current?.querySelectorAll<HTMLButtonElement>('button') ?? [])];
     const at = items.indexOf(document.activeElement as HTMLButtonElement);
     if (event.key === 'Escape') {
-      setOpen(false);
-      buttonRef.current?.focus();
+      closeMenu();
     } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
       event.preventDefault();
       const step = event.key === 'ArrowDown' ? 1 : -1;
@@ -74,11 +80,7 @@ export function PauseControl() {
               type="button"
               role="menuitem"
               className="menu-item"
-              onClick={() => {
-                setOpen(false);
-                buttonRef.current?.focus();
-                void pause.run(length);
-              }}
+              onClick={() => closeMenu(() => void pause.run(length))}
             >
               {t(`pause.for.${length}`)}
             </button>
@@ -88,11 +90,7 @@ export function PauseControl() {
             type="button"
             role="menuitem"
             className="menu-item"
-            onClick={() => {
-              setOpen(false);
-              buttonRef.current?.focus();
-              void limitNow.toggle.run();
-            }}
+            onClick={() => closeMenu(() => void limitNow.toggle.run())}
           >
             {limitNow.limited ? t('rate.fullSpeed') : t('rate.limitNow')}
           </button>
