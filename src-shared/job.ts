@@ -26,13 +26,14 @@ export type OperatorAction = 'pause' | 'resume' | 'cancel' | 'retry';
 /**
  * The states each of the operator's buttons works from: the core's store refuses the others, the UI
  * offers no button there. Resume only undoes a pause; retry gives a failed, cancelled or waiting job
- * a fresh start now (for a waiting job: skipping the rest of its backoff).
+ * a fresh start now (for a waiting job: skipping the rest of its backoff; for one held for sign-in:
+ * trying the stored credentials again).
  */
 export const ACTION_STATES: Readonly<Record<OperatorAction, readonly JobState[]>> = {
   pause: ['queued', 'uploading', 'verifying', 'waiting', 'needs-auth'],
   resume: ['paused'],
   cancel: ['queued', 'uploading', 'verifying', 'waiting', 'needs-auth', 'failed', 'paused'],
-  retry: ['failed', 'cancelled', 'waiting'],
+  retry: ['failed', 'cancelled', 'waiting', 'needs-auth'],
 };
 
 /**

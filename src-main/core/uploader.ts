@@ -24,8 +24,10 @@ import type { DestinationProvider } from './destinations/destination-provider.ts
 import { HttpClient } from './destinations/http-client.ts';
 import { createProviders } from './destinations/provider-registry.ts';
 import { StorageApiProvider } from './destinations/storage-api/storage-api-provider.ts';
+import { CredentialHold } from './engine/credential-hold.ts';
 import { Reachability } from './engine/reachability.ts';
 import { type EngineTuning, UploadEngine } from './engine/upload-engine.ts';
+import { isFault } from './faults.ts';
 import type { HostServices } from './host-services.ts';
 import type { Receipt } from './proof/receipt.ts';
 import { ReceiptBook } from './proof/receipt-book.ts';
@@ -69,8 +71,7 @@ export class Uploader {
   readonly #engine: UploadEngine;
   readonly #reachability: Reachability;
   readonly #providers: Map<DestinationKind, DestinationProvider>;
-  readonly #credentialPollMs: number;
-  readonly #credentialTimers = new Map<DestinationKind, NodeJS.Timeout>();
+  readonly #credentials: CredentialHold;
   readonly #hostCapabilities: HostCapabilities;
   /** One speed limit for every request body of every upload. */
   readonly #bucket = new TokenBucket();
@@ -87,7 +88,6 @@ export class Uploader {
     this.#overrides = options.overrides ?? {};
     this.#settings = this.#effectiveSettings();
     host.setCpuPriority?.(this.#settings.cpuPriority);
-    this.#credentialPollMs = options.credentialPollMs ?? 5000;
     this.#hostCapabilities = { ...(options.hostCapabilities ?? NO_HOST_CAPABILITIES) };
     this.#reachability = new Reachability(new ReachabilityStore(db), host.clock);
     const shared = {
@@ -128,6 +128,14 @@ export class Uploader {
       logger: host.logger,
       signal: () => this.#requestSignal(),
     });
+    this.#credentials = new CredentialHold({
+      reachability: this.#reachability,
+      store: this.#store,
+      source: (kind) => this.#providers.get(kind),
+      logger: host.logger,
+      pollMs: options.credentialPollMs ?? 5000,
+      changed: (kind) => this.#holdChanged(kind),
+    });
     this.#engine = new UploadEngine({
       store: this.#store,
       receipts: this.#receipts,
@@ -137,12 +145,12 @@ export class Uploader {
       events: {
         jobUpdated: (job) => this.#jobChanged(job),
         progress: (progress) => this.events.emit('progress', progress),
-        authLost: (destination, reason) => this.#authLost(destination, reason),
       },
       logger: host.logger,
       now: () => host.clock.now(),
       uploadRate: () => this.#bucket.rate,
       reachability: this.#reachability,
+      credentials: this.#credentials,
       ping: (kind, signal) => this.#provider(kind).ping(AbortSignal.any([signal, this.#pingSignal()])),
       ...(options.openFile ? { openFile: options.openFile } : {}),
       ...(options.tuning ? { tuning: options.tuning } : {}),
@@ -160,14 +168,16 @@ export class Uploader {
 
   async start(): Promise<void> {
     this.#engine.start();
+    // Holds from the last run stay, unless the credentials changed while the uploader was stopped.
+    await this.#credentials.restore();
+    this.#engine.wake();
     await this.#startWatcher();
   }
 
   /** Stops watching and uploading; everything is already persisted, so the next start resumes. */
   async stop(): Promise<void> {
     this.#uploadRate.stop();
-    for (const timer of this.#credentialTimers.values()) clearInterval(timer);
-    this.#credentialTimers.clear();
+    this.#credentials.stop();
     await this.#watcher?.stop();
     this.#watcher = null;
     await this.#engine.stop();
@@ -179,8 +189,7 @@ export class Uploader {
     const job = this.#store.enqueue(recording, destination);
     if (job === null) return null;
     this.#host.logger.info('recording queued', { job: job.id, file: job.fileName, destination });
-    if (this.#engine.isAuthHeld(destination))
-      this.#store.holdForAuth(destination, 'waiting for new credentials');
+    this.#credentials.holdNewJob(destination);
     this.#jobChanged(this.#store.get(job.id) ?? job);
     this.#engine.wake();
     return toJobView(job);
@@ -240,7 +249,13 @@ export class Uploader {
 
   async testConnection(params: { destination: DestinationKind }): Promise<ConnectionView> {
     const provider = this.#provider(params.destination);
-    const view = await provider.checkConnection(this.#requestSignal());
+    try {
+      await provider.checkConnection(this.#requestSignal());
+    } catch (error) {
+      if (!isFault(error, 'auth')) throw error;
+      this.#credentials.hold(provider.kind, error.message);
+    }
+    const view = this.#connectionOf(provider);
     this.events.emit('connection-changed', view);
     return view;
   }
@@ -301,7 +316,18 @@ export class Uploader {
     return toJobView(job);
   }
 
+  /**
+   * A job held for sign-in is retried by trying the stored credentials again: the hold of its
+   * destination ends, and comes back at once if they are refused again.
+   */
   retry(params: { jobId: number }): JobView {
+    const held = this.#store.get(params.jobId);
+    if (held?.state === 'needs-auth') {
+      this.#credentials.release(held.destination, 'retried by the operator');
+      const released = this.#store.get(params.jobId);
+      // Released with the others (queued), or left held meanwhile: retried like any job then.
+      if (released !== undefined && released.state !== 'needs-auth') return this.#operator(released);
+    }
     return this.#operator(this.#store.retry(params.jobId));
   }
 
@@ -391,44 +417,31 @@ export class Uploader {
     await this.#watcher.start();
   }
 
-  #authLost(destination: DestinationKind, reason: string): void {
-    this.#host.logger.warn('credentials rejected: uploads wait for new ones', { destination, reason });
-    const provider = this.#providers.get(destination);
-    if (provider === undefined) return;
-    provider.credentialsRejected(reason);
-    this.events.emit('connection-changed', this.#connectionOf(provider));
-    // Every job of the destination moved to needs-auth in one statement, with no job-updated event
-    // each: a snapshot tells the UI and the tray (as the release after new credentials does).
+  /** A hold began or ended: the jobs moved in one statement each, so a snapshot tells the UI and the tray. */
+  #holdChanged(kind: DestinationKind): void {
+    const provider = this.#providers.get(kind);
+    if (provider !== undefined) this.events.emit('connection-changed', this.#connectionOf(provider));
     this.events.emit('snapshot', this.getSnapshot());
-    // Another process (the headless `set-secret`) may store new credentials: notice them by itself.
-    clearInterval(this.#credentialTimers.get(destination));
-    const timer = setInterval(async () => {
-      if (await provider.credentialsReplaced().catch(() => false)) this.#credentialsReplaced(provider);
-    }, this.#credentialPollMs);
-    timer.unref();
-    this.#credentialTimers.set(destination, timer);
+    this.#engine.wake();
   }
 
+  /** New credentials given in this process (a sign-in, a token entered): held uploads go on. */
   #credentialsReplaced(provider: DestinationProvider): void {
-    clearInterval(this.#credentialTimers.get(provider.kind));
-    this.#credentialTimers.delete(provider.kind);
-    const released = this.#engine.releaseAuth(provider.kind);
-    if (released > 0) {
-      this.#host.logger.info('new credentials: held uploads continue', {
-        destination: provider.kind,
-        jobs: released,
-      });
-    }
+    this.#credentials.release(provider.kind, 'new credentials');
     this.events.emit('connection-changed', this.#connectionOf(provider));
-    this.events.emit('snapshot', this.getSnapshot());
   }
 
   /** A destination whose jobs wait for sign-in says so, whatever its provider last saw. */
   #connectionOf(provider: DestinationProvider): ConnectionView {
     const view = provider.connection();
     if (view.state !== 'connected') return view;
-    if (this.#engine.isAuthHeld(provider.kind)) {
-      return { ...view, state: 'needs-auth', detail: 'credentials were rejected: sign in again' };
+    if (this.#credentials.isHeld(provider.kind)) {
+      const reason = this.#reachability.get(provider.kind).needsAuthReason;
+      return {
+        ...view,
+        state: 'needs-auth',
+        detail: `${NEW_CREDENTIALS[provider.kind]}${reason === null ? '' : ` (${reason})`}`,
+      };
     }
     const reachability = this.#reachability.get(provider.kind);
     if (reachability.unreachableSince !== null) {
@@ -438,3 +451,10 @@ export class Uploader {
     return view;
   }
 }
+
+/** What the operator does about rejected credentials, per destination. */
+const NEW_CREDENTIALS: Readonly<Record<DestinationKind, string>> = {
+  'storage-api': 'the storage API rejected the token: enter a new one',
+  onedrive: 'Microsoft refused the saved sign-in: sign in again',
+  gdrive: 'Google refused the saved sign-in: sign in again',
+};

@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { STORAGE_API_TOKEN_SECRET } from '../../src-main/core/auth/env-secret-store.ts';
+import {
+  EnvOverlaySecretStore,
+  STORAGE_API_TOKEN_SECRET,
+} from '../../src-main/core/auth/env-secret-store.ts';
 import { KeychainSecretStore } from '../../src-main/core/auth/keychain-secret-store.ts';
 import type { EngineTuning } from '../../src-main/core/engine/upload-engine.ts';
 import { type Clock, systemClock } from '../../src-main/core/host-services.ts';
@@ -23,6 +26,8 @@ export interface HarnessOptions {
   /** The token the uploader is given; the peer's own by default, null for none. */
   token?: string | null;
   tuning?: EngineTuning;
+  /** The environment the uploader sees (RECORDING_UPLOADER_STORAGE_API_TOKEN), laid over the keychain; none by default. */
+  env?: Record<string, string | undefined>;
   /** How recordings are opened; the file system's open by default (a test may hold a file busy). */
   openFile?: OpenForReading;
   /** The host's fetch; the real one by default (a test may wrap it to act at an exact moment). */
@@ -78,7 +83,10 @@ export class UploaderHarness {
       host: {
         fetch: options.fetch ?? this.#startOptions.fetch ?? globalThis.fetch,
         openBrowser: async () => {},
-        secrets: this.secrets,
+        secrets:
+          (options.env ?? this.#startOptions.env)
+            ? new EnvOverlaySecretStore(this.secrets, { env: options.env ?? this.#startOptions.env })
+            : this.secrets,
         dataDir: this.dataDir,
         clock: options.clock ?? this.#startOptions.clock ?? systemClock,
         logger: this.#logger(options.logger ?? this.#startOptions.logger),

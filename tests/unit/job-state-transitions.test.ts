@@ -160,7 +160,7 @@ const ATTEMPTS: Attempt[] = [
   },
   {
     name: 'retry',
-    works: { from: ['failed', 'cancelled', 'waiting'], to: 'queued' },
+    works: { from: ['failed', 'cancelled', 'waiting', 'needs-auth'], to: 'queued' },
     move: OPERATOR_ACTIONS.retry,
     run: (s, id) => refusedByThrow(() => s.retry(id)),
   },

@@ -4,7 +4,7 @@ import type { Destination } from './destination.ts';
 
 /**
  * Everything the uploader needs of one destination beyond the upload protocol: whether it is set
- * up, who is signed in, sign-in and sign-out, the folder browser, and noticing new credentials.
+ * up, who is signed in, sign-in and sign-out, the folder browser, and telling credentials apart.
  * The uploader holds one per destination kind and knows nothing of their protocols.
  */
 export interface DestinationProvider {
@@ -27,10 +27,10 @@ export interface DestinationProvider {
   disconnect(signal: AbortSignal): Promise<ConnectionView>;
   /** The folder browser; a destination without folders rejects with NotSupportedError. */
   readonly folders: RemoteFolders;
-  /** The remote rejected the credentials: forget cached ones, remember which were rejected. */
-  credentialsRejected(reason: string): void;
-  /** While held for sign-in: have different credentials appeared (another process stored them)? */
-  credentialsReplaced(): Promise<boolean>;
+  /** A one-way fingerprint of the credential stored now (keychain or environment), null when none. */
+  credentialFingerprint(): Promise<string | null>;
+  /** Drops credentials kept in memory: the next request reads the stored ones again. */
+  forgetCredentials(): void;
 }
 
 /** A destination's folders as the operator browses them to choose where recordings go. */

@@ -9,6 +9,7 @@ import { deleteAfterVerifiedUpload } from '../transfer/local-deletion.ts';
 import type { OpenForReading } from '../transfer/recording-file.ts';
 import { prepareUploadItem } from '../transfer/upload-item.ts';
 import { uploadRecording } from '../transfer/upload-recording.ts';
+import type { CredentialHold } from './credential-hold.ts';
 import { ProgressThrottle } from './progress-throttle.ts';
 import type { Reachability } from './reachability.ts';
 import { type Decision, decide, defaultTuning, type FaultContext, type RetryTuning } from './retry-policy.ts';
@@ -28,7 +29,6 @@ export interface EngineSettings {
 export interface EngineEvents {
   jobUpdated(job: JobRecord): void;
   progress(progress: JobProgress): void;
-  authLost(destination: DestinationKind, reason: string): void;
 }
 
 export interface EngineOptions {
@@ -49,6 +49,8 @@ export interface EngineOptions {
   uploadRate?(): number | null;
   /** Each destination's reachability, sign-in hold and throttling: the engine keeps it, others read it. */
   reachability: Reachability;
+  /** Holds a destination whose credentials were rejected, until they change. */
+  credentials: CredentialHold;
   /**
    * A cheap request to the destination (its health, account or drive): does it answer at all?
    * Throws TransferFault. Asked after a 5xx or a time-out, to tell one recording's failure from an
@@ -114,14 +116,6 @@ export class UploadEngine {
   /** Stops one job's transfer (the store already holds its new state: paused or cancelled). */
   abortJob(jobId: number): void {
     this.#running.get(jobId)?.controller.abort();
-  }
-
-  /** New credentials for a destination: its held jobs are queued again. */
-  releaseAuth(destination: DestinationKind): number {
-    this.#options.reachability.releaseAuth(destination);
-    const released = this.#options.store.releaseAuth(destination);
-    this.wake();
-    return released;
   }
 
   isAuthHeld(destination: DestinationKind): boolean {
@@ -348,7 +342,7 @@ export class UploadEngine {
   }
 
   #apply(job: JobRecord, decision: Decision): void {
-    const { store, events, reachability } = this.#options;
+    const { store, reachability } = this.#options;
     const now = this.#options.now();
     switch (decision.action) {
       case 'wait':
@@ -385,13 +379,11 @@ export class UploadEngine {
         this.#requeueIfStillUploading(job.id);
         return;
       case 'hold-auth': {
-        reachability.holdForAuth(job.destination, decision.reason, null);
-        store.holdForAuth(job.destination, decision.reason);
+        this.#options.credentials.hold(job.destination, decision.reason);
         // The other transfers of this destination will hit the same wall: stop them now.
         for (const [id, running] of this.#running) {
           if (id !== job.id && running.destination === job.destination) running.controller.abort();
         }
-        events.authLost(job.destination, decision.reason);
         return;
       }
     }

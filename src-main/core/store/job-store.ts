@@ -354,6 +354,13 @@ export class SqliteJobStore implements JobRepository {
     return this.#moveAll('releaseAuth', destination, { lastError: null }, {});
   }
 
+  /** How many jobs of the destination wait for new credentials. */
+  countHeldForAuth(destination: DestinationKind): number {
+    return this.#value(`SELECT COUNT(*) FROM jobs WHERE state = 'needs-auth' AND destination = ?`).get(
+      destination,
+    ) as number;
+  }
+
   recoverInterrupted(): number {
     // The session and confirmed offset stay: the engine asks the remote where to go on from.
     return this.#moveAll('recoverInterrupted', null, {}, { reason: 'interrupted by a stop' });

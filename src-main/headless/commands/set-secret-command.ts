@@ -14,10 +14,11 @@ export async function setSecretCommand(args: CliArgs, dataDir: string): Promise<
   const host = openNodeHost(dataDir);
   try {
     await host.services.secrets.set(STORAGE_API_TOKEN_SECRET, token);
-    // Jobs held for a rejected token may go again; a running uploader also notices by itself.
-    const released = new SqliteJobStore(host.db, host.services.clock).releaseAuth('storage-api');
+    // Jobs held for a rejected token go on once the uploader sees the new one: a running uploader
+    // notices it by itself, a stopped one at its next start. Nothing else changes them.
+    const held = new SqliteJobStore(host.db, host.services.clock).countHeldForAuth('storage-api');
     process.stdout.write(
-      `Storage API token stored in the OS keychain.${released > 0 ? ` ${released} held upload(s) will continue.` : ''}\n`,
+      `Storage API token stored in the OS keychain.${held > 0 ? ` ${held} held upload(s) will continue.` : ''}\n`,
     );
     return 0;
   } finally {

@@ -1,4 +1,5 @@
 import type { ConnectionView } from '../../../../src-shared/bridge-contract.ts';
+import { credentialFingerprint } from '../../auth/credential-fingerprint.ts';
 import { TransferFault } from '../../faults.ts';
 import type { DestinationProvider, RemoteFolders } from '../destination-provider.ts';
 import type { ProviderContext } from '../provider-context.ts';
@@ -23,7 +24,6 @@ export class DriveProvider implements DestinationProvider {
   readonly #api: DriveApi;
   readonly #folders: DriveFolders;
   readonly folders: RemoteFolders;
-  #rejected: Promise<string | null> | null = null;
   #lastError: string | null = null;
 
   constructor(context: ProviderContext) {
@@ -62,9 +62,6 @@ export class DriveProvider implements DestinationProvider {
     }
     if (account === null)
       return { ...base, state: 'not-configured', detail: 'not signed in to Google Drive' };
-    if (this.#rejected !== null) {
-      return { ...base, state: 'needs-auth', detail: 'Google refused the saved sign-in: sign in again' };
-    }
     const scope = this.#context.settings().googleDriveScope;
     if (account.details.scope !== undefined && account.details.scope !== scope) {
       return {
@@ -101,7 +98,6 @@ export class DriveProvider implements DestinationProvider {
     const scope = this.#context.settings().googleDriveScope;
     const previous = this.#context.accounts.get(this.kind);
     await this.#credentials.signIn(scope, SIGN_IN_TIMEOUT_MS, signal);
-    this.#rejected = null;
     this.#lastError = null;
     const about = await this.#refreshAccount(signal);
     if (previous !== null && previous.label !== about.user.emailAddress) {
@@ -123,22 +119,16 @@ export class DriveProvider implements DestinationProvider {
       });
     this.#context.accounts.clear(this.kind);
     this.#folders.forgetPaths();
-    this.#rejected = null;
     this.#lastError = null;
     return this.connection();
   }
 
-  credentialsRejected(): void {
-    this.#rejected = this.#credentials.stored();
-    this.#credentials.forget();
+  async credentialFingerprint(): Promise<string | null> {
+    return credentialFingerprint(await this.#credentials.stored());
   }
 
-  async credentialsReplaced(): Promise<boolean> {
-    const [rejected, current] = await Promise.all([this.#rejected, this.#credentials.stored()]);
-    if (current === null || current === rejected) return false;
-    this.#rejected = null;
+  forgetCredentials(): void {
     this.#credentials.forget();
-    return true;
   }
 
   #configured(): boolean {

@@ -13,12 +13,6 @@ export interface OneDriveProviderOptions {
   signInTimeoutMs?: number;
 }
 
-interface Rejection {
-  reason: string;
-  /** The stored credentials that were rejected, so new ones (from another process) are noticed. */
-  fingerprint: Promise<string | null>;
-}
-
 /**
  * OneDrive for the uploader: Microsoft sign-in, the account and drive for the status (name,
  * UPN, drive type, free space), the folder picker, and the upload destination.
@@ -31,7 +25,6 @@ export class OneDriveProvider implements DestinationProvider {
   readonly #graph: GraphClient;
   readonly #folders: OneDriveFolders;
   readonly folders: RemoteFolders;
-  #rejected: Rejection | null = null;
   #lastError: string | null = null;
 
   constructor(context: ProviderContext, options: OneDriveProviderOptions = {}) {
@@ -85,22 +78,19 @@ export class OneDriveProvider implements DestinationProvider {
     }
     if (account === null)
       return { ...base, state: 'needs-auth', detail: 'not signed in: connect to sign in' };
-    if (this.#rejected !== null) {
-      return { ...base, state: 'needs-auth', detail: `sign in again: ${this.#rejected.reason}` };
-    }
     if (this.#lastError !== null) return { ...base, state: 'error', detail: this.#lastError };
     return { ...base, state: 'connected', detail: describeDrive(account.details) };
   }
 
+  /** Throws the auth fault when Microsoft refuses the stored sign-in: the uploader holds the destination. */
   async checkConnection(signal: AbortSignal): Promise<ConnectionView> {
     if (this.isReady()) {
       try {
         await this.#refreshAccount(signal);
         this.#lastError = null;
       } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        if (isFault(error, 'auth')) this.credentialsRejected(reason);
-        else this.#lastError = reason;
+        if (isFault(error, 'auth')) throw error;
+        this.#lastError = error instanceof Error ? error.message : String(error);
       }
     }
     return this.connection();
@@ -112,7 +102,6 @@ export class OneDriveProvider implements DestinationProvider {
 
   async connect(signal: AbortSignal): Promise<ConnectionView> {
     await this.#auth.signIn(signal);
-    this.#rejected = null;
     this.#lastError = null;
     await this.#refreshAccount(AbortSignal.any([signal, AbortSignal.timeout(this.#timeoutMs())]));
     return this.connection();
@@ -121,7 +110,6 @@ export class OneDriveProvider implements DestinationProvider {
   async disconnect(): Promise<ConnectionView> {
     await this.#auth.signOut();
     this.#context.accounts.clear(this.kind);
-    this.#rejected = null;
     this.#lastError = null;
     // A folder id means nothing in another account's drive.
     if (this.#context.settings().oneDriveFolder !== null)
@@ -130,20 +118,12 @@ export class OneDriveProvider implements DestinationProvider {
     return this.connection();
   }
 
-  credentialsRejected(reason: string): void {
-    this.#rejected = { reason, fingerprint: this.#auth.credentialsFingerprint().catch(() => null) };
+  credentialFingerprint(): Promise<string | null> {
+    return this.#auth.credentialsFingerprint();
   }
 
-  async credentialsReplaced(): Promise<boolean> {
-    const rejected = this.#rejected;
-    if (rejected === null) return false;
-    const [before, now] = await Promise.all([rejected.fingerprint, this.#auth.credentialsFingerprint()]);
-    if (now === null || now === before) return false;
+  forgetCredentials(): void {
     this.#auth.reload();
-    if ((await this.#auth.account()) === null) return false;
-    this.#rejected = null;
-    await this.#refreshAccount(AbortSignal.timeout(this.#timeoutMs())).catch(() => {});
-    return true;
   }
 
   /** Who is signed in and what their drive holds: GET /me and GET /me/drive. */

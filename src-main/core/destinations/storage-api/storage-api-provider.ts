@@ -1,4 +1,5 @@
 import type { ConnectionView } from '../../../../src-shared/bridge-contract.ts';
+import { credentialFingerprint } from '../../auth/credential-fingerprint.ts';
 import { STORAGE_API_TOKEN_SECRET } from '../../auth/env-secret-store.ts';
 import { type DestinationProvider, NotSupportedError, type RemoteFolders } from '../destination-provider.ts';
 import type { ProviderContext } from '../provider-context.ts';
@@ -15,7 +16,6 @@ export class StorageApiProvider implements DestinationProvider {
   };
   readonly #context: ProviderContext;
   #token: Promise<string | null> | null = null;
-  #rejected: Promise<string | null> | null = null;
   #lastError: string | null = null;
 
   constructor(context: ProviderContext) {
@@ -36,9 +36,6 @@ export class StorageApiProvider implements DestinationProvider {
     const url = this.#context.settings().storageApiBaseUrl;
     const base = { destination: this.kind, label: url === '' ? null : url };
     if (url === '') return { ...base, state: 'not-configured', detail: 'no storage API URL is set' };
-    if (this.#rejected !== null) {
-      return { ...base, state: 'needs-auth', detail: 'the storage API rejected the token: enter a new one' };
-    }
     if (this.#lastError !== null) return { ...base, state: 'error', detail: this.#lastError };
     return { ...base, state: 'connected', detail: null };
   }
@@ -63,7 +60,6 @@ export class StorageApiProvider implements DestinationProvider {
     if (trimmed === '') throw new Error('the storage API token is empty');
     await this.#context.host.secrets.set(STORAGE_API_TOKEN_SECRET, trimmed);
     this.#token = Promise.resolve(trimmed);
-    this.#rejected = null;
     this.#lastError = null;
   }
 
@@ -77,20 +73,12 @@ export class StorageApiProvider implements DestinationProvider {
     return this.connection();
   }
 
-  credentialsRejected(): void {
-    this.#rejected = this.#token ?? this.#context.host.secrets.get(STORAGE_API_TOKEN_SECRET);
-    this.#token = null;
+  async credentialFingerprint(): Promise<string | null> {
+    return credentialFingerprint(await this.#context.host.secrets.get(STORAGE_API_TOKEN_SECRET));
   }
 
-  async credentialsReplaced(): Promise<boolean> {
-    const [rejected, current] = await Promise.all([
-      this.#rejected,
-      this.#context.host.secrets.get(STORAGE_API_TOKEN_SECRET),
-    ]);
-    if (current === null || current === rejected) return false;
-    this.#token = Promise.resolve(current);
-    this.#rejected = null;
-    return true;
+  forgetCredentials(): void {
+    this.#token = null;
   }
 
   #currentToken(): Promise<string | null> {

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { AccountInfo, PublicClientApplication } from '@azure/msal-node';
+import { credentialFingerprint } from '../../../auth/credential-fingerprint.ts';
 import type { SecretStore } from '../../../auth/secret-store.ts';
 import { TransferFault } from '../../../faults.ts';
 import type { Logger } from '../../../logging/logger.ts';
@@ -152,7 +152,7 @@ export class OneDriveAuth {
   /** Identifies the stored credentials without revealing them: tells when another process signed in. */
   async credentialsFingerprint(): Promise<string | null> {
     const stored = await this.#options.secrets.get(ONEDRIVE_CACHE_SECRET);
-    return stored === null ? null : createHash('sha256').update(stored).digest('hex');
+    return credentialFingerprint(stored);
   }
 
   async #firstAccount(client: PublicClientApplication): Promise<AccountInfo | null> {
