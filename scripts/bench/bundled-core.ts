@@ -138,7 +138,6 @@ function jobWatcher(
         rssAtStartBytes: start.rss,
         peakRssBytes: peak,
         vmHwmBytes: peak,
-        peakArrayBuffersBytes: null,
         // Measured inside the uploader's own process (measure-job.ts); not from out here.
         settledToFirstByteSeconds: null,
       });

@@ -17,8 +17,6 @@ export interface UploadMeasurement {
   peakRssBytes: number;
   /** The same peak as the kernel reports it in /proc/self/status, where there is one. */
   vmHwmBytes: number | null;
-  /** Largest Buffer/ArrayBuffer total seen while uploading (sampled every 50 ms). */
-  peakArrayBuffersBytes: number | null;
   /**
    * From the recording settling (its job queued by the watcher) to the first request carrying its
    * bytes starting on the wire: the session, the database writes, the first read, all in between.
@@ -49,16 +47,11 @@ export function measureJob(uploader: Uploader, fileName: string): Promise<Upload
     let start: { at: number; cpu: NodeJS.CpuUsage; rss: number } | null = null;
     let settledAt: number | null = null;
     const firstBody = watchFirstBodyRequest();
-    let peakArrayBuffers = 0;
-    const sampler = setInterval(() => {
-      peakArrayBuffers = Math.max(peakArrayBuffers, process.memoryUsage().arrayBuffers);
-    }, 50);
     const deadline = setTimeout(
       () => finish(new Error(`${fileName} was not done within 15 minutes`)),
       DEADLINE_MS,
     );
     const finish = (outcome: UploadMeasurement | Error): void => {
-      clearInterval(sampler);
       clearTimeout(deadline);
       unsubscribe();
       if (outcome instanceof Error) reject(outcome);
@@ -83,7 +76,6 @@ export function measureJob(uploader: Uploader, fileName: string): Promise<Upload
           rssAtStartBytes: start.rss,
           peakRssBytes: process.resourceUsage().maxRSS * 1024,
           vmHwmBytes: procStatusBytes('self', 'VmHWM'),
-          peakArrayBuffersBytes: Math.max(peakArrayBuffers, process.memoryUsage().arrayBuffers),
           settledToFirstByteSeconds: secondsBetween(settledAt, firstBody.at()),
         });
       } else if (FAILED_STATES.has(job.state)) {

@@ -44,12 +44,9 @@ export class HttpClient {
     const timeoutMs = this.#timeoutMs();
     const watchdog = new IdleWatchdog(timeoutMs);
     const combined = AbortSignal.any([signal, watchdog.signal]);
-    const { body: given, headers } = asPiecesIfLarge(request, this.#bucket?.rate != null);
-    const limited =
-      this.#bucket !== null && given instanceof ReadableStream
-        ? throttledBody(given, this.#bucket, combined)
-        : given;
-    const body = limited instanceof ReadableStream ? watchdog.track(limited) : limited;
+    const limitedNow = this.#bucket?.rate != null;
+    const { body: given, headers } = asPiecesIfLarge(request, limitedNow);
+    const body = this.#bodyFor(given, limitedNow, watchdog, combined);
     const init: RequestInit & { duplex?: 'half' } = { method: request.method, signal: combined };
     if (headers !== undefined) init.headers = headers;
     if (body !== undefined) init.body = body as NonNullable<RequestInit['body']>;
@@ -73,6 +70,28 @@ export class HttpClient {
     } finally {
       watchdog.stop();
     }
+  }
+
+  /**
+   * The body as fetch gets it: paced by the shared bucket and watched by the time-out. A chunk's
+   * own pieces (a bounded body) sent while no limit is in force go as they are, re-arming the
+   * time-out themselves: two stream layers less per piece, and a limit set meanwhile applies from
+   * the next chunk. A caller's stream (single-request mode, unbounded) is always paced, so a limit
+   * set in the middle of it applies at once.
+   */
+  #bodyFor(
+    given: HttpRequest['body'],
+    limitedNow: boolean,
+    watchdog: IdleWatchdog,
+    signal: AbortSignal,
+  ): HttpRequest['body'] {
+    if (!(given instanceof ReadableStream)) return given;
+    if (given instanceof PieceStream && !limitedNow) {
+      given.onPiece(() => watchdog.moved());
+      return given;
+    }
+    const paced = this.#bucket === null ? given : throttledBody(given, this.#bucket, signal);
+    return watchdog.track(paced);
   }
 
   /**
@@ -149,13 +168,14 @@ function asPiecesIfLarge(request: HttpRequest, limited: boolean): Pick<HttpReque
 
 /** Views of one buffer, PIECE_BYTES at a time, never a copy; stop() ends it where it is. */
 class PieceStream extends ReadableStream<Uint8Array> {
-  readonly #state: { stopped: boolean };
+  readonly #state: { stopped: boolean; onPiece: () => void };
 
   constructor(bytes: Uint8Array) {
-    const state = { stopped: false };
+    const state = { stopped: false, onPiece: () => {} };
     let at = 0;
     super({
       pull: (controller) => {
+        state.onPiece();
         if (state.stopped || at >= bytes.byteLength) {
           controller.close();
           return;
@@ -166,6 +186,11 @@ class PieceStream extends ReadableStream<Uint8Array> {
       },
     });
     this.#state = state;
+  }
+
+  /** Called as each piece is asked for: the one before it has moved. */
+  onPiece(callback: () => void): void {
+    this.#state.onPiece = callback;
   }
 
   stop(): void {
@@ -206,8 +231,17 @@ class IdleWatchdog {
     clearTimeout(this.#timer);
   }
 
+  /** Bytes moved: the time-out starts again. */
+  moved(): void {
+    this.#arm();
+  }
+
   #arm(): void {
-    clearTimeout(this.#timer);
+    // Restarted in place as each piece moves, rather than a new timer per piece.
+    if (this.#timer !== undefined) {
+      this.#timer.refresh();
+      return;
+    }
     this.#timer = setTimeout(() => {
       this.fired = true;
       this.#controller.abort(new DOMException('idle time-out', 'TimeoutError'));
