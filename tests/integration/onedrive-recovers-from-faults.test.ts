@@ -17,6 +17,24 @@ describe('OneDrive recovers from faults', () => {
     return h.graph.drive.read(item.id);
   };
 
+  it('a folder the account may only read fails its recording with Graph’s reason and holds nothing', async () => {
+    harness = await OneDriveHarness.start();
+    await harness.connect();
+    await harness.writeRecording('first.mp4', MIB);
+    await harness.waitForStates(['first.mp4'], ['done'], 30_000);
+    harness.graph.denyWrites('/Recordings');
+
+    await harness.writeRecording('denied.mp4', MIB);
+    const [failed] = await harness.waitForStates(['denied.mp4'], ['failed'], 30_000);
+
+    expect(failed?.lastError).toContain('403');
+    expect(failed?.lastError).toContain('accessDenied');
+    const connection = harness.uploader.getSnapshot().connections.find((c) => c.destination === 'onedrive');
+    expect(connection?.state).toBe('connected');
+    expect(harness.uploader.reachability.get('onedrive').needsAuthSince).toBeNull();
+    expect(harness.jobs().some((job) => job.state === 'needs-auth')).toBe(false);
+  });
+
   it('obeys Retry-After when Graph throttles', async () => {
     harness = await OneDriveHarness.start();
     await harness.connect();

@@ -78,6 +78,7 @@ export class GraphPeer {
   readonly #server: Server;
   readonly #ownStore: string | null;
   readonly #throttles: Throttle[] = [];
+  readonly #readOnly = new Set<string>();
   readonly #lostAnswers: Array<Required<LostAnswer>> = [];
   readonly #failingDeletes: Array<{ count: number; status: 502 | 503 }> = [];
   #origin = '';
@@ -117,6 +118,16 @@ export class GraphPeer {
   /** The next `count` requests (of the given kind) are answered 429 or 503 with `Retry-After`. */
   throttle(throttle: Throttle): void {
     this.#throttles.push({ ...throttle });
+  }
+
+  /**
+   * The folder at `path` becomes one the signed-in user may only read (shared read-only, say):
+   * writing anything into it is answered 403 `accessDenied`, as Graph does.
+   */
+  denyWrites(path: string): void {
+    const folder = this.drive.resolvePath(this.drive.rootId, path);
+    if (!folder.isFolder) throw new Error(`${path} is not a folder`);
+    this.#readOnly.add(folder.id);
   }
 
   /** The next commits' answers (see LostAnswer) are lost after the file was stored. */
@@ -456,6 +467,12 @@ export class GraphPeer {
       throw new GraphError(400, 'invalidRequest', 'a file name is needed: items/{parent-id}:/{name}:');
     const parent = this.drive.resolvePath(baseId, segments.slice(0, -1).join('/'));
     if (!parent.isFolder) throw new GraphError(400, 'invalidRequest', `${parent.name} is not a folder`);
+    if (this.#readOnly.has(parent.id))
+      throw new GraphError(
+        403,
+        'accessDenied',
+        'Access denied. You do not have permission to perform this action or access this resource.',
+      );
     return { parent, name };
   }
 

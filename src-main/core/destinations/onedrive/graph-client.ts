@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { TransferFault } from '../../faults.ts';
 import type { HttpClient, HttpRequest } from '../http-client.ts';
-import { faultFromResponse } from '../http-fault.ts';
+import { graphFault } from './graph-fault.ts';
 
 export interface GraphClientOptions {
   baseUrl(): string;
@@ -51,7 +51,7 @@ export class GraphClient {
   }
 
   fault(response: Response, what: string, sessionUrl = false): Promise<TransferFault> {
-    return faultFromResponse(response, { what: `OneDrive ${what}`, sessionUrl, now: this.#options.now() });
+    return graphFault(response, { what: `OneDrive ${what}`, sessionUrl, now: this.#options.now() });
   }
 
   #sendWith(token: string, request: HttpRequest, what: string, signal: AbortSignal): Promise<Response> {
