@@ -39,7 +39,7 @@ import { SqliteJobStore, toJobView } from './store/job-store.ts';
 import { ReachabilityStore } from './store/reachability-store.ts';
 import { SettingsStore } from './store/settings-store.ts';
 import type { OpenForReading } from './transfer/recording-file.ts';
-import { RecordingWatcher } from './watcher/recording-watcher.ts';
+import { WatchedFolder } from './watcher/watched-folder.ts';
 
 export interface UploaderOptions {
   host: HostServices;
@@ -73,11 +73,11 @@ export class Uploader {
   readonly #providers: Map<DestinationKind, DestinationProvider>;
   readonly #credentials: CredentialHold;
   readonly #hostCapabilities: HostCapabilities;
+  readonly #folder: WatchedFolder;
   /** One speed limit for every request body of every upload. */
   readonly #bucket = new TokenBucket();
   readonly #uploadRate: UploadRateControl;
   #settings: Settings;
-  #watcher: RecordingWatcher | null = null;
 
   constructor(options: UploaderOptions) {
     const { host, db } = options;
@@ -90,6 +90,11 @@ export class Uploader {
     host.setCpuPriority?.(this.#settings.cpuPriority);
     this.#hostCapabilities = { ...(options.hostCapabilities ?? NO_HOST_CAPABILITIES) };
     this.#reachability = new Reachability(new ReachabilityStore(db), host.clock);
+    this.#folder = new WatchedFolder({
+      clock: host.clock,
+      logger: host.logger,
+      onReady: (recording) => this.enqueue(recording),
+    });
     const shared = {
       settings: () => this.#settings,
       saveSettings: async (patch: Partial<Settings>) => {
@@ -171,15 +176,14 @@ export class Uploader {
     // Holds from the last run stay, unless the credentials changed while the uploader was stopped.
     await this.#credentials.restore();
     this.#engine.wake();
-    await this.#startWatcher();
+    await this.#folder.start(this.#settings);
   }
 
   /** Stops watching and uploading; everything is already persisted, so the next start resumes. */
   async stop(): Promise<void> {
     this.#uploadRate.stop();
     this.#credentials.stop();
-    await this.#watcher?.stop();
-    this.#watcher = null;
+    await this.#folder.stop();
     await this.#engine.stop();
   }
 
@@ -222,18 +226,7 @@ export class Uploader {
     }
     if (before.cpuPriority !== this.#settings.cpuPriority)
       this.#host.setCpuPriority?.(this.#settings.cpuPriority);
-    const watched: Array<keyof Settings> = [
-      'recordingsFolder',
-      'videoExtensions',
-      'settleSeconds',
-      'uploadOlderRecordings',
-      'maxFileAgeDays',
-    ];
-    if (watched.some((name) => JSON.stringify(before[name]) !== JSON.stringify(this.#settings[name]))) {
-      await this.#watcher?.stop();
-      this.#watcher = null;
-      await this.#startWatcher();
-    }
+    await this.#folder.settingsChanged(before, this.#settings);
     this.events.emit('snapshot', this.getSnapshot());
     this.#engine.wake();
     return this.#settings;
@@ -398,23 +391,6 @@ export class Uploader {
   /** A ping is one small request: an outage should not take the whole request time-out to notice. */
   #pingSignal(): AbortSignal {
     return AbortSignal.timeout(Math.min(this.#settings.requestTimeoutSeconds, 30) * 1000);
-  }
-
-  async #startWatcher(): Promise<void> {
-    const settings = this.#settings;
-    if (settings.recordingsFolder === '') return;
-    this.#watcher = new RecordingWatcher({
-      folder: settings.recordingsFolder,
-      videoExtensions: settings.videoExtensions,
-      settleMs: settings.settleSeconds * 1000,
-      uploadOlderRecordings: settings.uploadOlderRecordings,
-      maxFileAgeDays: settings.maxFileAgeDays,
-      clock: this.#host.clock,
-      logger: this.#host.logger,
-      onReady: (recording) => this.enqueue(recording),
-      onProblem: (path, message) => this.#host.logger.warn(message, { path }),
-    });
-    await this.#watcher.start();
   }
 
   /** A hold began or ended: the jobs moved in one statement each, so a snapshot tells the UI and the tray. */
