@@ -31,6 +31,7 @@ import { isFault } from './faults.ts';
 import type { HostServices } from './host-services.ts';
 import type { Receipt } from './proof/receipt.ts';
 import { ReceiptBook } from './proof/receipt-book.ts';
+import { type ReconcileResult, reconcile } from './proof/reconcile.ts';
 import type { Recording } from './recording.ts';
 import { AccountStore } from './store/account-store.ts';
 import type { Database } from './store/database.ts';
@@ -296,6 +297,34 @@ export class Uploader {
     if (params.destination === 'onedrive') return this.updateSettings({ oneDriveFolder: params.folder });
     if (params.destination === 'gdrive') return this.updateSettings({ googleDriveFolder: params.folder });
     throw new Error(`${params.destination} has no remote folders to choose`);
+  }
+
+  /**
+   * Checks that what the ledger says the destination verified (since `sinceMs`) is still there,
+   * unchanged, from its listing alone; the findings go into the ledger.
+   */
+  async reconcile(
+    params: { destination?: DestinationKind; sinceMs?: number | null } = {},
+  ): Promise<ReconcileResult> {
+    const kind = params.destination ?? this.#settings.activeDestination;
+    const destination = this.#destination(kind);
+    if (destination === undefined) throw new Error(`${kind} is not connected: sign in before reconciling`);
+    // A listing of a large archive takes pages: each page has the request time-out, not the whole.
+    const result = await reconcile(
+      this.#store,
+      destination,
+      params.sinceMs ?? null,
+      () => this.#host.clock.now(),
+      new AbortController().signal,
+    );
+    this.#host.logger.info('reconciled with the destination', {
+      destination: kind,
+      checked: result.checked,
+      missing: result.missing.length,
+      altered: result.altered.length,
+      unexpected: result.unexpected.length,
+    });
+    return result;
   }
 
   /** A verified recording's receipt, built from the database alone. */

@@ -2,6 +2,7 @@ import { defaultDataDir } from '../node-host/data-dir.ts';
 import { type CliArgs, parseCliArgs, stringOption, UsageError } from './cli-args.ts';
 import { importCommand } from './commands/import-command.ts';
 import { receiptCommand, verifyReceiptCommand } from './commands/receipt-commands.ts';
+import { reconcileCommand } from './commands/reconcile-command.ts';
 import { connectCommand, foldersCommand, useCommand } from './commands/remote-folder-commands.ts';
 import { reportCommand } from './commands/report-command.ts';
 import { runCommand } from './commands/run-command.ts';
@@ -22,6 +23,8 @@ const USAGE = `Recording Uploader, headless
   verify-ledger            [--data-dir DIR | --database FILE] [--json]  check the ledger's hash chain (exit 1 names the first bad entry)
   report                   [--data-dir DIR | --database FILE] [--from DATE] [--to DATE] [--format csv|json]
                            one row per recording found in the period (DATE: YYYY-MM-DD, UTC, --to inclusive)
+  reconcile                [--data-dir DIR] [--settings FILE] [--since DATE] [--destination DEST] [--json]
+                           check every verified recording is still at the destination, unchanged (exit 1 if not)
   receipt JOB              [--data-dir DIR] [--settings FILE]   print a verified recording's receipt
   verify-receipt RECEIPT FILE  [--json]                         check a file against its receipt, offline
 
@@ -41,6 +44,7 @@ const COMMANDS: Record<string, Command> = {
   'verify-ledger': verifyLedgerCommand,
   receipt: receiptCommand,
   report: reportCommand,
+  reconcile: reconcileCommand,
   'verify-receipt': verifyReceiptCommand,
 };
 

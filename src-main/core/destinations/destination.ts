@@ -27,6 +27,15 @@ export function sidecarToSend(item: UploadItem): { path: string; bytes: Uint8Arr
   return { path: sidecar.path, bytes: sidecar.bytes };
 }
 
+/** A file the destination holds, as its listing describes it: metadata only, never its bytes. */
+export interface HeldFile {
+  id: string;
+  name: string;
+  sizeBytes: number;
+  /** The remote's own hashes, where its listing gives them. */
+  hashes: HashSet;
+}
+
 /** A small file placed beside a recording: its receipt. */
 export interface BesideFile {
   name: string;
@@ -153,4 +162,10 @@ export interface Destination {
    * this destination has no place for it (a storage API server without the extension).
    */
   placeBeside?(item: UploadItem, video: RemoteFile, file: BesideFile, signal: AbortSignal): Promise<boolean>;
+  /**
+   * Every recording the destination holds where this uploader puts them, from its listing alone
+   * (no download): OneDrive's folder tree, Drive's files marked as recordings, the storage API's
+   * GET /recordings. Throws when the destination cannot list them.
+   */
+  listHeld?(signal: AbortSignal): Promise<HeldFile[]>;
 }

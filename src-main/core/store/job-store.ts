@@ -337,13 +337,46 @@ export class SqliteJobStore implements JobRepository {
     return row === null ? null : { seq: row.seq, hash: row.hash };
   }
 
-  /** What a reconciliation found of this verified recording at the destination. */
-  markReconciled(id: number, state: ReconciledState, details: LedgerDetails): void {
-    this.#update(
-      id,
-      (_job, now) => ({ reconciledAt: now, reconciledState: state }),
-      () => ({ event: 'reconciled', details: { ...details, finding: state } }),
-    );
+  /** The recordings this destination verified since `sinceMs`, oldest first: what reconciliation checks. */
+  verifiedJobs(destination: DestinationKind, sinceMs: number): JobRecord[] {
+    const rows = this.#sql(
+      `SELECT * FROM jobs WHERE destination = ? AND state = 'done' AND completed_at >= ? ORDER BY completed_at, id`,
+    ).all(destination, sinceMs) as JobRow[];
+    return rows.map(toRecord);
+  }
+
+  /** Every remote id this destination ever stored a recording under. */
+  remoteIdsOf(destination: DestinationKind): string[] {
+    return this.#value('SELECT remote_id FROM jobs WHERE destination = ? AND remote_id IS NOT NULL').all(
+      destination,
+    ) as string[];
+  }
+
+  /**
+   * A reconciliation's findings, in one transaction: each recording's state and time on its job,
+   * an entry for each one missing or altered, and one entry for the whole run.
+   */
+  recordReconciliation(
+    destination: DestinationKind,
+    findings: readonly { jobId: number; state: ReconciledState; detail: string | null }[],
+    summary: LedgerDetails,
+  ): void {
+    this.#immediate(() => {
+      const now = this.#clock.now();
+      for (const finding of findings) {
+        this.#write(finding.jobId, { reconciledAt: now, reconciledState: finding.state }, now);
+        if (finding.state === 'present') continue;
+        const job = this.#require(finding.jobId);
+        const details = {
+          destination,
+          finding: finding.state,
+          remoteId: job.remoteId,
+          detail: finding.detail,
+        };
+        this.#record(job, 'reconciled', details, now);
+      }
+      this.#ledger.append({ event: 'reconciled', details: { destination, ...summary } }, now);
+    });
   }
 
   holdForAuth(destination: DestinationKind, reason: string): number {

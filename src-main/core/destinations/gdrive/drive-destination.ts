@@ -8,6 +8,7 @@ import {
   type Chunk,
   type Destination,
   type FinishStep,
+  type HeldFile,
   type RemoteFile,
   type RemoteOffset,
   type RemoteSession,
@@ -226,6 +227,18 @@ export class DriveDestination implements Destination {
     if (sidecar === null) return;
     const file = { name: basename(sidecar.path), bytes: sidecar.bytes };
     await this.#placeSmall(item, video, file, ROLE_METADATA, `the metadata file ${sidecar.path}`, signal);
+  }
+
+  /** Every file this app stored as a recording (its appProperties say so), wherever it is. */
+  async listHeld(signal: AbortSignal): Promise<HeldFile[]> {
+    const q = `${propertyTerm('recordingRole', ROLE_RECORDING)} and trashed=false`;
+    const files = await this.#options.api.listAll(q, 'id,name,size,md5Checksum', signal);
+    return files.map((file) => ({
+      id: file.id,
+      name: file.name,
+      sizeBytes: Number(file.size ?? 0),
+      hashes: file.md5Checksum === undefined ? {} : { md5: file.md5Checksum.toLowerCase() },
+    }));
   }
 
   /** The receipt goes beside the video like the sidecar, found again by its own appProperties. */

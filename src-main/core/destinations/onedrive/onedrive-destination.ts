@@ -9,6 +9,7 @@ import {
   type Chunk,
   type Destination,
   type FinishStep,
+  type HeldFile,
   type RemoteFile,
   type RemoteOffset,
   type RemoteSession,
@@ -222,6 +223,58 @@ export class OneDriveDestination implements Destination {
       `the metadata sidecar ${sidecar.path}`,
       signal,
     );
+  }
+
+  /**
+   * The recordings under the folder uploads go to (the chosen one, else /Recordings), walking its
+   * subfolders; the uploader's own JSON files (sidecars, receipts) and its _recording-uploader
+   * folder are not recordings.
+   */
+  async listHeld(signal: AbortSignal): Promise<HeldFile[]> {
+    const chosen = this.#options.settings().oneDriveFolder;
+    const driveId = chosen?.driveId ?? null;
+    let rootId = chosen?.id ?? null;
+    if (rootId === null) {
+      const found = await this.#child({ driveId, parentId: 'root' }, DEFAULT_FOLDER_NAME, signal);
+      if (found === null) return [];
+      rootId = found.id;
+    }
+    const held: HeldFile[] = [];
+    const folders = [rootId];
+    for (let folder = folders.pop(); folder !== undefined; folder = folders.pop()) {
+      for await (const child of this.#children({ driveId, parentId: folder }, signal)) {
+        if (child.folder) {
+          if (child.name !== '_recording-uploader') folders.push(child.id);
+        } else if (child.file && !(child.name ?? '').toLowerCase().endsWith('.json')) {
+          const hash = child.file.hashes?.quickXorHash;
+          held.push({
+            id: child.id,
+            name: child.name ?? '',
+            sizeBytes: child.size ?? 0,
+            hashes: typeof hash === 'string' && hash !== '' ? { quickXorHash: hash } : {},
+          });
+        }
+      }
+    }
+    return held;
+  }
+
+  async *#children(
+    target: { driveId: string | null; parentId: string },
+    signal: AbortSignal,
+  ): AsyncGenerator<DriveItemAnswer> {
+    const what = 'GET children';
+    let url: string | null = this.#graph.url(`${itemPath(target.driveId, target.parentId)}/children`, {
+      $select: `${ITEM_FIELDS},folder`,
+      $top: '200',
+    });
+    while (url !== null) {
+      const response = await this.#graph.send({ method: 'GET', url, what }, signal);
+      if (!response.ok) throw await this.#graph.fault(response, what);
+      const page = await this.#graph.json(response, childrenAnswer, what);
+      yield* page.value;
+      url = page['@odata.nextLink'] ?? null;
+    }
   }
 
   /** The receipt goes beside the video like the sidecar, under the same name rules. */

@@ -5,6 +5,7 @@ import {
   type Chunk,
   type Destination,
   type FinishStep,
+  type HeldFile,
   type RemoteFile,
   type RemoteOffset,
   type RemoteSession,
@@ -63,6 +64,26 @@ export class StorageApiDestination implements Destination {
       // A body that is not JSON is allowed (the body of /health is optional): no extensions.
       return [];
     }
+  }
+
+  async listHeld(signal: AbortSignal): Promise<HeldFile[]> {
+    const what = 'GET /recordings';
+    const response = await this.#request({ method: 'GET', url: this.#url('/recordings'), what }, signal);
+    if (response.status === 404 || response.status === 405 || response.status === 501) {
+      await response.body?.cancel();
+      throw new TransferFault(
+        'rejected',
+        `the storage API server does not list its recordings (GET /recordings answered ${response.status}): there is nothing to reconcile with`,
+      );
+    }
+    if (!response.ok) throw await this.#fault(response, what);
+    const recordings = await this.#options.http.json(response, recordingsAnswer, this.#what(what));
+    return recordings.map((r) => ({
+      id: r.file_id,
+      name: r.file_name,
+      sizeBytes: r.file_size,
+      hashes: r.sha256 ? { sha256: r.sha256.toLowerCase() } : {},
+    }));
   }
 
   /** The receipt, by the optional receipts extension: PUT /recordings/{file_id}/receipt. */
