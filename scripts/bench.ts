@@ -10,7 +10,7 @@ import {
   startOneDriveSuite,
 } from './bench/cloud-suites.ts';
 import { md5Throughput } from './bench/gdrive-bench.ts';
-import { describeMachine, sha256Throughput } from './bench/machine.ts';
+import { describeMachine, type Machine, sha256Throughput } from './bench/machine.ts';
 import { quickXorHashThroughput } from './bench/onedrive-bench.ts';
 import {
   DESTINATIONS,
@@ -24,6 +24,8 @@ import { startStorageApiSuite } from './bench/storage-api-suite.ts';
 import type { BenchContext, RunnableCase, Suite } from './bench/suite.ts';
 import { sha256OfFile, type TestFile, writeTestFile } from './bench/test-files.ts';
 import { profileUploadersInto } from './bench/uploader-flags.ts';
+import { renderThrottleReport } from './bench/throttle-report.ts';
+import { runThrottleSection, type ThrottleCase } from './bench/throttle-suite.ts';
 
 /**
  * `npm run bench`: how fast the uploader moves a recording to each destination's test server on
@@ -34,6 +36,11 @@ import { profileUploadersInto } from './bench/uploader-flags.ts';
  *   node scripts/bench.ts [--runs 5] [--small-mib 256] [--large-mib 1024] [--chunk-mib 10]
  *                         [--destinations storage-api,onedrive,gdrive] [--no-bundled]
  *                         [--cpu-prof DIR]   (a V8 CPU profile of every uploader run, into DIR)
+ *                         [--sections throughput,throttle] [--throttle-seconds 60]
+ *
+ * The throttle section sends files under upload speed limits of 1, 5 and 20 MiB/s (and two at once
+ * under 5), each file sized to what its cap sends in --throttle-seconds (0: 1 GiB each, which at
+ * 1 MiB/s alone takes 17 minutes).
  */
 
 const MiB = 1024 * 1024;
@@ -49,7 +56,13 @@ interface Options {
   bundled: boolean;
   /** Every uploader process writes a V8 CPU profile here (`--cpu-prof DIR`). */
   cpuProfileDir: string | null;
+  sections: Section[];
+  /** Throttled files are sized to what their cap sends in this long; null: 1 GiB each. */
+  throttleSeconds: number | null;
 }
+
+const SECTIONS = ['throughput', 'throttle'] as const;
+type Section = (typeof SECTIONS)[number];
 
 function readOptions(): Options {
   const { values } = parseArgs({
@@ -62,6 +75,8 @@ function readOptions(): Options {
       destinations: { type: 'string', default: DESTINATIONS.join(',') },
       bundled: { type: 'boolean', default: true },
       'cpu-prof': { type: 'string' },
+      sections: { type: 'string', default: SECTIONS.join(',') },
+      'throttle-seconds': { type: 'string', default: '60' },
     },
   });
   const positive = (name: string, text: string): number => {
@@ -77,6 +92,26 @@ function readOptions(): Options {
     destinations: destinationsOf(values.destinations),
     bundled: values.bundled,
     cpuProfileDir: values['cpu-prof'] ?? null,
+    sections: sectionsOf(values.sections),
+    throttleSeconds:
+      values['throttle-seconds'] === '0' ? null : positive('throttle-seconds', values['throttle-seconds']),
+  };
+}
+
+function sectionsOf(text: string): Section[] {
+  const names = text.split(',').map((name) => name.trim());
+  const unknown = names.filter((name) => !(SECTIONS as readonly string[]).includes(name));
+  if (unknown.length > 0)
+    throw new Error(`--sections takes a comma-separated list of ${SECTIONS.join(', ')}; got "${text}"`);
+  return SECTIONS.filter((section) => names.includes(section));
+}
+
+/** A throttled file: 1 GiB, or what its cap sends in the chosen time (shared by the uploads at once). */
+function throttledFileBytes(options: Options): (throttle: ThrottleCase) => number {
+  return (throttle) => {
+    if (options.throttleSeconds === null) return 1024 * MiB;
+    const mib = Math.floor((throttle.capMiBps * options.throttleSeconds) / throttle.uploads);
+    return Math.max(1, Math.min(1024, mib)) * MiB;
   };
 }
 
@@ -122,6 +157,10 @@ class Bench {
 
   get storeRoot(): string {
     return this.#storeRoot;
+  }
+
+  get filesRoot(): string {
+    return this.#filesRoot;
   }
 
   async prepare(): Promise<RunnableCase[]> {
@@ -205,6 +244,20 @@ function watchLoad(): { stop(): { before: number; highest: number; after: number
   };
 }
 
+/** The upload speed limit's section; `machine` is printed when no other section named it. */
+async function throttleSection(options: Options, bench: Bench, machine: Machine | null): Promise<void> {
+  const results = await runThrottleSection({
+    destinations: options.destinations,
+    fileBytes: throttledFileBytes(options),
+    workDir: bench.filesRoot,
+    storeDir: bench.storeRoot,
+    log,
+  });
+  process.stdout.write(
+    `\n${renderThrottleReport({ machine, sizedForSeconds: options.throttleSeconds, results })}`,
+  );
+}
+
 async function main(): Promise<void> {
   const options = readOptions();
   if (options.cpuProfileDir !== null) {
@@ -220,6 +273,10 @@ async function main(): Promise<void> {
   process.once('SIGTERM', interrupted);
   try {
     const machine = describeMachine();
+    if (!options.sections.includes('throughput')) {
+      await throttleSection(options, bench, machine);
+      return;
+    }
     const has = (d: Destination) => options.destinations.includes(d);
     const hashes = {
       sha256: sha256Throughput(),
@@ -263,6 +320,7 @@ async function main(): Promise<void> {
         aims: { maxRssMB: 120, headlessOverBundledMB: 10, maxFirstByteMs: 1000, minHashRatio: 3 },
       }),
     );
+    if (options.sections.includes('throttle')) await throttleSection(options, bench, null);
   } finally {
     await bench.close();
   }

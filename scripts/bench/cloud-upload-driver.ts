@@ -1,6 +1,5 @@
 import { basename, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { SecretStore } from '../../src-main/core/auth/secret-store.ts';
 import { Uploader } from '../../src-main/core/uploader.ts';
 import { dataPaths } from '../../src-main/node-host/data-dir.ts';
 import { acquireInstanceLock } from '../../src-main/node-host/instance-lock.ts';
@@ -8,6 +7,7 @@ import { openNodeHost } from '../../src-main/node-host/node-host.ts';
 import type { Settings } from '../../src-shared/settings.ts';
 import { visitSignIn } from '../../tests/support/form-post-browser.ts';
 import { measureJob, reportOutcome, requiredOption, type UploadMeasurement } from './measure-job.ts';
+import { memorySecrets } from './memory-secrets.ts';
 
 /**
  * Uploads one recording to the OneDrive (Graph) or Google Drive test server with the real
@@ -74,19 +74,6 @@ async function main(): Promise<UploadMeasurement> {
     await host.close();
     lock.release();
   }
-}
-
-function memorySecrets(): SecretStore {
-  const values = new Map<string, string>();
-  return {
-    get: async (name) => values.get(name) ?? null,
-    set: async (name, value) => {
-      values.set(name, value);
-    },
-    delete: async (name) => {
-      values.delete(name);
-    },
-  };
 }
 
 reportOutcome(main());

@@ -103,7 +103,7 @@ export function procStatusBytes(pid: number | 'self', field: 'VmRSS' | 'VmHWM'):
 }
 
 /** A driver's last word on stdout: its measurement, or `{error}` and exit code 1. */
-export function reportOutcome(work: Promise<UploadMeasurement>): void {
+export function reportOutcome<T>(work: Promise<T>): void {
   work.then(
     (measurement) => {
       process.stdout.write(`${JSON.stringify(measurement)}\n`);

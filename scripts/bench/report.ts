@@ -122,7 +122,7 @@ const sizeLabel = (bytes: number): string =>
 const fixed = (value: number | null | undefined, digits: number): string =>
   value === null || value === undefined || Number.isNaN(value) ? '–' : value.toFixed(digits);
 
-function table(header: string[], rows: string[][]): string {
+export function table(header: string[], rows: string[][]): string {
   const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ')} |`;
   return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');

@@ -12,12 +12,12 @@ import { uploaderFlags } from './uploader-flags.ts';
  * fresh data folder, so each run pays its own start-up and nothing learnt by an earlier run (a
  * session, a done job, a sign-in) is reused. Returns what the driver measured of itself.
  */
-export async function driverRun(
+export async function driverRun<T extends object = UploadMeasurement>(
   script: string,
   args: readonly string[],
   dataDir: string,
   env: NodeJS.ProcessEnv = process.env,
-): Promise<UploadMeasurement> {
+): Promise<T> {
   const path = fileURLToPath(new URL(script, import.meta.url));
   // Started as the headless host is (npm run headless), with the same runtime flags.
   const child = new JsonLinesChild(
@@ -28,7 +28,7 @@ export async function driverRun(
     uploaderFlags(),
   );
   try {
-    const result = await child.next<UploadMeasurement | { error: string }>();
+    const result = await child.next<T | { error: string }>();
     if ('error' in result) throw new Error(result.error);
     await child.exited();
     return result;
