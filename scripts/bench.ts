@@ -23,9 +23,9 @@ import {
 import { startStorageApiSuite } from './bench/storage-api-suite.ts';
 import type { BenchContext, RunnableCase, Suite } from './bench/suite.ts';
 import { sha256OfFile, type TestFile, writeTestFile } from './bench/test-files.ts';
-import { profileUploadersInto } from './bench/uploader-flags.ts';
 import { renderThrottleReport } from './bench/throttle-report.ts';
 import { runThrottleSection, type ThrottleCase } from './bench/throttle-suite.ts';
+import { profileUploadersInto } from './bench/uploader-flags.ts';
 
 /**
  * `npm run bench`: how fast the uploader moves a recording to each destination's test server on

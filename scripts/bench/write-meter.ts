@@ -9,6 +9,8 @@ export interface WriteTimeline {
   firstWriteBytes: number;
   /** The longest time between two consecutive writes of recording bytes, whichever upload's. */
   largestGapMs: number;
+  /** The same, only between two writes of one request (the pacing, without waits for answers). */
+  largestGapInRequestMs: number;
   writes: number;
 }
 
@@ -32,6 +34,8 @@ export function meterWrites(): { stop(): WriteTimeline } {
   let first: number | null = null;
   let last: number | null = null;
   let largestGapMs = 0;
+  let largestGapInRequestMs = 0;
+  let lastRequest: unknown = null;
   let firstWriteBytes = 0;
   const listener = (message: unknown): void => {
     const { request, chunk } = message as BodyChunk;
@@ -40,6 +44,9 @@ export function meterWrites(): { stop(): WriteTimeline } {
     const length = typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
     if (length === 0) return;
     if (last !== null) largestGapMs = Math.max(largestGapMs, now - last);
+    if (last !== null && lastRequest === request)
+      largestGapInRequestMs = Math.max(largestGapInRequestMs, now - last);
+    lastRequest = request;
     if (first === null) {
       first = now;
       firstWriteBytes = length;
@@ -53,7 +60,7 @@ export function meterWrites(): { stop(): WriteTimeline } {
     stop: () => {
       unsubscribe('undici:request:bodyChunkSent', listener);
       const span = first === null || last === null ? 0 : (last - first) / 1000;
-      return { bytes, spanSeconds: span, firstWriteBytes, largestGapMs, writes };
+      return { bytes, spanSeconds: span, firstWriteBytes, largestGapMs, largestGapInRequestMs, writes };
     },
   };
 }

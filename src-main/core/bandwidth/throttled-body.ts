@@ -2,7 +2,7 @@ import type { TokenBucket } from './token-bucket.ts';
 
 /**
  * A request body handed to fetch no faster than the shared bucket allows, in writes of a
- * twentieth of a second's worth of bytes, so the line carries a steady stream rather than bursts.
+ * tenth of a second's worth of bytes, so the line carries a steady stream rather than bursts.
  * Views of the source's pieces, never copies. While the bucket is unlimited, pieces pass whole.
  */
 export function throttledBody(

@@ -9,10 +9,14 @@ interface Waiter {
   onAbort(): void;
 }
 
-/** Tokens for at most this long pile up while nothing is sent, so a pause is not followed by a burst. */
-const BURST_SECONDS = 0.1;
+/**
+ * Tokens for at most this long pile up while nothing is sent: enough to make up for the wait for a
+ * chunk's answer before the next chunk starts (so the rate holds across chunks), too little for a
+ * burst the line would notice.
+ */
+const BURST_SECONDS = 0.25;
 /** Each write takes this long's worth of bytes at most, so the line sees a steady stream of small writes. */
-const SLICE_SECONDS = 0.05;
+const SLICE_SECONDS = 0.1;
 const MIN_SLICE = 1024;
 
 /**
