@@ -25,9 +25,12 @@ async function start(conflict: Conflict): Promise<OneDriveHarness> {
 }
 
 /** What the folder holds, by name, with each file's bytes. */
+/** The folder's files as bytes, less the receipts placed beside verified recordings (files of their own). */
 async function folder(h: OneDriveHarness): Promise<Map<string, Buffer>> {
   const held = new Map<string, Buffer>();
-  for (const file of h.graph.files()) held.set(file.path, await h.graph.drive.read(file.id));
+  for (const file of h.graph.files()) {
+    if (!file.name.endsWith('.receipt.json')) held.set(file.path, await h.graph.drive.read(file.id));
+  }
   return held;
 }
 
