@@ -88,28 +88,13 @@ export class DriveApi {
   }
 
   /** Every file the query matches, following `nextPageToken` to the end. */
-  async listAll(q: string, fields: string, signal: AbortSignal): Promise<DriveFileAnswer[]> {
+  listAll(q: string, fields: string, signal: AbortSignal): Promise<DriveFileAnswer[]> {
     const what = 'files.list';
-    const found: DriveFileAnswer[] = [];
-    let pageToken: string | undefined;
-    do {
-      const params: Record<string, string> = {
-        q,
-        fields: `nextPageToken,files(${fields})`,
-        pageSize: '1000',
-        ...LIST_ALL_DRIVES,
-        ...(pageToken === undefined ? {} : { pageToken }),
-      };
-      const response = await this.send(
-        { method: 'GET', url: this.url('/drive/v3/files', params), what },
-        signal,
-      );
-      if (!response.ok) throw await this.fault(response, what);
+    const params = { q, fields: `nextPageToken,files(${fields})`, pageSize: '1000', ...LIST_ALL_DRIVES };
+    return this.#allPages('/drive/v3/files', params, what, signal, async (response) => {
       const page = await this.json(response, fileList, what);
-      found.push(...page.files);
-      pageToken = page.nextPageToken === '' ? undefined : page.nextPageToken;
-    } while (pageToken !== undefined);
-    return found;
+      return { items: page.files, nextPageToken: page.nextPageToken };
+    });
   }
 
   /** One file by id, or null when Drive does not know it (or this sign-in may not see it). */
@@ -149,26 +134,34 @@ export class DriveApi {
     await response.body?.cancel();
   }
 
-  async sharedDrives(signal: AbortSignal): Promise<Array<z.infer<typeof sharedDrive>>> {
+  sharedDrives(signal: AbortSignal): Promise<Array<z.infer<typeof sharedDrive>>> {
     const what = 'drives.list';
-    const drives: Array<z.infer<typeof sharedDrive>> = [];
+    const params = { pageSize: '100', fields: 'nextPageToken,drives(id,name)' };
+    return this.#allPages('/drive/v3/drives', params, what, signal, async (response) => {
+      const page = await this.json(response, driveList, what);
+      return { items: page.drives, nextPageToken: page.nextPageToken };
+    });
+  }
+
+  /** Every item of a listing, asking page after page while Drive answers a `nextPageToken`. */
+  async #allPages<T>(
+    path: string,
+    params: Record<string, string>,
+    what: string,
+    signal: AbortSignal,
+    read: (response: Response) => Promise<{ items: T[]; nextPageToken?: string | undefined }>,
+  ): Promise<T[]> {
+    const items: T[] = [];
     let pageToken: string | undefined;
     do {
-      const params: Record<string, string> = {
-        pageSize: '100',
-        fields: 'nextPageToken,drives(id,name)',
-        ...(pageToken === undefined ? {} : { pageToken }),
-      };
-      const response = await this.send(
-        { method: 'GET', url: this.url('/drive/v3/drives', params), what },
-        signal,
-      );
+      const url = this.url(path, { ...params, ...(pageToken === undefined ? {} : { pageToken }) });
+      const response = await this.send({ method: 'GET', url, what }, signal);
       if (!response.ok) throw await this.fault(response, what);
-      const page = await this.json(response, driveList, what);
-      drives.push(...page.drives);
+      const page = await read(response);
+      items.push(...page.items);
       pageToken = page.nextPageToken === '' ? undefined : page.nextPageToken;
     } while (pageToken !== undefined);
-    return drives;
+    return items;
   }
 
   async sharedDrive(id: string, signal: AbortSignal): Promise<z.infer<typeof sharedDrive> | null> {
