@@ -24,8 +24,7 @@ async function start(conflict: Conflict): Promise<OneDriveHarness> {
   return harness;
 }
 
-/** What the folder holds, by name, with each file's bytes. */
-/** The folder's files as bytes, less the receipts placed beside verified recordings (files of their own). */
+/** What the folder holds, by name, with each file's bytes (the receipts placed beside recordings aside). */
 async function folder(h: OneDriveHarness): Promise<Map<string, Buffer>> {
   const held = new Map<string, Buffer>();
   for (const file of h.graph.files()) {
@@ -64,6 +63,25 @@ describe('OneDrive: a lost commit answer beside a foreign file of the same name'
       expect(h.graph.fileAt('/Recordings/rec.mp4')?.id).toBe(planted.id);
       expect(held.get('/Recordings/rec 1.mp4')?.equals(bytes)).toBe(true);
       expect(job?.remoteId).toBe(h.graph.fileAt('/Recordings/rec 1.mp4')?.id);
+      expect(deletes(h)).toEqual([]);
+      expect(h.graph.lostAnswersLeft()).toBe(0);
+    });
+
+    it(`rename (${mode}), the service out for a moment after the lost answer: still one copy`, async () => {
+      const h = await start('rename');
+      const foreign = randomBytes(size);
+      await h.graph.putForeignFile('/Recordings', 'outage.mp4', foreign);
+      h.graph.loseCommitAnswers({ on, how, outageAfter: 3 });
+      const bytes = await h.writeRecording('outage.mp4', size);
+
+      const [job] = await h.waitForStates(['outage.mp4'], ['done', 'failed']);
+
+      expect(job?.state, job?.lastError ?? '').toBe('done');
+      const held = await folder(h);
+      expect([...held.keys()].sort()).toEqual(['/Recordings/outage 1.mp4', '/Recordings/outage.mp4']);
+      expect(held.get('/Recordings/outage.mp4')?.equals(foreign)).toBe(true);
+      expect(held.get('/Recordings/outage 1.mp4')?.equals(bytes)).toBe(true);
+      expect(h.graph.requests.filter((r) => r.status === 503).length).toBeGreaterThan(0);
       expect(deletes(h)).toEqual([]);
       expect(h.graph.lostAnswersLeft()).toBe(0);
     });

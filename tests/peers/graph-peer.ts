@@ -62,6 +62,8 @@ export interface LostAnswer {
   /** The connection is cut without an answer, or a 500 answers instead of the item. */
   how: 'drop' | 500;
   count?: number;
+  /** Then the next this-many API requests fail with 503 too: the service is out for a moment. */
+  outageAfter?: number;
 }
 
 const SIMPLE_UPLOAD_LIMIT = 4 * 1024 * 1024;
@@ -79,7 +81,8 @@ export class GraphPeer {
   readonly #ownStore: string | null;
   readonly #throttles: Throttle[] = [];
   readonly #readOnly = new Set<string>();
-  readonly #lostAnswers: Array<Required<LostAnswer>> = [];
+  readonly #lostAnswers: Array<Required<Omit<LostAnswer, 'outageAfter'>> & { outageAfter: number }> = [];
+  #outage = 0;
   readonly #failingDeletes: Array<{ count: number; status: 502 | 503 }> = [];
   #origin = '';
 
@@ -132,7 +135,7 @@ export class GraphPeer {
 
   /** The next commits' answers (see LostAnswer) are lost after the file was stored. */
   loseCommitAnswers(lost: LostAnswer): void {
-    this.#lostAnswers.push({ count: 1, ...lost });
+    this.#lostAnswers.push({ count: 1, outageAfter: 0, ...lost });
   }
 
   /** How many armed lost answers have not fired yet. */
@@ -235,6 +238,11 @@ export class GraphPeer {
     }
     if (!url.pathname.startsWith('/v1.0/'))
       throw new GraphError(404, 'itemNotFound', `no route ${url.pathname}`);
+    if (this.#outage > 0) {
+      this.#outage -= 1;
+      req.resume();
+      throw new GraphError(503, 'serviceNotAvailable', 'The service is temporarily unavailable');
+    }
     const user = this.#authorize(req);
     await this.#api(req, res, url, user);
   }
@@ -397,6 +405,7 @@ export class GraphPeer {
     const lost = this.#lostAnswers.find((l) => l.count > 0 && (l.on === 'any' || l.on === on));
     if (lost === undefined) return false;
     lost.count -= 1;
+    this.#outage += lost.outageAfter;
     if (lost.how === 'drop') res.destroy();
     else sendGraphError(res, new GraphError(500, 'generalException', 'An unexpected error occurred'));
     return true;

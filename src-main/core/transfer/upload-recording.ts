@@ -77,10 +77,13 @@ async function transfer(input: TransferInput, file: RecordingFile): Promise<Remo
   const { item, destination, signal } = input;
   await dischargeDiscard(input);
   let position = await resume(input);
-  if (position === null) {
+  if (position === null || position === 'gone') {
     // The last answer may have been lost after the remote stored the file: look before sending.
-    const existing = input.session === null ? null : await recognised(input, file);
+    // The gone session stays on record until the look is done, so that a fault or a crash during
+    // it looks again next time instead of sending a second copy.
+    const existing = position === 'gone' ? await recognised(input, file) : null;
     if (existing !== null) return existing;
+    if (position === 'gone') forget(input);
     position = await startNew(input);
   }
   let { session, offset } = position;
@@ -204,25 +207,27 @@ interface Position {
   offset: RemoteOffset;
 }
 
-/** Asks the remote what it holds of a persisted session before a byte is sent. */
-async function resume(input: TransferInput): Promise<Position | null> {
+/**
+ * Asks the remote what it holds of a persisted session before a byte is sent: null when there is
+ * none, 'gone' when the remote no longer knows it (what it stored must then be looked for).
+ */
+async function resume(input: TransferInput): Promise<Position | 'gone' | null> {
   const { session } = input;
   if (session === null) return null;
-  if (session.expiresAt !== null && session.expiresAt <= input.now()) return forget(input);
+  if (session.expiresAt !== null && session.expiresAt <= input.now()) return 'gone';
   try {
     const offset = await input.destination.probe(session, input.item, input.signal);
     if (!offset.complete) input.checkpoint.saveProgress(offset.confirmed);
     return { session, offset };
   } catch (error) {
-    if (isFault(error, 'session-gone')) return forget(input);
+    if (isFault(error, 'session-gone')) return 'gone';
     throw error;
   }
 }
 
-function forget(input: TransferInput): null {
+function forget(input: TransferInput): void {
   input.checkpoint.saveSession(null);
   input.checkpoint.saveProgress(0);
-  return null;
 }
 
 async function startNew(input: TransferInput): Promise<Position> {
