@@ -12,6 +12,7 @@ import {
 import { md5Throughput } from './bench/gdrive-bench.ts';
 import { describeMachine, type Machine, sha256Throughput } from './bench/machine.ts';
 import { quickXorHashThroughput } from './bench/onedrive-bench.ts';
+import { measureProof, renderProof } from './bench/proof-bench.ts';
 import {
   DESTINATIONS,
   type Destination,
@@ -36,11 +37,14 @@ import { profileUploadersInto } from './bench/uploader-flags.ts';
  *   node scripts/bench.ts [--runs 5] [--small-mib 256] [--large-mib 1024] [--chunk-mib 10]
  *                         [--destinations storage-api,onedrive,gdrive] [--no-bundled]
  *                         [--cpu-prof DIR]   (a V8 CPU profile of every uploader run, into DIR)
- *                         [--sections throughput,throttle] [--throttle-seconds 60]
+ *                         [--sections throughput,throttle,proof] [--throttle-seconds 60]
  *
  * The throttle section sends files under upload speed limits of 1, 5 and 20 MiB/s (and two at once
  * under 5), each file sized to what its cap sends in --throttle-seconds (0: 1 GiB each, which at
  * 1 MiB/s alone takes 17 minutes).
+ *
+ * The proof section times `report` over 100,000 recordings and `verify-ledger` over 1,000,000
+ * ledger entries, each run whole as an operator runs it.
  */
 
 const MiB = 1024 * 1024;
@@ -61,7 +65,7 @@ interface Options {
   throttleSeconds: number | null;
 }
 
-const SECTIONS = ['throughput', 'throttle'] as const;
+const SECTIONS = ['throughput', 'throttle', 'proof'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function readOptions(): Options {
@@ -273,8 +277,11 @@ async function main(): Promise<void> {
   process.once('SIGTERM', interrupted);
   try {
     const machine = describeMachine();
+    if (options.sections.includes('proof')) {
+      process.stdout.write(renderProof(await measureProof(100_000, 1_000_000, log)));
+    }
     if (!options.sections.includes('throughput')) {
-      await throttleSection(options, bench, machine);
+      if (options.sections.includes('throttle')) await throttleSection(options, bench, machine);
       return;
     }
     const has = (d: Destination) => options.destinations.includes(d);

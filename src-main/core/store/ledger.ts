@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Database, Statement } from './database.ts';
 
 /**
@@ -73,13 +73,13 @@ export const GENESIS_HASH = '0'.repeat(64);
  *   json_quote(size_bytes) || ',' || details || ']'
  */
 export function canonicalForm(row: Omit<LedgerRow, 'prev_hash' | 'hash'>): string {
-  const values = [row.seq, row.at, row.event, row.recording_id, row.job_id, row.file_name, row.size_bytes];
-  return `[${values.map((value) => JSON.stringify(value)).join(',')},${row.details}]`;
+  const j = JSON.stringify;
+  return `[${j(row.seq)},${j(row.at)},${j(row.event)},${j(row.recording_id)},${j(row.job_id)},${j(row.file_name)},${j(row.size_bytes)},${row.details}]`;
 }
 
 /** An entry's hash: SHA-256, in lower-case hex, of the previous entry's hash (hex) followed by its canonical form. */
 export function entryHash(prevHash: string, canonical: string): string {
-  return createHash('sha256').update(prevHash).update(canonical).digest('hex');
+  return hash('sha256', prevHash + canonical, 'hex');
 }
 
 /** Compact JSON with object keys sorted, so the same details always read the same. */
