@@ -16,6 +16,7 @@ import {
 } from '../../src-shared/settings.ts';
 import type { UploadRateView } from '../../src-shared/upload-rate-limit.ts';
 import { announcedSignIn } from './auth/announced-sign-in.ts';
+import { SessionSealer } from './auth/session-sealer.ts';
 import { TokenBucket } from './bandwidth/token-bucket.ts';
 import { UploadRateControl } from './bandwidth/upload-rate-control.ts';
 import { EventBus } from './bridge/event-bus.ts';
@@ -29,6 +30,7 @@ import { Reachability } from './engine/reachability.ts';
 import { type EngineTuning, UploadEngine } from './engine/upload-engine.ts';
 import { isFault } from './faults.ts';
 import type { HostServices } from './host-services.ts';
+import { redactReason } from './logging/redact-secrets.ts';
 import type { Receipt } from './proof/receipt.ts';
 import { ReceiptBook } from './proof/receipt-book.ts';
 import { type ReconcileResult, reconcile } from './proof/reconcile.ts';
@@ -73,6 +75,8 @@ export class Uploader {
   readonly #reachability: Reachability;
   readonly #providers: Map<DestinationKind, DestinationProvider>;
   readonly #credentials: CredentialHold;
+  /** Seals upload sessions' capability URLs before the database keeps them. */
+  readonly #sessions = new SessionSealer();
   readonly #hostCapabilities: HostCapabilities;
   readonly #folder: WatchedFolder;
   /** One speed limit for every request body of every upload. */
@@ -83,7 +87,7 @@ export class Uploader {
   constructor(options: UploaderOptions) {
     const { host, db } = options;
     this.#host = host;
-    this.#store = new SqliteJobStore(db, host.clock);
+    this.#store = new SqliteJobStore(db, host.clock, this.#sessions);
     this.#settingsStore = new SettingsStore(db, host.logger, host.clock);
     const accounts = new AccountStore(db, host.clock);
     this.#overrides = options.overrides ?? {};
@@ -173,6 +177,8 @@ export class Uploader {
   }
 
   async start(): Promise<void> {
+    await this.#sessions.load(this.#host.secrets, this.#host.logger);
+    this.#store.sealPlainSessions();
     this.#engine.start();
     // Holds from the last run stay, unless the credentials changed while the uploader was stopped.
     await this.#credentials.restore();
@@ -437,7 +443,13 @@ export class Uploader {
   }
 
   /** A destination whose jobs wait for sign-in says so, whatever its provider last saw. */
+  /** Redacted as the log is: a detail may quote a server that echoed a credential. */
   #connectionOf(provider: DestinationProvider): ConnectionView {
+    const view = this.#connectionAsKnown(provider);
+    return { ...view, detail: redactReason(view.detail) };
+  }
+
+  #connectionAsKnown(provider: DestinationProvider): ConnectionView {
     const view = provider.connection();
     if (view.state !== 'connected') return view;
     if (this.#credentials.isHeld(provider.kind)) {

@@ -30,6 +30,8 @@ export interface StatusAnswer {
   retryAfterForm: RetryAfterForm;
   /** The answer's `detail`, where the test chose the server's words. */
   detail: string | null;
+  /** A careless server: its error body repeats the request's Authorization header and the token in it. */
+  echoAuthorization?: boolean;
 }
 
 interface StatusFault extends StatusAnswer {
@@ -71,6 +73,22 @@ export class StorageFaults {
       retryAfterForm: 'seconds',
       detail: detail ?? null,
       kinds: kinds ?? null,
+    });
+  }
+
+  /**
+   * The next `count` requests (of `kinds`, default any) are answered `status` by a careless server
+   * whose error body repeats the Authorization header it was sent, token and all.
+   */
+  echoAuthorization(count: number, status: number, kinds?: readonly RequestKind[]): void {
+    this.statusFaults.push({
+      remaining: count,
+      status,
+      retryAfterSeconds: null,
+      retryAfterForm: 'seconds',
+      detail: null,
+      kinds: kinds ?? null,
+      echoAuthorization: true,
     });
   }
 
@@ -162,6 +180,7 @@ export class StorageFaults {
       retryAfterSeconds: fault.retryAfterSeconds,
       retryAfterForm: fault.retryAfterForm,
       detail: fault.detail,
+      ...(fault.echoAuthorization ? { echoAuthorization: true } : {}),
     };
   }
 

@@ -314,6 +314,7 @@ class StorageApiServer implements StoragePeer {
     const fault = this.faults.takeStatusFault(route.kind);
     if (fault) {
       entry.fault = fault.retryAfterSeconds === null ? 'server-error' : 'throttle';
+      if (fault.echoAuthorization === true) return echoAnswer(fault.status, req.headers.authorization ?? '');
       return faultAnswer(fault);
     }
     if (route.sessionId !== undefined) return this.sessionRoute(req, route, route.sessionId, entry);
@@ -444,6 +445,17 @@ class StorageApiServer implements StoragePeer {
     if (!this.registry.deleteRecording(fileId)) throw new HttpError(404, `no recording ${fileId}`);
     return { status: 204 };
   }
+}
+
+/** The token both as the header had it and bare, in the server's words: what a careless server does. */
+function echoAnswer(status: number, authorization: string): Answer {
+  const bare = authorization.replace(/^Bearer\s+/i, '');
+  return {
+    status,
+    body: {
+      detail: `the credentials ${bare} may not write to this bucket (you sent Authorization: ${authorization})`,
+    },
+  };
 }
 
 /** A server that keeps its hashes to itself, as the protocol allows: sha256 is optional everywhere. */

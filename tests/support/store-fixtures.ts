@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SessionSealer } from '../../src-main/core/auth/session-sealer.ts';
 import type { Clock } from '../../src-main/core/host-services.ts';
 import type { Recording } from '../../src-main/core/recording.ts';
 import { type Database, openDatabase } from '../../src-main/core/store/database.ts';
@@ -25,6 +27,9 @@ export function manualClock(start = Date.UTC(2024, 9, 26, 15, 0, 0)): ManualCloc
     },
   };
 }
+
+/** The key upload sessions are sealed with: one per test process, as the keychain keeps one across restarts. */
+export const TEST_SESSION_KEY = randomBytes(32);
 
 /** A fresh folder holding a database file, and every connection opened on it, closed on cleanup. */
 export class TempDatabase {
@@ -55,7 +60,7 @@ export class TempDatabase {
 }
 
 export function jobStoreOn(db: Database, clock: Clock = manualClock()): SqliteJobStore {
-  return new SqliteJobStore(db, clock);
+  return new SqliteJobStore(db, clock, new SessionSealer(TEST_SESSION_KEY));
 }
 
 let counter = 0;

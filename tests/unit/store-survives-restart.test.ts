@@ -10,6 +10,7 @@ import {
   type ManualClock,
   manualClock,
   recording,
+  TEST_SESSION_KEY,
   TempDatabase,
 } from '../support/store-fixtures.ts';
 
@@ -55,14 +56,17 @@ describe('the store survives a restart', () => {
       script,
       `import { openDatabase } from ${JSON.stringify(moduleUrl('src-main/core/store/database.ts'))};
        import { SqliteJobStore } from ${JSON.stringify(moduleUrl('src-main/core/store/job-store.ts'))};
-       const store = new SqliteJobStore(openDatabase(process.argv[2]), { now: () => 1000 });
+       import { SessionSealer } from ${JSON.stringify(moduleUrl('src-main/core/auth/session-sealer.ts'))};
+       const sealer = new SessionSealer(Buffer.from(process.argv[4], 'base64'));
+       const store = new SqliteJobStore(openDatabase(process.argv[2]), { now: () => 1000 }, sealer);
        const job = store.enqueue({ path: '/rec/in-wal.mp4', sizeBytes: 4096, mtimeMs: 5, sidecarPath: null }, 'gdrive');
        store.claimNext(['gdrive']);
        store.saveSession(job.id, JSON.parse(process.argv[3]));
        store.saveProgress(job.id, 786432);
        process.kill(process.pid, 'SIGKILL');`,
     );
-    const child = spawnSync(process.execPath, [script, temp.file, JSON.stringify(SESSION)], {
+    const key = TEST_SESSION_KEY.toString('base64');
+    const child = spawnSync(process.execPath, [script, temp.file, JSON.stringify(SESSION), key], {
       encoding: 'utf8',
     });
     expect(child.signal, child.stderr).toBe('SIGKILL');

@@ -1,3 +1,4 @@
+import { holdSecret } from '../logging/held-secrets.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SecretStore } from './secret-store.ts';
 
@@ -50,6 +51,7 @@ export class EnvOverlaySecretStore implements SecretStore {
     if (name !== STORAGE_API_TOKEN_SECRET) return null;
     // Trimmed because tokens never contain white space, but files and shells add newlines.
     const value = this.#env[STORAGE_API_TOKEN_ENV]?.trim();
+    holdSecret(value);
     return value ? value : null;
   }
 }

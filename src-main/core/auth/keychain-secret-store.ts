@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AsyncEntry } from '@napi-rs/keyring';
+import { holdSecret } from '../logging/held-secrets.ts';
 import type { Logger } from '../logging/logger.ts';
 import { STORAGE_API_TOKEN_ENV } from './env-secret-store.ts';
 import {
@@ -72,6 +73,12 @@ export class KeychainSecretStore implements SecretStore {
   }
 
   async get(name: string): Promise<string | null> {
+    const value = await this.#get(name);
+    holdSecret(value);
+    return value;
+  }
+
+  async #get(name: string): Promise<string | null> {
     checkName(name);
     const inline = await this.#read(name, this.#valueAccount(name));
     if (inline !== null) return inline;
@@ -86,6 +93,7 @@ export class KeychainSecretStore implements SecretStore {
   async set(name: string, value: string): Promise<void> {
     checkName(name);
     if (typeof value !== 'string') throw new TypeError(`the secret "${name}" must be a string`);
+    holdSecret(value);
     if (Buffer.byteLength(value, 'utf8') <= INLINE_LIMIT_BYTES) {
       await this.#write(name, this.#valueAccount(name), value);
       await this.#remove(name, this.#keyAccount(name));

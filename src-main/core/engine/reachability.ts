@@ -1,6 +1,7 @@
 import { type DestinationReachability, reachableAt } from '../../../src-shared/destination-reachability.ts';
 import type { DestinationKind } from '../../../src-shared/settings.ts';
 import type { Clock } from '../host-services.ts';
+import { redactReason } from '../logging/redact-secrets.ts';
 import type { ReachabilityStore } from '../store/reachability-store.ts';
 
 export type ReachabilityListener = (reachability: DestinationReachability) => void;
@@ -115,6 +116,8 @@ export class Reachability {
 
   #change(destination: DestinationKind, changes: Partial<DestinationReachability>): void {
     const next = { ...this.get(destination), ...changes, updatedAt: this.#clock.now() };
+    next.lastError = redactReason(next.lastError);
+    next.needsAuthReason = redactReason(next.needsAuthReason);
     this.#states.set(destination, next);
     this.#store.save({ reachability: next, rejectedCredential: this.#rejected.get(destination) ?? null });
     for (const listener of this.#listeners) listener(next);

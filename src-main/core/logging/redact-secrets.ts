@@ -1,3 +1,5 @@
+import { removeHeldSecrets } from './held-secrets.ts';
+
 /**
  * The last line of defence: callers never log secrets on purpose, but a server's error body, a
  * request URL or a header dump can carry one. Each rule keeps the name of what was removed, so
@@ -43,9 +45,15 @@ const RULES: Array<[RegExp, string]> = [
 const CREDENTIAL_FIELD = new RegExp(`^(?:${CREDENTIAL_NAMES}|authorization)$`, 'i');
 
 export function redactSecrets(text: string): string {
-  let result = text;
+  // Exact values first: a held token is removed whole before a pattern could leave part of it.
+  let result = removeHeldSecrets(text, REDACTED);
   for (const [pattern, replacement] of RULES) result = result.replace(pattern, replacement);
   return result;
+}
+
+/** Error text kept on disk or sent on the bridge (a job's last error, a reason): redacted as the log is. */
+export function redactReason<T extends string | null>(text: T): T {
+  return (text === null ? null : redactSecrets(text)) as T;
 }
 
 /** True for a log field whose name alone says its value is a credential. */

@@ -10,8 +10,10 @@ import {
   type QueueTotals,
 } from '../../../src-shared/job.ts';
 import { DESTINATION_KINDS, type DestinationKind } from '../../../src-shared/settings.ts';
+import type { SessionSealer } from '../auth/session-sealer.ts';
 import type { HashSet, RemoteFile, RemoteSession } from '../destinations/destination.ts';
 import type { Clock } from '../host-services.ts';
+import { redactReason } from '../logging/redact-secrets.ts';
 import type { Recording } from '../recording.ts';
 import { stemOf } from '../watcher/recording-files.ts';
 import type { Database, Statement } from './database.ts';
@@ -126,10 +128,37 @@ export class SqliteJobStore implements JobRepository {
   readonly #ledger: Ledger;
   readonly #statements = new Map<string, Statement>();
 
-  constructor(db: Database, clock: Clock) {
+  /** Seals upload sessions (capability URLs) before they are written; without one they are read only. */
+  readonly #sealer: SessionSealer | null;
+
+  constructor(db: Database, clock: Clock, sealer: SessionSealer | null = null) {
     this.#db = db;
     this.#clock = clock;
     this.#ledger = new Ledger(db);
+    this.#sealer = sealer;
+  }
+
+  /** Seals sessions written before they were sealed (by an older version): at start, once the key is there. */
+  sealPlainSessions(): number {
+    const sealer = this.#sealer;
+    if (sealer === null) return 0;
+    return this.#immediate(() => {
+      const rows = this.#db
+        .prepare(`SELECT id, session FROM jobs WHERE session IS NOT NULL AND session NOT LIKE 'sealed:%'`)
+        .all() as Array<{ id: number; session: string }>;
+      const write = this.#sql('UPDATE jobs SET session = ? WHERE id = ?');
+      for (const row of rows) write.run(sealer.seal(row.session), row.id);
+      return rows.length;
+    });
+  }
+
+  #sealed(text: string): string {
+    if (this.#sealer === null) throw new Error('upload sessions are only written by a store that seals them');
+    return this.#sealer.seal(text);
+  }
+
+  #recordOf(row: JobRow): JobRecord {
+    return toRecord(row, (text) => (this.#sealer === null ? text : this.#sealer.open(text)));
   }
 
   enqueue(recording: Recording, destination: DestinationKind): JobRecord | null {
@@ -163,7 +192,7 @@ export class SqliteJobStore implements JobRepository {
 
   get(id: number): JobRecord | undefined {
     const row = this.#sql('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
-    return row === undefined ? undefined : toRecord(row);
+    return row === undefined ? undefined : this.#recordOf(row);
   }
 
   claimNext(destinations: readonly DestinationKind[]): JobRecord | undefined {
@@ -198,7 +227,7 @@ export class SqliteJobStore implements JobRepository {
   }
 
   saveSession(id: number, session: RemoteSession | null): void {
-    this.#update(id, () => ({ session: session === null ? null : JSON.stringify(session) }));
+    this.#update(id, () => ({ session: session === null ? null : this.#sealed(JSON.stringify(session)) }));
   }
 
   saveDiscard(id: number, file: RemoteFile | null): void {
@@ -218,7 +247,8 @@ export class SqliteJobStore implements JobRepository {
     this.#update(id, () => ({ sidecarPath }));
   }
 
-  setWarning(id: number, warning: string | null): void {
+  setWarning(id: number, given: string | null): void {
+    const warning = redactReason(given);
     this.#update(id, () => ({ warning }));
   }
 
@@ -268,7 +298,9 @@ export class SqliteJobStore implements JobRepository {
     );
   }
 
-  markWaiting(id: number, reason: string, nextAttemptAt: number, countAttempt: boolean): boolean {
+  markWaiting(id: number, given: string, nextAttemptAt: number, countAttempt: boolean): boolean {
+    // Server words may carry a credential (an echoed Authorization header): never to disk or the bridge.
+    const reason = redactReason(given);
     return this.#transition(
       id,
       'wait',
@@ -281,7 +313,9 @@ export class SqliteJobStore implements JobRepository {
     );
   }
 
-  markFailed(id: number, reason: string): boolean {
+  markFailed(id: number, given: string): boolean {
+    // Server words may carry a credential (an echoed Authorization header): never to disk or the bridge.
+    const reason = redactReason(given);
     return this.#transition(
       id,
       'fail',
@@ -295,7 +329,9 @@ export class SqliteJobStore implements JobRepository {
     return this.#transition(id, 'requeue', () => ({}));
   }
 
-  restartFromScratch(id: number, reason: string, countVerifyFailure: boolean): boolean {
+  restartFromScratch(id: number, given: string, countVerifyFailure: boolean): boolean {
+    // Server words may carry a credential (an echoed Authorization header): never to disk or the bridge.
+    const reason = redactReason(given);
     return this.#transition(
       id,
       'restart',
@@ -379,7 +415,9 @@ export class SqliteJobStore implements JobRepository {
     });
   }
 
-  holdForAuth(destination: DestinationKind, reason: string): number {
+  holdForAuth(destination: DestinationKind, given: string): number {
+    // Server words may carry a credential (an echoed Authorization header): never to disk or the bridge.
+    const reason = redactReason(given);
     return this.#moveAll('holdForAuth', destination, { lastError: reason, nextAttemptAt: null }, { reason });
   }
 
@@ -434,7 +472,7 @@ export class SqliteJobStore implements JobRepository {
       limit,
       offset,
     ) as JobRow[];
-    return rows.map(toRecord);
+    return rows.map((row) => this.#recordOf(row));
   }
 
   totals(): QueueTotals {
@@ -486,7 +524,7 @@ export class SqliteJobStore implements JobRepository {
         ...rule.from,
         ...(destination === null ? [] : [destination]),
       ) as JobRow[];
-      for (const job of rows.map(toRecord)) {
+      for (const job of rows.map((row) => this.#recordOf(row))) {
         this.#write(job.id, { ...changes, state: rule.to }, now);
         this.#record(job, MOVE_EVENTS[move], { ...details, from: job.state }, now);
       }
@@ -597,7 +635,7 @@ function placeholders(values: readonly unknown[]): string {
   return `(${values.map(() => '?').join(', ')})`;
 }
 
-function toRecord(row: JobRow): JobRecord {
+function toRecord(row: JobRow, openSession: (text: string) => string | null): JobRecord {
   return {
     id: row.id,
     destination: row.destination,
@@ -607,7 +645,7 @@ function toRecord(row: JobRow): JobRecord {
     mtimeMs: row.mtime_ms,
     sidecarPath: row.sidecar_path,
     state: row.state,
-    session: parseSession(row.session),
+    session: parseSession(row.session === null ? null : openSession(row.session)),
     pendingDiscard: parseRemoteFile(row.pending_discard),
     confirmedBytes: row.confirmed_bytes,
     attempts: row.attempts,

@@ -2,6 +2,7 @@ import type { Credentials, OAuth2Client } from 'google-auth-library';
 import type { Settings } from '../../../../src-shared/settings.ts';
 import { TransferFault } from '../../faults.ts';
 import type { HostServices } from '../../host-services.ts';
+import { holdSecret } from '../../logging/held-secrets.ts';
 import { faultFromError } from '../http-fault.ts';
 import { googleAuth, isGaxiosError } from './google-auth-library.ts';
 import { type DriveScope, signInWithGoogle } from './google-sign-in.ts';
@@ -47,6 +48,7 @@ export class GoogleCredentials {
       await this.#saving;
       if (!token)
         throw new TransferFault('auth', 'Google issued no access token: sign in to Google Drive again');
+      holdSecret(token);
       return token;
     } catch (error) {
       throw googleFault(error, "Google's token endpoint", signal);

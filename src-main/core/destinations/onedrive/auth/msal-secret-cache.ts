@@ -1,5 +1,6 @@
 import type { ICachePlugin, TokenCacheContext } from '@azure/msal-node';
 import type { SecretStore } from '../../../auth/secret-store.ts';
+import { holdSecretsOfCache } from '../../../logging/held-secrets.ts';
 
 /** The keychain entry of MSAL's token cache (large: the secret store seals it by envelope). */
 export const ONEDRIVE_CACHE_SECRET = 'onedrive.token-cache';
@@ -16,11 +17,13 @@ export function secretCachePlugin(secrets: SecretStore): ICachePlugin {
     beforeCacheAccess: async (context: TokenCacheContext) => {
       // Only what was found is kept: an absent answer is asked again next time.
       current ??= await readCache(secrets);
+      holdSecretsOfCache(current);
       context.tokenCache.deserialize(current ?? '{}');
     },
     afterCacheAccess: async (context: TokenCacheContext) => {
       if (!context.cacheHasChanged) return;
       current = context.tokenCache.serialize();
+      holdSecretsOfCache(current);
       await secrets.set(ONEDRIVE_CACHE_SECRET, current);
     },
   };

@@ -2,6 +2,7 @@ import type { AccountInfo, PublicClientApplication } from '@azure/msal-node';
 import { credentialFingerprint } from '../../../auth/credential-fingerprint.ts';
 import type { SecretStore } from '../../../auth/secret-store.ts';
 import { TransferFault } from '../../../faults.ts';
+import { holdSecret } from '../../../logging/held-secrets.ts';
 import type { Logger } from '../../../logging/logger.ts';
 import { authorityConfig } from './msal-authority.ts';
 import { msal } from './msal-library.ts';
@@ -118,6 +119,7 @@ export class OneDriveAuth {
       const account = await this.#firstAccount(client);
       if (account === null) throw new TransferFault('auth', 'not signed in to OneDrive: connect to sign in');
       const result = await client.acquireTokenSilent({ account, scopes: ONEDRIVE_SCOPES, forceRefresh });
+      holdSecret(result.accessToken);
       return result.accessToken;
     } catch (error) {
       throw authFault(error);
