@@ -378,7 +378,7 @@ export class SqliteJobStore implements JobRepository {
     const rows = this.#sql(
       `SELECT * FROM jobs WHERE destination = ? AND state = 'done' AND completed_at >= ? ORDER BY completed_at, id`,
     ).all(destination, sinceMs) as JobRow[];
-    return rows.map(toRecord);
+    return rows.map((row) => this.#recordOf(row));
   }
 
   /** Every remote id this destination ever stored a recording under. */
