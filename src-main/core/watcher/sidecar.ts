@@ -89,22 +89,44 @@ async function isFile(candidatePath: string): Promise<boolean> {
 }
 
 async function findSidecarByContent(folder: string, fileName: string, name: string): Promise<string | null> {
-  let entries: Dirent[];
-  try {
-    entries = await readdir(folder, { withFileTypes: true });
-  } catch {
-    return null;
-  }
-  const candidates = entries
-    .filter((entry) => !entry.isDirectory() && isSidecarCandidateName(entry.name))
-    .map((entry) => entry.name)
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const candidates = await sidecarCandidates(folder);
   for (const candidate of candidates) {
     const candidatePath = path.join(folder, candidate);
     const keys = await pairingKeysOf(candidatePath);
     if (keys !== null && namesVideo(keys, fileName, name)) return candidatePath;
   }
   return null;
+}
+
+/**
+ * A folder's possible sidecars, listed once while the folder does not change: thousands of
+ * recordings settling in one folder would otherwise list it once each (a quadratic start-up).
+ * A listing is kept only when the folder's modification time was at least LISTING_TRUSTED_AFTER_MS
+ * old when it was taken, so a change within the file system's timestamp granularity cannot hide
+ * behind an unchanged time (the racy-git rule).
+ */
+const LISTING_TRUSTED_AFTER_MS = 3000;
+const listings = new Map<string, { mtimeMs: number; names: string[] }>();
+
+async function sidecarCandidates(folder: string): Promise<string[]> {
+  let mtimeMs: number;
+  let entries: Dirent[];
+  try {
+    mtimeMs = (await stat(folder)).mtimeMs;
+    const kept = listings.get(folder);
+    if (kept !== undefined && kept.mtimeMs === mtimeMs) return kept.names;
+    entries = await readdir(folder, { withFileTypes: true });
+  } catch {
+    listings.delete(folder);
+    return [];
+  }
+  const names = entries
+    .filter((entry) => !entry.isDirectory() && isSidecarCandidateName(entry.name))
+    .map((entry) => entry.name)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (Date.now() - mtimeMs >= LISTING_TRUSTED_AFTER_MS) listings.set(folder, { mtimeMs, names });
+  else listings.delete(folder);
+  return names;
 }
 
 interface PairingKeys {
