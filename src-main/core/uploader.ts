@@ -59,6 +59,9 @@ export interface UploaderOptions {
   hostCapabilities?: HostCapabilities;
 }
 
+/** How soon the queue's totals follow the job changes that moved them. */
+const TOTALS_EVERY_MS = 100;
+
 /**
  * The composition root: builds the store, watcher, engine and destinations from settings, and
  * exposes the bridge contract. The Electron shell, the headless host and the tests all drive the
@@ -83,6 +86,8 @@ export class Uploader {
   readonly #bucket = new TokenBucket();
   readonly #uploadRate: UploadRateControl;
   #settings: Settings;
+  /** A totals-changed event owed for job changes since the last one (see #jobChanged). */
+  #totalsDue: NodeJS.Timeout | null = null;
 
   constructor(options: UploaderOptions) {
     const { host, db } = options;
@@ -192,6 +197,7 @@ export class Uploader {
     this.#credentials.stop();
     await this.#folder.stop();
     await this.#engine.stop();
+    if (this.#totalsDue !== null) this.#emitTotals();
   }
 
   /** A finished recording: queued once per destination, however often it is reported. */
@@ -397,8 +403,20 @@ export class Uploader {
     return toJobView(job);
   }
 
+  /**
+   * Every job change is sent at once; the totals, which count the whole queue, follow within
+   * TOTALS_EVERY_MS for all the changes made meanwhile. Counted per change, thousands of recordings
+   * queued at start (or a chunk's progress beside a queue of 100,000) cost a count of the whole
+   * table each: a quadratic start-up.
+   */
   #jobChanged(job: JobRecord): void {
     this.events.emit('job-updated', toJobView(job));
+    this.#totalsDue ??= setTimeout(() => this.#emitTotals(), TOTALS_EVERY_MS);
+  }
+
+  #emitTotals(): void {
+    if (this.#totalsDue !== null) clearTimeout(this.#totalsDue);
+    this.#totalsDue = null;
     this.events.emit('totals-changed', this.#store.totals());
   }
 
