@@ -21,6 +21,8 @@ import {
   renderReport,
   summarize,
 } from './bench/report.ts';
+import { queueAtStart, queueInTheBrowser } from './bench/scale-bench.ts';
+import { renderScale } from './bench/scale-report.ts';
 import { startStorageApiSuite } from './bench/storage-api-suite.ts';
 import type { BenchContext, RunnableCase, Suite } from './bench/suite.ts';
 import { sha256OfFile, type TestFile, writeTestFile } from './bench/test-files.ts';
@@ -37,7 +39,8 @@ import { profileUploadersInto } from './bench/uploader-flags.ts';
  *   node scripts/bench.ts [--runs 5] [--small-mib 256] [--large-mib 1024] [--chunk-mib 10]
  *                         [--destinations storage-api,onedrive,gdrive] [--no-bundled]
  *                         [--cpu-prof DIR]   (a V8 CPU profile of every uploader run, into DIR)
- *                         [--sections throughput,throttle,proof] [--throttle-seconds 60]
+ *                         [--sections throughput,throttle,proof,scale] [--throttle-seconds 60]
+ *                         [--scale-recordings 10000] [--scale-jobs 100000]
  *
  * The throttle section sends files under upload speed limits of 1, 5 and 20 MiB/s (and two at once
  * under 5), each file sized to what its cap sends in --throttle-seconds (0: 1 GiB each, which at
@@ -45,6 +48,9 @@ import { profileUploadersInto } from './bench/uploader-flags.ts';
  *
  * The proof section times `report` over 100,000 recordings and `verify-ledger` over 1,000,000
  * ledger entries, each run whole as an operator runs it.
+ *
+ * The scale section queues --scale-recordings recordings already in the folder at start, and
+ * shows the web UI's queue with --scale-jobs jobs in Chromium (first paint, a fast scroll).
  */
 
 const MiB = 1024 * 1024;
@@ -63,9 +69,11 @@ interface Options {
   sections: Section[];
   /** Throttled files are sized to what their cap sends in this long; null: 1 GiB each. */
   throttleSeconds: number | null;
+  /** Recordings queued at start, and jobs in the browser's queue (the scale section). */
+  scale: { recordings: number; jobs: number };
 }
 
-const SECTIONS = ['throughput', 'throttle', 'proof'] as const;
+const SECTIONS = ['throughput', 'throttle', 'proof', 'scale'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function readOptions(): Options {
@@ -81,6 +89,8 @@ function readOptions(): Options {
       'cpu-prof': { type: 'string' },
       sections: { type: 'string', default: SECTIONS.join(',') },
       'throttle-seconds': { type: 'string', default: '60' },
+      'scale-recordings': { type: 'string', default: '10000' },
+      'scale-jobs': { type: 'string', default: '100000' },
     },
   });
   const positive = (name: string, text: string): number => {
@@ -97,6 +107,10 @@ function readOptions(): Options {
     bundled: values.bundled,
     cpuProfileDir: values['cpu-prof'] ?? null,
     sections: sectionsOf(values.sections),
+    scale: {
+      recordings: positive('scale-recordings', values['scale-recordings']),
+      jobs: positive('scale-jobs', values['scale-jobs']),
+    },
     throttleSeconds:
       values['throttle-seconds'] === '0' ? null : positive('throttle-seconds', values['throttle-seconds']),
   };
@@ -262,6 +276,20 @@ async function throttleSection(options: Options, bench: Bench, machine: Machine 
   );
 }
 
+/** Start-up and scale, once: it measures neither throughput nor the servers. */
+async function scaleSection(options: Options, bench: Bench): Promise<void> {
+  const { recordings, jobs } = options.scale;
+  const atStart = await queueAtStart(bench.filesRoot, recordings);
+  log(`${recordings} recordings queued ${atStart.queuedSeconds.toFixed(2)} s after start`);
+  const browser = await queueInTheBrowser(bench.filesRoot, jobs);
+  log(
+    `the ${jobs}-job queue painted in ${browser.paintMs.toFixed(0)} ms, ${browser.droppedFrames} frames dropped`,
+  );
+  process.stdout.write(
+    `\n${renderScale(atStart, browser, { queuedAtStartSeconds: 2, paintMs: 1000, droppedFrames: 0 })}`,
+  );
+}
+
 async function main(): Promise<void> {
   const options = readOptions();
   if (options.cpuProfileDir !== null) {
@@ -282,6 +310,7 @@ async function main(): Promise<void> {
     }
     if (!options.sections.includes('throughput')) {
       if (options.sections.includes('throttle')) await throttleSection(options, bench, machine);
+      if (options.sections.includes('scale')) await scaleSection(options, bench);
       return;
     }
     const has = (d: Destination) => options.destinations.includes(d);
@@ -328,6 +357,7 @@ async function main(): Promise<void> {
       }),
     );
     if (options.sections.includes('throttle')) await throttleSection(options, bench, null);
+    if (options.sections.includes('scale')) await scaleSection(options, bench);
   } finally {
     await bench.close();
   }
