@@ -1,4 +1,5 @@
 import type { JobProgress, JobState, JobView, QueueTotals } from './job.ts';
+import type { ReconcileSummary } from './reconcile.ts';
 import type { DestinationKind, RemoteFolderRef, Settings } from './settings.ts';
 import type { UploadRateView } from './upload-rate-limit.ts';
 
@@ -142,6 +143,8 @@ export interface BridgeEvents {
   'sign-in-started': SignInStarted;
   /** The limit in force changed: a timetable boundary, the setting, or the quick control. */
   'upload-rate': UploadRateView;
+  /** A reconciliation with the destination finished (on its schedule or asked for). */
+  reconciled: ReconcileSummary;
 }
 
 export type CommandName = keyof BridgeCommands;

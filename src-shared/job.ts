@@ -67,6 +67,9 @@ export interface JobView {
   updatedAt: number;
   completedAt: number | null;
   nextAttemptAt: number | null;
+  /** The last reconciliation's finding for this recording at its destination, and when. */
+  reconciledState: 'present' | 'missing' | 'altered' | null;
+  reconciledAt: number | null;
 }
 
 export interface JobProgress {

@@ -48,6 +48,8 @@ export const settingsSchema = z
     maxFileAgeDays: z.number().int().min(1).max(3650).default(7),
     /** Counted from the last byte that moved, so a low upload limit never times a request out. */
     requestTimeoutSeconds: z.number().int().min(5).max(86_400).default(300),
+    /** How often the destination's listing is checked against the ledger (reconcile); 0: never. */
+    reconcileEveryDays: z.number().int().min(0).max(365).default(7),
     /** rclone's --bwlimit syntax: off, a rate (2M), or a timetable (Mon-08:00,2M Mon-18:00,off). */
     uploadRateLimit: z
       .string()

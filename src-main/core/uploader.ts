@@ -34,6 +34,7 @@ import { redactReason } from './logging/redact-secrets.ts';
 import type { Receipt } from './proof/receipt.ts';
 import { ReceiptBook } from './proof/receipt-book.ts';
 import { type ReconcileResult, reconcile } from './proof/reconcile.ts';
+import { ReconcileSchedule } from './proof/reconcile-schedule.ts';
 import type { Recording } from './recording.ts';
 import { AccountStore } from './store/account-store.ts';
 import type { Database } from './store/database.ts';
@@ -53,6 +54,8 @@ export interface UploaderOptions {
   tuning?: EngineTuning;
   /** How recordings are opened for reading; the file system's open unless a test holds a file. */
   openFile?: OpenForReading;
+  /** How often the reconciliation schedule looks whether a run is due (an hour); tests shrink it. */
+  reconcileCheckMs?: number;
   /** How often credentials are re-read while a destination waits for new ones. */
   credentialPollMs?: number;
   /** What the host answers itself besides the core (the desktop shell's dialogs); none by default. */
@@ -73,6 +76,7 @@ export class Uploader {
   readonly #store: SqliteJobStore;
   readonly #settingsStore: SettingsStore;
   readonly #receipts: ReceiptBook;
+  readonly #reconcileSchedule: ReconcileSchedule;
   readonly #overrides: Partial<Settings>;
   readonly #engine: UploadEngine;
   readonly #reachability: Reachability;
@@ -151,6 +155,16 @@ export class Uploader {
       pollMs: options.credentialPollMs ?? 5000,
       changed: (kind) => this.#holdChanged(kind),
     });
+    this.#reconcileSchedule = new ReconcileSchedule({
+      everyDays: () => this.#settings.reconcileEveryDays,
+      dueFrom: () => this.#store.reconcileDueFrom(this.#settings.activeDestination),
+      run: async () => {
+        await this.reconcile();
+      },
+      clock: host.clock,
+      logger: host.logger,
+      ...(options.reconcileCheckMs === undefined ? {} : { checkEveryMs: options.reconcileCheckMs }),
+    });
     this.#engine = new UploadEngine({
       store: this.#store,
       receipts: this.#receipts,
@@ -185,6 +199,7 @@ export class Uploader {
     await this.#sessions.load(this.#host.secrets, this.#host.logger);
     this.#store.sealPlainSessions();
     this.#engine.start();
+    this.#reconcileSchedule.start();
     // Holds from the last run stay, unless the credentials changed while the uploader was stopped.
     await this.#credentials.restore();
     this.#engine.wake();
@@ -193,6 +208,7 @@ export class Uploader {
 
   /** Stops watching and uploading; everything is already persisted, so the next start resumes. */
   async stop(): Promise<void> {
+    await this.#reconcileSchedule.stop();
     this.#uploadRate.stop();
     this.#credentials.stop();
     await this.#folder.stop();
@@ -336,6 +352,17 @@ export class Uploader {
       altered: result.altered.length,
       unexpected: result.unexpected.length,
     });
+    this.events.emit('reconciled', {
+      destination: kind,
+      asOf: result.asOf,
+      checked: result.checked,
+      present: result.present,
+      missing: result.missing.map((f) => f.fileName),
+      altered: result.altered.map((f) => f.fileName),
+      unexpected: result.unexpected.length,
+    });
+    // Every checked row now says "present and unchanged as of" this run.
+    this.events.emit('snapshot', this.getSnapshot());
     return result;
   }
 

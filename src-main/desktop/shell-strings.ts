@@ -80,10 +80,25 @@ function english(): ShellStrings {
       openLogs: 'Open logs folder',
       quit: 'Quit',
     },
-    notice: (n) =>
-      n.kind === 'sign-in-needed'
-        ? { title: 'Sign-in needed', body: `Uploads wait until you sign in to ${to[n.destination]} again.` }
-        : { title: 'A recording failed to upload', body: `${n.fileName}${n.reason ? `: ${n.reason}` : ''}` },
+    notice: (n) => {
+      if (n.kind === 'sign-in-needed') {
+        return {
+          title: 'Sign-in needed',
+          body: `Uploads wait until you sign in to ${to[n.destination]} again.`,
+        };
+      }
+      if (n.kind === 'archive-changed') {
+        const parts = [
+          n.missing.length > 0 ? `missing: ${n.missing.join(', ')}` : '',
+          n.altered.length > 0 ? `altered: ${n.altered.join(', ')}` : '',
+        ].filter((part) => part !== '');
+        return { title: `Archived recordings changed at ${to[n.destination]}`, body: parts.join('; ') };
+      }
+      return {
+        title: 'A recording failed to upload',
+        body: `${n.fileName}${n.reason ? `: ${n.reason}` : ''}`,
+      };
+    },
     chooseFolderTitle: 'Choose the recordings folder',
   };
 }
@@ -125,13 +140,25 @@ function portuguese(): ShellStrings {
       openLogs: 'Abrir pasta de logs',
       quit: 'Sair',
     },
-    notice: (n) =>
-      n.kind === 'sign-in-needed'
-        ? {
-            title: 'É preciso entrar novamente',
-            body: `Os envios aguardam até você entrar em ${to[n.destination]}.`,
-          }
-        : { title: 'Falha ao enviar uma gravação', body: `${n.fileName}${n.reason ? `: ${n.reason}` : ''}` },
+    notice: (n) => {
+      if (n.kind === 'sign-in-needed') {
+        return {
+          title: 'É preciso entrar novamente',
+          body: `Os envios aguardam até você entrar em ${to[n.destination]}.`,
+        };
+      }
+      if (n.kind === 'archive-changed') {
+        const parts = [
+          n.missing.length > 0 ? `ausentes: ${n.missing.join(', ')}` : '',
+          n.altered.length > 0 ? `alteradas: ${n.altered.join(', ')}` : '',
+        ].filter((part) => part !== '');
+        return { title: 'Gravações arquivadas mudaram no destino', body: parts.join('; ') };
+      }
+      return {
+        title: 'Falha ao enviar uma gravação',
+        body: `${n.fileName}${n.reason ? `: ${n.reason}` : ''}`,
+      };
+    },
     chooseFolderTitle: 'Escolha a pasta de gravações',
   };
 }

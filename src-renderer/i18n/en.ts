@@ -97,6 +97,9 @@ export const en = {
   'job.attempts': 'Retries: {count}',
   'job.nextTry': 'next try at {time}',
   'job.doneAt': 'finished {time}',
+  'job.reconciled.present': 'present and unchanged as of {time}',
+  'job.reconciled.missing': 'missing at the destination as of {time}',
+  'job.reconciled.altered': 'altered at the destination as of {time}',
   'job.progress': 'Upload progress of {name}',
   'job.retry': 'Retry',
   'job.retryNow': 'Retry now',
@@ -248,6 +251,9 @@ export const en = {
   'setting.maxFileAgeDays': 'Oldest recordings to upload',
   'setting.maxFileAgeDays.help':
     'Recordings older than this are left alone when the folder is first scanned.',
+  'setting.reconcileEveryDays': 'Check the archive every',
+  'setting.reconcileEveryDays.help':
+    'Asks the destination for its list of files and checks every uploaded recording is still there, unchanged; you are told when one is missing or altered. 0: never.',
   'setting.requestTimeoutSeconds': 'Network time-out',
   'setting.requestTimeoutSeconds.help':
     'How long a request may go without a byte moving, or without an answer once all its bytes are sent, before it is tried again.',

@@ -77,6 +77,9 @@ export const ptBR: Messages = {
   'job.attempts': 'Novas tentativas: {count}',
   'job.nextTry': 'próxima tentativa às {time}',
   'job.doneAt': 'concluído {time}',
+  'job.reconciled.present': 'presente e inalterada em {time}',
+  'job.reconciled.missing': 'ausente no destino em {time}',
+  'job.reconciled.altered': 'alterada no destino em {time}',
   'job.progress': 'Progresso do envio de {name}',
   'job.retry': 'Tentar de novo',
   'job.retryNow': 'Tentar agora',
@@ -229,6 +232,9 @@ export const ptBR: Messages = {
   'setting.maxFileAgeDays': 'Idade máxima das gravações antigas',
   'setting.maxFileAgeDays.help':
     'Gravações mais antigas que isso são ignoradas na primeira leitura da pasta.',
+  'setting.reconcileEveryDays': 'Conferir o arquivo a cada',
+  'setting.reconcileEveryDays.help':
+    'Pede ao destino a lista de arquivos e confere se cada gravação enviada continua lá, sem alteração; você é avisado quando alguma sumiu ou mudou. 0: nunca.',
   'setting.requestTimeoutSeconds': 'Tempo limite de rede',
   'setting.requestTimeoutSeconds.help':
     'Quanto tempo uma requisição pode ficar sem mover um byte, ou sem resposta depois de enviar todos os bytes, antes de ser tentada de novo.',

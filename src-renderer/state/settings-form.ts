@@ -52,6 +52,7 @@ export const FORM_FIELDS: Readonly<Record<FormSetting, FieldSpec & { section: Se
   chunkSizeBytes: { section: 'uploads', kind: 'mebibytes' },
   maxRetries: { section: 'uploads', kind: 'number', unit: 'count' },
   requestTimeoutSeconds: { section: 'uploads', kind: 'number', unit: 'seconds' },
+  reconcileEveryDays: { section: 'uploads', kind: 'number', unit: 'days' },
   uploadRateLimit: { section: 'uploads', kind: 'text' },
   remoteSubfolderTemplate: { section: 'uploads', kind: 'text' },
   deleteAfterUpload: { section: 'uploads', kind: 'checkbox' },

@@ -109,6 +109,8 @@ describe('which events are worth a notification', () => {
       updatedAt: 0,
       completedAt: null,
       nextAttemptAt: null,
+      reconciledState: null,
+      reconciledAt: null,
     };
     expect(noticeFor(base, { event: 'job-updated', payload: failed })).toEqual({
       kind: 'recording-failed',
@@ -116,5 +118,25 @@ describe('which events are worth a notification', () => {
       reason: 'the server refused the file',
     });
     expect(noticeFor(base, { event: 'job-updated', payload: { ...failed, state: 'waiting' } })).toBeNull();
+  });
+
+  it('archived recordings found missing or altered by a reconciliation; not an intact archive', () => {
+    const summary = {
+      destination: 'onedrive' as const,
+      asOf: '2026-12-03T08:00:00.000Z',
+      checked: 3,
+      present: 1,
+      missing: ['a.mp4'],
+      altered: ['b.mp4'],
+      unexpected: 0,
+    };
+    expect(noticeFor(base, { event: 'reconciled', payload: summary })).toEqual({
+      kind: 'archive-changed',
+      destination: 'onedrive',
+      missing: ['a.mp4'],
+      altered: ['b.mp4'],
+    });
+    const intact = { ...summary, present: 3, missing: [], altered: [] };
+    expect(noticeFor(base, { event: 'reconciled', payload: intact })).toBeNull();
   });
 });

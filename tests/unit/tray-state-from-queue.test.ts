@@ -34,6 +34,8 @@ function job(id: number, state: JobView['state'], confirmedBytes: number, sizeBy
     updatedAt: 0,
     completedAt: null,
     nextAttemptAt: null,
+    reconciledState: null,
+    reconciledAt: null,
   };
 }
 

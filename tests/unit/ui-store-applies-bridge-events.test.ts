@@ -36,6 +36,8 @@ function job(id: number, state: JobState, changes: Partial<JobView> = {}): JobVi
     updatedAt: 100,
     completedAt: null,
     nextAttemptAt: null,
+    reconciledState: null,
+    reconciledAt: null,
     ...changes,
   };
 }

@@ -381,6 +381,22 @@ export class SqliteJobStore implements JobRepository {
     return rows.map((row) => this.#recordOf(row));
   }
 
+  /**
+   * When the destination's archive was last reconciled, else when its first recording was verified;
+   * null while nothing was verified there.
+   */
+  reconcileDueFrom(destination: DestinationKind): number | null {
+    const last = this.#value(
+      `SELECT at FROM ledger WHERE event = 'reconciled' AND job_id IS NULL
+         AND json_extract(details, '$.destination') = ? ORDER BY seq DESC LIMIT 1`,
+    ).get(destination) as string | undefined;
+    if (last !== undefined) return Date.parse(last);
+    const first = this.#value(
+      `SELECT MIN(completed_at) FROM jobs WHERE destination = ? AND state = 'done'`,
+    ).get(destination) as number | null;
+    return first ?? null;
+  }
+
   /** Every remote id this destination ever stored a recording under. */
   remoteIdsOf(destination: DestinationKind): string[] {
     return this.#value('SELECT remote_id FROM jobs WHERE destination = ? AND remote_id IS NOT NULL').all(
@@ -731,5 +747,7 @@ export function toJobView(record: JobRecord): JobView {
     updatedAt: record.updatedAt,
     completedAt: record.completedAt,
     nextAttemptAt: record.nextAttemptAt,
+    reconciledState: record.reconciledState,
+    reconciledAt: record.reconciledAt,
   };
 }

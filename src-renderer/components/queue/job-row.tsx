@@ -92,6 +92,10 @@ function JobRowView(props: {
   if (job.state === 'done' && job.completedAt !== null) {
     details.push(t('job.doneAt', { time: formatMoment(job.completedAt, locale, Date.now()) }));
   }
+  if (job.state === 'done' && job.reconciledState !== null && job.reconciledAt !== null) {
+    const time = formatMoment(job.reconciledAt, locale, Date.now());
+    details.push(t(`job.reconciled.${job.reconciledState}`, { time }));
+  }
   const problem = command.error ?? show.error ?? (job.state !== 'done' ? job.lastError : null);
   const name = job.fileName;
   return (
