@@ -25,6 +25,17 @@ function everyFile(dir: string): Array<{ path: string; text: string }> {
 }
 
 describe('Google sign-in through the system browser', () => {
+  it('tries the account call again when Drive fails for a moment just after the sign-in succeeded', async () => {
+    harness = await DriveHarness.start({ connect: false });
+    harness.drive.inject({ on: 'about', status: 503, reason: 'backendError', times: 1 });
+
+    const view = await harness.connect();
+
+    expect(view).toMatchObject({ destination: 'gdrive', state: 'connected', label: 'operator@example.com' });
+    const abouts = harness.drive.requests.filter((r) => r.kind === 'about');
+    expect(abouts.map((r) => r.status).slice(0, 2)).toEqual([503, 200]);
+  });
+
   it('signs in with PKCE S256 over a loopback redirect, keeps the refresh token in the keychain only, and shows the account', async () => {
     harness = await DriveHarness.start({ connect: false });
     expect(harness.uploader.getSnapshot().connections.find((c) => c.destination === 'gdrive')?.state).toBe(

@@ -221,6 +221,26 @@ describe('storage API faults: every recording still lands once, byte-identical',
     expect(nextChunk?.contentRange).toMatch(/^bytes 0-/);
   });
 
+  it('a session that answered gone mid-file is forgotten even when opening its replacement fails', async () => {
+    const h = await start({
+      fetch: afterChunks(2, () => {
+        harness?.peer.faults.serverErrors(1, 410, ['chunk']);
+        harness?.peer.faults.serverErrors(1, 500, ['create']);
+      }),
+    });
+    const bytes = await h.writeRecording('gone-twice.mp4', FILE_SIZE);
+
+    await h.waitForStates(['gone-twice.mp4'], ['done']);
+
+    await expectLandedOnce(h, 'gone-twice.mp4', bytes);
+    const goneAt = h.peer.requests.findIndex((r) => r.status === 410);
+    const after = h.peer.requests.slice(goneAt + 1);
+    expect(after.find((r) => r.kind === 'create')?.status).toBe(500);
+    // Nothing more was asked of the gone session: the next attempt opened a new one at once.
+    expect(after.filter((r) => r.kind === 'status' || r.kind === 'probe')).toEqual([]);
+    expect(requestsOf(h, 'create').map((r) => r.status)).toEqual([201, 500, 201]);
+  });
+
   it('a session whose expires_at passed while waiting is not resumed: a new one is opened', async () => {
     const h = await start({
       peer: { chunkSize: SERVER_CHUNK, sessionTtlMs: 700 },

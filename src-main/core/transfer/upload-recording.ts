@@ -94,7 +94,10 @@ async function transfer(input: TransferInput, file: RecordingFile): Promise<Remo
     sent = await sendOrRecognise(input, file, session, offset);
   } catch (error) {
     if (!isFault(error, 'session-gone')) throw error;
-    // The remote forgot the session mid-file (expiry): one fresh session, from byte 0.
+    // The remote forgot the session mid-file (expiry): it never held the whole file, so it is
+    // forgotten here too — before its replacement is asked for, which may fail — and one fresh
+    // session goes on from byte 0.
+    forget(input);
     ({ session, offset } = await startNew(input));
     sent = await sendOrRecognise(input, file, session, offset);
   }

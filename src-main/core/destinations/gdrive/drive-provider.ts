@@ -1,6 +1,7 @@
 import type { ConnectionView } from '../../../../src-shared/bridge-contract.ts';
 import { credentialFingerprint } from '../../auth/credential-fingerprint.ts';
 import { TransferFault } from '../../faults.ts';
+import { afterSignIn } from '../after-sign-in.ts';
 import type { DestinationProvider, RemoteFolders } from '../destination-provider.ts';
 import type { ProviderContext } from '../provider-context.ts';
 import { DriveApi } from './drive-api.ts';
@@ -99,7 +100,8 @@ export class DriveProvider implements DestinationProvider {
     const previous = this.#context.accounts.get(this.kind);
     await this.#credentials.signIn(scope, SIGN_IN_TIMEOUT_MS, signal);
     this.#lastError = null;
-    const about = await this.#refreshAccount(signal);
+    // The refresh token is stored: a passing failure of the account call is no failed sign-in.
+    const about = await afterSignIn(() => this.#refreshAccount(signal), signal);
     if (previous !== null && previous.label !== about.user.emailAddress) {
       // Another account: folders remembered for the old one mean nothing here.
       this.#context.accounts.clear(this.kind);

@@ -1,5 +1,6 @@
 import type { ConnectionView } from '../../../../src-shared/bridge-contract.ts';
 import { isFault } from '../../faults.ts';
+import { afterSignIn } from '../after-sign-in.ts';
 import type { DestinationProvider, RemoteFolders } from '../destination-provider.ts';
 import type { ProviderContext } from '../provider-context.ts';
 import { OneDriveAuth } from './auth/onedrive-auth.ts';
@@ -103,7 +104,11 @@ export class OneDriveProvider implements DestinationProvider {
   async connect(signal: AbortSignal): Promise<ConnectionView> {
     await this.#auth.signIn(signal);
     this.#lastError = null;
-    await this.#refreshAccount(AbortSignal.any([signal, AbortSignal.timeout(this.#timeoutMs())]));
+    // The token cache is stored: a passing failure of the account call is no failed sign-in.
+    await afterSignIn(
+      () => this.#refreshAccount(AbortSignal.any([signal, AbortSignal.timeout(this.#timeoutMs())])),
+      signal,
+    );
     return this.connection();
   }
 
