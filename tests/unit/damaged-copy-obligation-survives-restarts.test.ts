@@ -41,6 +41,19 @@ describe('the obligation to delete a damaged copy', () => {
     expect(jobStoreOn(temp.restart()).get(job.id)?.pendingDiscard).toBeNull();
   });
 
+  it('forgets the session that stored the damaged copy in the same write, so a crash never verifies it again', () => {
+    const store = jobStoreOn(temp.open());
+    const job = store.enqueue(recording(), 'onedrive');
+    if (job === null) throw new Error('not queued');
+    store.saveSession(job.id, SESSION);
+    store.saveProgress(job.id, 1000);
+    store.saveDiscard(job.id, DAMAGED);
+    const after = jobStoreOn(temp.restart()).get(job.id);
+    expect(after?.session).toBeNull();
+    expect(after?.confirmedBytes).toBe(0);
+    expect(after?.pendingDiscard).toEqual(DAMAGED);
+  });
+
   it('keeps the id a session stored, checkpointed with the session', () => {
     const store = jobStoreOn(temp.open());
     const job = store.enqueue(recording(), 'onedrive');

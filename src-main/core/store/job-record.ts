@@ -71,7 +71,10 @@ export interface JobRepository {
   /** The earliest nextAttemptAt of waiting jobs of these destinations, or null. */
   nextDueAt(destinations: readonly DestinationKind[]): number | null;
   saveSession(id: number, session: RemoteSession | null): void;
-  /** Keeps (or, with null, clears) the obligation to delete a damaged copy; survives restarts and retries. */
+  /**
+   * Keeps (or, with null, clears) the obligation to delete a damaged copy; survives restarts and
+   * retries. Keeping one forgets the session that stored the copy, in the same transaction.
+   */
   saveDiscard(id: number, file: RemoteFile | null): void;
   /** The remote confirmed this many bytes; a confirmed advance resets attempts. */
   saveProgress(id: number, confirmedBytes: number): void;

@@ -231,7 +231,13 @@ export class SqliteJobStore implements JobRepository {
   }
 
   saveDiscard(id: number, file: RemoteFile | null): void {
-    this.#update(id, () => ({ pendingDiscard: file === null ? null : JSON.stringify(file) }));
+    // The session that stored a damaged copy has nothing more to give: forgotten in the same
+    // transaction, so a crash before the restart is recorded never verifies that copy again.
+    this.#update(id, () =>
+      file === null
+        ? { pendingDiscard: null }
+        : { pendingDiscard: JSON.stringify(file), session: null, confirmedBytes: 0 },
+    );
   }
 
   saveProgress(id: number, confirmedBytes: number): void {
