@@ -1,4 +1,5 @@
 import type { JobProgress, JobState, JobView, QueueTotals } from './job.ts';
+import type { PolicyView } from './policy.ts';
 import type { ReconcileSummary } from './reconcile.ts';
 import type { DestinationKind, RemoteFolderRef, Settings } from './settings.ts';
 import type { UploadRateView } from './upload-rate-limit.ts';
@@ -47,6 +48,8 @@ export interface Snapshot {
   host: HostCapabilities;
   /** The upload speed limit in force now, and until when. */
   uploadRate: UploadRateView;
+  /** The administrator's policy in force: locked settings, allowed destinations, or why it is invalid. */
+  policy: PolicyView;
 }
 
 export type JobFilter = 'all' | 'active' | 'waiting' | 'failed' | 'done';

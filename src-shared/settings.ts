@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { endpointUrl } from './endpoints.ts';
 import { parseUploadRateLimit } from './upload-rate-limit.ts';
 
 export const DESTINATION_KINDS = ['storage-api', 'onedrive', 'gdrive'] as const;
@@ -11,6 +12,30 @@ export const UI_LANGUAGES = ['auto', 'en', 'pt-BR'] as const;
 export type UiLanguage = (typeof UI_LANGUAGES)[number];
 
 const MiB = 1024 * 1024;
+
+/**
+ * The file types a recording may have: video containers only. Whoever can change settings (a
+ * compromised window, the web UI's address in the wrong hands) must not be able to make the
+ * uploader take documents for recordings — and, with deleteAfterUpload, delete them once stored.
+ */
+export const VIDEO_EXTENSIONS = [
+  'mp4',
+  'm4v',
+  'mkv',
+  'webm',
+  'avi',
+  'mov',
+  'wmv',
+  'asf',
+  'flv',
+  'ts',
+  'mts',
+  'm2ts',
+  'mpg',
+  'mpeg',
+  '3gp',
+  'ogv',
+] as const;
 
 /** A remote folder chosen by the operator: kept by id (renaming it breaks nothing), shown by path. */
 export const remoteFolderSchema = z
@@ -31,7 +56,14 @@ export const settingsSchema = z
   .object({
     recordingsFolder: z.string().default(''),
     videoExtensions: z
-      .array(z.string().regex(/^[a-z0-9]+$/i, 'an extension is letters and digits, without the dot'))
+      .array(
+        z
+          .string()
+          .regex(/^[a-z0-9]+$/i, 'an extension is letters and digits, without the dot')
+          .refine((extension) => (VIDEO_EXTENSIONS as readonly string[]).includes(extension.toLowerCase()), {
+            message: `only video file types are recordings (${VIDEO_EXTENSIONS.join(', ')})`,
+          }),
+      )
       .min(1)
       .default(['mp4', 'mkv', 'webm', 'avi', 'mov']),
     settleSeconds: z.number().int().min(1).max(3600).default(30),
@@ -68,14 +100,14 @@ export const settingsSchema = z
     language: z.enum(UI_LANGUAGES).default('auto'),
     /** Desktop app: start hidden in the tray at login. Only a packaged app registers itself. */
     startAtLogin: z.boolean().default(true),
-    storageApiBaseUrl: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).default(''),
+    storageApiBaseUrl: endpointUrl([], true).default(''),
     remoteSubfolderTemplate: z.string().max(400).default(''),
 
     // OneDrive (Microsoft Graph). The app registration is the company's own where it has one.
     oneDriveClientId: z.string().default(''),
     oneDriveTenant: z.string().min(1).default('common'),
     oneDriveAuthorityHost: z.url({ protocol: /^https$/ }).default('https://login.microsoftonline.com'),
-    graphBaseUrl: z.url({ protocol: /^https?$/ }).default('https://graph.microsoft.com/v1.0'),
+    graphBaseUrl: endpointUrl([]).default('https://graph.microsoft.com/v1.0'),
     oneDriveConflictBehavior: z.enum(['rename', 'fail', 'replace']).default('rename'),
     oneDriveFolder: remoteFolderSchema.nullable().default(null),
 
@@ -84,10 +116,10 @@ export const settingsSchema = z
     googleClientSecret: z.string().default(''),
     /** drive.file: only what the app creates; drive: any folder the operator picks. */
     googleDriveScope: z.enum(['drive.file', 'drive']).default('drive.file'),
-    googleAuthUrl: z.url({ protocol: /^https?$/ }).default('https://accounts.google.com/o/oauth2/v2/auth'),
-    googleTokenUrl: z.url({ protocol: /^https?$/ }).default('https://oauth2.googleapis.com/token'),
-    googleRevokeUrl: z.url({ protocol: /^https?$/ }).default('https://oauth2.googleapis.com/revoke'),
-    driveApiBaseUrl: z.url({ protocol: /^https?$/ }).default('https://www.googleapis.com'),
+    googleAuthUrl: endpointUrl([]).default('https://accounts.google.com/o/oauth2/v2/auth'),
+    googleTokenUrl: endpointUrl([]).default('https://oauth2.googleapis.com/token'),
+    googleRevokeUrl: endpointUrl([]).default('https://oauth2.googleapis.com/revoke'),
+    driveApiBaseUrl: endpointUrl([]).default('https://www.googleapis.com'),
     googleDriveFolder: remoteFolderSchema.nullable().default(null),
     /** Bytes per resumable chunk sent to Drive; the smaller of this and chunkSizeBytes is used. */
     googleDriveChunkSizeBytes: z
@@ -108,12 +140,39 @@ export const defaultSettings = (): Settings => settingsSchema.parse({});
 
 export type SettingsResult = { ok: true; settings: Settings } | { ok: false; problems: string[] };
 
+/** What an administrator's policy adds to the schema's own rules. */
+export interface SettingsRules {
+  /** Plain-http origins (a test network) an endpoint setting may name besides loopback ones. */
+  plainHttpOrigins: readonly string[];
+}
+
+export const NO_EXTRA_RULES: SettingsRules = { plainHttpOrigins: [] };
+
+/** The schema with the policy's plain-http origins accepted as endpoints. */
+export function settingsSchemaFor(rules: SettingsRules) {
+  if (rules.plainHttpOrigins.length === 0) return settingsSchema;
+  const allowed = rules.plainHttpOrigins;
+  const shape = settingsSchema.shape;
+  return settingsSchema.extend({
+    storageApiBaseUrl: endpointUrl(allowed, true).default(shape.storageApiBaseUrl.def.defaultValue),
+    graphBaseUrl: endpointUrl(allowed).default(shape.graphBaseUrl.def.defaultValue),
+    googleAuthUrl: endpointUrl(allowed).default(shape.googleAuthUrl.def.defaultValue),
+    googleTokenUrl: endpointUrl(allowed).default(shape.googleTokenUrl.def.defaultValue),
+    googleRevokeUrl: endpointUrl(allowed).default(shape.googleRevokeUrl.def.defaultValue),
+    driveApiBaseUrl: endpointUrl(allowed).default(shape.driveApiBaseUrl.def.defaultValue),
+  });
+}
+
 /** Merges overrides onto a base and validates the result, naming each setting at fault. */
-export function applySettings(base: Partial<Settings>, overrides: unknown): SettingsResult {
+export function applySettings(
+  base: Partial<Settings>,
+  overrides: unknown,
+  rules: SettingsRules = NO_EXTRA_RULES,
+): SettingsResult {
   if (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides)) {
     return { ok: false, problems: ['settings must be a JSON object of setting names to values'] };
   }
-  const parsed = settingsSchema.safeParse({ ...base, ...overrides });
+  const parsed = settingsSchemaFor(rules).safeParse({ ...base, ...overrides });
   if (parsed.success) return { ok: true, settings: parsed.data };
   return { ok: false, problems: parsed.error.issues.map(describeIssue) };
 }

@@ -1,5 +1,7 @@
 import { createCommandRouter } from '../core/bridge/command-router.ts';
 import type { HostServices } from '../core/host-services.ts';
+import { loadMachinePolicy } from '../core/policy/policy-file.ts';
+import { PolicyRules } from '../core/policy/policy-rules.ts';
 import { Uploader } from '../core/uploader.ts';
 import { dataPaths, defaultDataDir } from '../node-host/data-dir.ts';
 import { acquireInstanceLock } from '../node-host/instance-lock.ts';
@@ -34,7 +36,13 @@ async function runCore(channel: ParentChannel, dataDir: string): Promise<void> {
     openBrowser: async (url) => channel.post({ kind: 'open-browser', url }),
   };
   // The desktop shell that started this process answers the folder dialog and show-in-folder.
-  const uploader = new Uploader({ host: services, db: host.db, hostCapabilities: DESKTOP_HOST_CAPABILITIES });
+  const uploader = new Uploader({
+    host: services,
+    db: host.db,
+    hostCapabilities: DESKTOP_HOST_CAPABILITIES,
+    // Read from where the OS keeps it, once per start of the core: a changed policy applies at the next.
+    policy: new PolicyRules(loadMachinePolicy()),
+  });
   const route = createCommandRouter(uploader);
   uploader.events.subscribe((event) => channel.post({ kind: 'event', event }));
 

@@ -8,6 +8,7 @@ import {
 } from '../../src-shared/bridge-contract.ts';
 import { clockTime } from '../../src-shared/clock-time.ts';
 import type { JobView } from '../../src-shared/job.ts';
+import { SettingLockedError } from '../../src-shared/policy.ts';
 import {
   applySettings,
   type DestinationKind,
@@ -31,12 +32,14 @@ import { type EngineTuning, UploadEngine } from './engine/upload-engine.ts';
 import { isFault } from './faults.ts';
 import type { HostServices } from './host-services.ts';
 import { redactReason } from './logging/redact-secrets.ts';
+import { NO_POLICY_RULES, type PolicyRules } from './policy/policy-rules.ts';
 import type { Receipt } from './proof/receipt.ts';
 import { ReceiptBook } from './proof/receipt-book.ts';
 import { type ReconcileResult, reconcile } from './proof/reconcile.ts';
 import { ReconcileSchedule } from './proof/reconcile-schedule.ts';
 import type { Recording } from './recording.ts';
 import { AccountStore } from './store/account-store.ts';
+import { CredentialBindingStore } from './store/credential-binding-store.ts';
 import type { Database } from './store/database.ts';
 import type { JobRecord } from './store/job-record.ts';
 import { SqliteJobStore, toJobView } from './store/job-store.ts';
@@ -60,6 +63,8 @@ export interface UploaderOptions {
   credentialPollMs?: number;
   /** What the host answers itself besides the core (the desktop shell's dialogs); none by default. */
   hostCapabilities?: HostCapabilities;
+  /** The machine's policy, as the host read it from where the OS keeps it; none by default. */
+  policy?: PolicyRules;
 }
 
 /** How soon the queue's totals follow the job changes that moved them. */
@@ -89,6 +94,7 @@ export class Uploader {
   /** One speed limit for every request body of every upload. */
   readonly #bucket = new TokenBucket();
   readonly #uploadRate: UploadRateControl;
+  readonly #policy: PolicyRules;
   #settings: Settings;
   /** A totals-changed event owed for job changes since the last one (see #jobChanged). */
   #totalsDue: NodeJS.Timeout | null = null;
@@ -96,8 +102,12 @@ export class Uploader {
   constructor(options: UploaderOptions) {
     const { host, db } = options;
     this.#host = host;
+    this.#policy = options.policy ?? NO_POLICY_RULES;
     this.#store = new SqliteJobStore(db, host.clock, this.#sessions);
-    this.#settingsStore = new SettingsStore(db, host.logger, host.clock);
+    this.#settingsStore = new SettingsStore(db, host.logger, host.clock, {
+      base: this.#policy.baseValues,
+      rules: this.#policy.settingsRules,
+    });
     const accounts = new AccountStore(db, host.clock);
     this.#overrides = options.overrides ?? {};
     this.#settings = this.#effectiveSettings();
@@ -115,6 +125,11 @@ export class Uploader {
         await this.updateSettings(patch);
       },
       accounts,
+      bindings: new CredentialBindingStore(db, host.clock),
+      origins: () => ({
+        uploadOrigins: this.#policy.uploadOrigins,
+        plainHttpOrigins: this.#policy.settingsRules.plainHttpOrigins,
+      }),
     };
     this.#uploadRate = new UploadRateControl({
       bucket: this.#bucket,
@@ -170,7 +185,11 @@ export class Uploader {
       receipts: this.#receipts,
       kinds: [...this.#providers.keys()],
       destination: (kind) => this.#destination(kind),
-      settings: () => this.#settings,
+      // A policy that does not validate stops uploads: it is never silently ignored.
+      settings: () =>
+        this.#policy.stopsUploads === null
+          ? this.#settings
+          : { ...this.#settings, uploadsPaused: true, pausedUntil: null },
       events: {
         jobUpdated: (job) => this.#jobChanged(job),
         progress: (progress) => this.events.emit('progress', progress),
@@ -198,6 +217,8 @@ export class Uploader {
   async start(): Promise<void> {
     await this.#sessions.load(this.#host.secrets, this.#host.logger);
     this.#store.sealPlainSessions();
+    const stopped = this.#policy.stopsUploads;
+    if (stopped !== null) this.#host.logger.error(stopped);
     this.#engine.start();
     this.#reconcileSchedule.start();
     // Holds from the last run stay, unless the credentials changed while the uploader was stopped.
@@ -239,6 +260,7 @@ export class Uploader {
       paused: this.#settings.uploadsPaused,
       host: this.#hostCapabilities,
       uploadRate: this.#uploadRate.view,
+      policy: this.#policy.view,
     };
   }
 
@@ -246,9 +268,17 @@ export class Uploader {
     return this.#store.list(params.filter, params.offset, params.limit).map(toJobView);
   }
 
+  /** Refused, naming the policy, when it would change a locked setting or pick a refused destination. */
   async updateSettings(patch: Partial<Settings>): Promise<Settings> {
     const before = this.#settings;
-    this.#settingsStore.save(patch);
+    const refused = this.#policy.refusedChanges(before, patch);
+    if (refused.length > 0) throw new SettingLockedError(refused, this.#policy.file);
+    if (patch.activeDestination !== undefined) this.#allowed(patch.activeDestination);
+    // A locked setting sent again at its own value changes nothing and is not stored as the operator's.
+    const own = Object.fromEntries(
+      Object.entries(patch).filter(([name]) => !this.#policy.isLocked(name as keyof Settings)),
+    );
+    this.#settingsStore.save(own);
     this.#settings = this.#effectiveSettings();
     if (before.uploadRateLimit !== this.#settings.uploadRateLimit) {
       this.#uploadRate.setLimit(this.#settings.uploadRateLimit);
@@ -283,6 +313,7 @@ export class Uploader {
   }
 
   async connect(params: { destination: DestinationKind }): Promise<ConnectionView> {
+    this.#allowed(params.destination);
     const provider = this.#provider(params.destination);
     // A sign-in waits for a person in a browser: its own time-out lives in the provider.
     await provider.connect(new AbortController().signal);
@@ -448,9 +479,17 @@ export class Uploader {
   }
 
   #effectiveSettings(): Settings {
-    const result = applySettings(this.#settingsStore.load(), this.#overrides);
+    const result = applySettings(this.#settingsStore.load(), this.#overrides, this.#policy.settingsRules);
     if (!result.ok) throw new Error(`settings: ${result.problems.join('; ')}`);
-    return result.settings;
+    return this.#policy.enforce(result.settings);
+  }
+
+  #allowed(destination: DestinationKind): void {
+    if (!this.#policy.allowedDestinations.includes(destination)) {
+      throw new Error(
+        `${destination} is not allowed by the policy ${this.#policy.file} (allowedDestinations)`,
+      );
+    }
   }
 
   #provider(kind: DestinationKind): DestinationProvider {
@@ -460,6 +499,8 @@ export class Uploader {
   }
 
   #destination(kind: DestinationKind): Destination | undefined {
+    // Jobs queued for a destination the policy now refuses wait; nothing goes there.
+    if (!this.#policy.allowedDestinations.includes(kind)) return undefined;
     const provider = this.#providers.get(kind);
     return provider?.isReady() ? provider.destination : undefined;
   }

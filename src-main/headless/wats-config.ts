@@ -1,6 +1,12 @@
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { type Settings, settingsSchema } from '../../src-shared/settings.ts';
+import {
+  NO_EXTRA_RULES,
+  type Settings,
+  type SettingsRules,
+  settingsSchema,
+  settingsSchemaFor,
+} from '../../src-shared/settings.ts';
 
 export interface WatsImport {
   settings: Partial<Settings>;
@@ -35,11 +41,16 @@ const FLAGS: Array<{ key: string; setting: FlagSetting; label: string }> = [
  * uploader allows is brought within range and said so, because the file is the recording
  * system's and the operator should not have to change it for us.
  */
-export function parseWatsConfig(json: unknown, sourcePath: string, home: string = homedir()): WatsImport {
+export function parseWatsConfig(
+  json: unknown,
+  sourcePath: string,
+  home: string = homedir(),
+  rules: SettingsRules = NO_EXTRA_RULES,
+): WatsImport {
   const root = section(json, '', sourcePath);
   const recording = section(root.recording, 'recording', sourcePath);
   const api = section(root.api, 'api', sourcePath);
-  const read = new FieldReader(sourcePath);
+  const read = new FieldReader(sourcePath, rules);
   const settings: Partial<Settings> = { activeDestination: 'storage-api' };
   const notes: string[] = ['destination: the company storage API'];
 
@@ -116,9 +127,11 @@ function recordingsFolder(outputDir: string, sourcePath: string, home: string): 
 
 class FieldReader {
   readonly #source: string;
+  readonly #rules: SettingsRules;
 
-  constructor(source: string) {
+  constructor(source: string, rules: SettingsRules) {
     this.#source = source;
+    this.#rules = rules;
   }
 
   text(section: Record<string, unknown>, key: string): string | undefined {
@@ -155,7 +168,7 @@ class FieldReader {
   }
 
   accepted<K extends keyof Settings>(key: string, setting: K, value: Settings[K]): Settings[K] {
-    const parsed = settingsSchema.shape[setting].safeParse(value);
+    const parsed = settingsSchemaFor(this.#rules).shape[setting].safeParse(value);
     if (parsed.success) return parsed.data as Settings[K];
     const reason = parsed.error.issues[0]?.message ?? 'not accepted';
     throw new Error(`${this.#source}: ${key} is not accepted (${reason}), got ${shown(value)}`);

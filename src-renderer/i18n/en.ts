@@ -347,6 +347,9 @@ export const en = {
   'issue.url': 'Enter an address starting with http:// or https://.',
   'issue.https-url': 'Enter an address starting with https://.',
   'issue.extension': 'Use letters and digits only, without the dot.',
+  'issue.plain-http':
+    'Use an address starting with https://. Plain http:// is only for this computer (127.0.0.1, localhost) or an address your organization allows.',
+  'issue.video-extension': 'Only video file types count as recordings (mp4, mkv, webm, avi, mov, …).',
   'issue.choice': 'Choose one of the options.',
   'issue.tooSmall': 'The smallest allowed value is {limit}.',
   'issue.tooBig': 'The largest allowed value is {limit}.',

@@ -328,6 +328,10 @@ export const ptBR: Messages = {
   'issue.url': 'Digite um endereço começando com http:// ou https://.',
   'issue.https-url': 'Digite um endereço começando com https://.',
   'issue.extension': 'Use só letras e números, sem o ponto.',
+  'issue.plain-http':
+    'Use um endereço que comece com https://. http:// simples só vale para este computador (127.0.0.1, localhost) ou para um endereço que sua organização permita.',
+  'issue.video-extension':
+    'Só tipos de arquivo de vídeo contam como gravações (mp4, mkv, webm, avi, mov, …).',
   'issue.choice': 'Escolha uma das opções.',
   'issue.tooSmall': 'O menor valor permitido é {limit}.',
   'issue.tooBig': 'O maior valor permitido é {limit}.',

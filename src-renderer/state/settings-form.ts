@@ -83,7 +83,18 @@ export type FieldValue = string | boolean;
 
 /** Why a typed value is refused, in terms the dictionary words for each language. */
 export type FieldIssue =
-  | { code: 'required' | 'number' | 'whole-number' | 'url' | 'https-url' | 'extension' | 'choice' }
+  | {
+      code:
+        | 'required'
+        | 'number'
+        | 'whole-number'
+        | 'url'
+        | 'https-url'
+        | 'plain-http'
+        | 'extension'
+        | 'video-extension'
+        | 'choice';
+    }
   | { code: 'too-small' | 'too-big' | 'too-long' | 'not-multiple'; limit: number }
   | { code: 'other'; message: string };
 
@@ -140,6 +151,11 @@ function toFieldIssue(issue: z.core.$ZodIssue, spec: FieldSpec): FieldIssue {
     case 'invalid_format':
       if (issue.format === 'url') return { code: issue.pattern === '^https$' ? 'https-url' : 'url' };
       if (issue.format === 'regex') return { code: 'extension' };
+      return { code: 'other', message: issue.message };
+    case 'custom':
+      // The schema's own rules beyond types: an endpoint's scheme, a file type that is not video.
+      if (spec.kind === 'url') return { code: 'plain-http' };
+      if (spec.kind === 'list') return { code: 'video-extension' };
       return { code: 'other', message: issue.message };
     case 'not_multiple_of':
       return { code: 'not-multiple', limit: Number(issue.divisor) / scale };

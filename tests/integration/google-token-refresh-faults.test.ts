@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EndpointBinding } from '../../src-main/core/auth/endpoint-binding.ts';
 import { KeychainSecretStore } from '../../src-main/core/auth/keychain-secret-store.ts';
+import { googleEndpoints } from '../../src-main/core/destinations/gdrive/drive-provider.ts';
 import {
   GOOGLE_REFRESH_TOKEN_SECRET,
   GoogleCredentials,
@@ -10,6 +12,8 @@ import {
 import { TransferFault } from '../../src-main/core/faults.ts';
 import { systemClock } from '../../src-main/core/host-services.ts';
 import { silentLogger } from '../../src-main/core/logging/logger.ts';
+import { CredentialBindingStore } from '../../src-main/core/store/credential-binding-store.ts';
+import { openDatabase } from '../../src-main/core/store/database.ts';
 import { defaultSettings, type Settings } from '../../src-shared/settings.ts';
 import { GoogleIdentityPeer } from '../peers/google-identity-peer.ts';
 
@@ -32,8 +36,15 @@ beforeEach(async () => {
     googleTokenUrl: identity.tokenUrl,
     googleRevokeUrl: identity.revokeUrl,
   };
+  const bindings = new CredentialBindingStore(openDatabase(':memory:'), systemClock);
   credentials = new GoogleCredentials({
     settings: () => settings,
+    binding: new EndpointBinding({
+      destination: 'gdrive',
+      store: bindings,
+      current: () => googleEndpoints(settings),
+      remedy: 'sign in again',
+    }),
     host: {
       fetch: globalThis.fetch,
       // The browser: opens the consent page and follows it back to the loopback listener.
@@ -116,7 +127,8 @@ describe('refreshing the Google access token', () => {
   });
 
   it('an unreachable token endpoint is a network fault', async () => {
-    settings = { ...settings, googleTokenUrl: 'http://127.0.0.1:9/token' };
+    // Down, not moved: a moved endpoint gets no refresh token at all (the sign-in is bound to it).
+    await identity.close();
     const fault = await faultOf(credentials.accessToken(signal()));
     expect(fault.kind).toBe('network');
     expect(fault.message).not.toContain(refreshToken);

@@ -39,7 +39,8 @@ describe('headless status', () => {
     );
 
     const json = await fixture.status();
-    expect(Object.keys(json).sort()).toEqual(['destination', 'jobs', 'totals']);
+    expect(Object.keys(json).sort()).toEqual(['destination', 'jobs', 'policy', 'totals']);
+    expect(json.policy.file).toBe('/etc/recording-uploader/policy.json');
     expect(json.destination).toEqual({
       where: '(no storage API URL set)',
       destination: 'storage-api',

@@ -32,6 +32,8 @@ export interface GraphPeerOptions {
   quotaTotal?: number;
   sessionIdleMs?: number;
   port?: number;
+  /** The host `@odata.nextLink` names (e.g. `localhost`): a next page on another origin. Default the API's own. */
+  nextLinkHost?: string;
 }
 
 export interface GraphRequestSeen {
@@ -41,6 +43,8 @@ export interface GraphRequestSeen {
   at: number;
   status: number;
   authorization: boolean;
+  /** The Host header: which origin the client sent the request to. */
+  host: string;
   contentRange: string | null;
   kind: 'api' | 'upload';
 }
@@ -213,6 +217,7 @@ export class GraphPeer {
       at: Date.now(),
       status: 0,
       authorization: req.headers.authorization !== undefined,
+      host: req.headers.host ?? '',
       contentRange: req.headers['content-range'] ?? null,
       kind,
     };
@@ -361,6 +366,7 @@ export class GraphPeer {
     if (skip + top < all.length) {
       const next = new URL(url);
       next.searchParams.set('$skiptoken', String(skip + top));
+      if (this.#options.nextLinkHost !== undefined) next.hostname = this.#options.nextLinkHost;
       body['@odata.nextLink'] = next.toString();
     }
     sendJson(res, 200, body);

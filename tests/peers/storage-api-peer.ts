@@ -76,6 +76,11 @@ export interface StoragePeerOptions {
   extensions?: readonly StorageExtension[];
   /** The port to listen on; a random free one by default. A server started again on the same port (and storeDir) is the same server back from an outage. */
   port?: number;
+  /**
+   * The host the upload URLs name (e.g. `localhost`): this same server, reached under another
+   * origin, as a server whose uploads go to a separate upload host. Default 127.0.0.1, the API's own.
+   */
+  uploadHost?: string;
 }
 
 /** One request as the server saw it. Never the token: only whether an Authorization header came. */
@@ -87,6 +92,8 @@ export interface RequestLogEntry {
   status: number | null;
   contentRange: string | null;
   hadAuthorization: boolean;
+  /** The Host header: which origin the client sent the request to. */
+  host: string;
   /** The fault that fired on this request, if any. */
   fault: FaultName | null;
   /** When the request arrived (epoch ms), so tests can measure the client's waits. */
@@ -114,6 +121,8 @@ export interface StoragePeer {
   readonly baseUrl: string;
   /** `http://127.0.0.1:PORT`: the upload URLs live outside the base path, as in the protocol's example. */
   readonly origin: string;
+  /** The origin the upload URLs name: the API's own unless `uploadHost` says otherwise. */
+  readonly uploadOrigin: string;
   readonly storeDir: string;
   /** The token the server accepts now; assigning it (or setToken) revokes the old one. */
   token: string;
@@ -161,6 +170,7 @@ export async function startStoragePeer(options: StoragePeerOptions = {}): Promis
     announceHashes: options.announceHashes ?? true,
     mismatchDetail: options.mismatchDetail ?? null,
     extensions: options.extensions ?? STORAGE_EXTENSIONS,
+    uploadHost: options.uploadHost ?? '127.0.0.1',
     registry: new UploadRegistry(storeDir, options.sessionTtlMs ?? DEFAULT_TTL_MS),
     storeDir,
     ownsStore,
@@ -176,6 +186,7 @@ interface ServerConfig {
   announceHashes: boolean;
   mismatchDetail: string | null;
   extensions: readonly StorageExtension[];
+  uploadHost: string;
   registry: UploadRegistry;
   storeDir: string;
   ownsStore: boolean;
@@ -213,6 +224,10 @@ class StorageApiServer implements StoragePeer {
 
   get baseUrl(): string {
     return `${this.origin}/api`;
+  }
+
+  get uploadOrigin(): string {
+    return `http://${this.config.uploadHost}:${this.port}`;
   }
 
   setToken(token: string): void {
@@ -280,6 +295,7 @@ class StorageApiServer implements StoragePeer {
       status: null,
       contentRange: req.headers['content-range'] ?? null,
       hadAuthorization: req.headers.authorization !== undefined,
+      host: req.headers.host ?? '',
       fault: null,
       at: Date.now(),
     };
@@ -402,8 +418,8 @@ class StorageApiServer implements StoragePeer {
       expires_at: new Date(session.expiresAt).toISOString(),
     };
     if (this.config.giveUploadUrls) {
-      body.video_upload_url = `${this.origin}/upload/video/${session.id}`;
-      body.metadata_upload_url = `${this.origin}/upload/metadata/${session.id}`;
+      body.video_upload_url = `${this.uploadOrigin}/upload/video/${session.id}`;
+      body.metadata_upload_url = `${this.uploadOrigin}/upload/metadata/${session.id}`;
     }
     if (session.chunkSize !== null) body.chunk_size = session.chunkSize;
     return { status: 201, body };

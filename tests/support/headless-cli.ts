@@ -5,6 +5,7 @@ import { CORE_RUNTIME_FLAGS } from '../../src-main/core-process/core-runtime-fla
 
 const REPO = resolve(import.meta.dirname, '../..');
 const MAIN = 'src-main/headless/main.ts';
+const UNDER_POLICY = 'tests/support/headless-under-policy.ts';
 
 export interface CliOutcome {
   code: number | null;
@@ -18,6 +19,8 @@ export interface SpawnOptions {
   env?: Record<string, string | undefined>;
   /** Written to standard input, which is then closed. Without it, stdin is closed at once. */
   input?: string;
+  /** Run under this policy file instead of the machine's (tests/support/headless-under-policy.ts). */
+  policyFile?: string;
 }
 
 /**
@@ -41,7 +44,8 @@ export class HeadlessProcess {
 
   constructor(args: readonly string[], options: SpawnOptions = {}) {
     this.args = args;
-    this.child = spawn(process.execPath, [...CORE_RUNTIME_FLAGS, MAIN, ...args], {
+    const entry = options.policyFile === undefined ? [MAIN] : [UNDER_POLICY, options.policyFile];
+    this.child = spawn(process.execPath, [...CORE_RUNTIME_FLAGS, ...entry, ...args], {
       cwd: REPO,
       env: childEnv(options.env),
       stdio: ['pipe', 'pipe', 'pipe'],

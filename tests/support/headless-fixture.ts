@@ -36,9 +36,12 @@ export class HeadlessFixture {
   readonly folder = join(this.root, 'recordings');
   readonly dataDir = join(this.root, 'data');
   readonly settingsFile = join(this.root, 'run-settings.json');
+  /** The policy file the children run under, once writePolicy gave one. */
+  readonly policyFile = join(this.root, 'policy.json');
   readonly peer: StoragePeer;
   readonly #children: HeadlessProcess[] = [];
   #usedKeychain = false;
+  #underPolicy = false;
 
   private constructor(peer: StoragePeer) {
     this.peer = peer;
@@ -47,10 +50,11 @@ export class HeadlessFixture {
 
   /** Small chunks and a one-second settle time keep every run short. */
   static async start(
-    options: { peer?: StoragePeerOptions; settings?: Partial<Settings> } = {},
+    options: { peer?: StoragePeerOptions; settings?: Partial<Settings>; policy?: unknown } = {},
   ): Promise<HeadlessFixture> {
     const peer = await startStoragePeer({ chunkSize: 256 * KiB, ...options.peer });
     const fixture = new HeadlessFixture(peer);
+    if (options.policy !== undefined) fixture.writePolicy(options.policy);
     fixture.writeSettings({
       recordingsFolder: fixture.folder,
       storageApiBaseUrl: peer.baseUrl,
@@ -59,6 +63,12 @@ export class HeadlessFixture {
       ...options.settings,
     });
     return fixture;
+  }
+
+  /** Every child of this fixture runs under this policy (JSON, or text for a malformed one). */
+  writePolicy(policy: unknown): void {
+    writeFileSync(this.policyFile, typeof policy === 'string' ? policy : JSON.stringify(policy, null, 2));
+    this.#underPolicy = true;
   }
 
   writeSettings(settings: Record<string, unknown>): void {
@@ -74,7 +84,7 @@ export class HeadlessFixture {
   spawn(args: readonly string[], options: RunOptions = {}): HeadlessProcess {
     const token = options.token === undefined ? this.peer.token : options.token;
     const env = { ...(token === null ? {} : { [STORAGE_API_TOKEN_ENV]: token }), ...options.env };
-    const child = new HeadlessProcess(args, { ...options, env });
+    const child = new HeadlessProcess(args, { ...this.#policyOption(), ...options, env });
     this.#children.push(child);
     return child;
   }
@@ -82,7 +92,11 @@ export class HeadlessFixture {
   /** A command run to its end against this data folder. */
   cli(command: readonly string[], options: SpawnOptions = {}): Promise<CliOutcome> {
     if (command.includes('set-secret') || command.includes('import-wats-config')) this.#usedKeychain = true;
-    return runCli([...command, '--data-dir', this.dataDir], options);
+    return runCli([...command, '--data-dir', this.dataDir], { ...this.#policyOption(), ...options });
+  }
+
+  #policyOption(): SpawnOptions {
+    return this.#underPolicy ? { policyFile: this.policyFile } : {};
   }
 
   async status(): Promise<StatusReport> {

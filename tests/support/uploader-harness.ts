@@ -10,12 +10,14 @@ import { KeychainSecretStore } from '../../src-main/core/auth/keychain-secret-st
 import type { EngineTuning } from '../../src-main/core/engine/upload-engine.ts';
 import { type Clock, systemClock } from '../../src-main/core/host-services.ts';
 import { type Logger, silentLogger } from '../../src-main/core/logging/logger.ts';
+import { PolicyRules } from '../../src-main/core/policy/policy-rules.ts';
 import { type Database, openDatabase } from '../../src-main/core/store/database.ts';
 import { readInstallId } from '../../src-main/core/store/install-id.ts';
 import type { OpenForReading } from '../../src-main/core/transfer/recording-file.ts';
 import { Uploader } from '../../src-main/core/uploader.ts';
 import type { BridgeEvent } from '../../src-shared/bridge-contract.ts';
 import type { JobView } from '../../src-shared/job.ts';
+import { readPolicy } from '../../src-shared/policy.ts';
 import type { Settings } from '../../src-shared/settings.ts';
 import { type StoragePeer, type StoragePeerOptions, startStoragePeer } from '../peers/storage-api-peer.ts';
 import { jobOf, jobsOf, waitForJobStates, writeRecordingInto } from './recording-jobs.ts';
@@ -36,6 +38,10 @@ export interface HarnessOptions {
   clock?: Clock;
   /** The host's logger, or one made for the data folder (as hosts keep their logs there); silent by default. */
   logger?: Logger | ((dataDir: string) => Logger);
+  /** The machine policy the host hands the core; none by default. */
+  policy?: PolicyRules;
+  /** The storage API URL saved as the operator's setting (changeable through the bridge), not laid over it. */
+  saveBaseUrl?: boolean;
 }
 
 /**
@@ -75,6 +81,8 @@ export class UploaderHarness {
     if (token !== null) await this.secrets.set(STORAGE_API_TOKEN_SECRET, token);
     this.uploader = this.#makeUploader(options);
     this.uploader.events.subscribe((event) => this.events.push(event));
+    if (options.saveBaseUrl === true)
+      await this.uploader.updateSettings({ storageApiBaseUrl: this.peer.baseUrl });
     await this.uploader.start();
   }
 
@@ -95,9 +103,12 @@ export class UploaderHarness {
       ...((options.openFile ?? this.#startOptions.openFile)
         ? { openFile: options.openFile ?? this.#startOptions.openFile }
         : {}),
+      ...((options.policy ?? this.#startOptions.policy)
+        ? { policy: options.policy ?? this.#startOptions.policy }
+        : {}),
       overrides: {
         recordingsFolder: this.folder,
-        storageApiBaseUrl: this.peer.baseUrl,
+        ...(this.#startOptions.saveBaseUrl === true ? {} : { storageApiBaseUrl: this.peer.baseUrl }),
         settleSeconds: 1,
         chunkSizeBytes: 1024 * 1024,
         ...options.settings,
@@ -165,3 +176,10 @@ export class UploaderHarness {
 }
 
 export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/** A policy as the host would hand it to the core after reading it from the machine's policy file. */
+export function policyOf(json: unknown, file = '/etc/recording-uploader/policy.json'): PolicyRules {
+  const result = readPolicy(file, json);
+  if (!result.ok) throw new Error(result.problem);
+  return new PolicyRules({ state: 'in-force', policy: result.policy });
+}

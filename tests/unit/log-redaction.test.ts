@@ -78,3 +78,55 @@ describe('log redaction', () => {
     for (const line of ordinary) expect(redactSecrets(line)).toBe(line);
   });
 });
+
+describe('log redaction, what it once missed', () => {
+  const hex = 'f3a9c41d7be2058e96d1a4c3b7e08f52d6a9c1e4b7f0a3d6c9e2b5f8a1d4c7e0';
+
+  it('removes a bare long hex token, but keeps a hash labelled as one', () => {
+    expect(redactSecrets(`token ${hex} was refused`)).toBe('token [redacted] was refused');
+    expect(redactSecrets(`API key tok_${hex.slice(0, 32)} rejected`)).toBe('API key tok_[redacted] rejected');
+    expect(redactSecrets(`the remote sha256 ${hex} differs`)).toBe(`the remote sha256 ${hex} differs`);
+    expect(redactSecrets(`{"sha256":"${hex}"}`)).toBe(`{"sha256":"${hex}"}`);
+    expect(redactSecrets('job 4f2a9c1d ok')).toBe('job 4f2a9c1d ok');
+  });
+
+  it('removes an x-api-key header', () => {
+    expect(redactSecrets('x-api-key: k-12345-abcdef sent')).toBe('x-api-key: [redacted] sent');
+    expect(redactSecrets('{"X-Api-Key":"k-12345","accept":"json"}')).toBe(
+      '{"X-Api-Key":"[redacted]","accept":"json"}',
+    );
+  });
+
+  it('removes cookies, whole', () => {
+    expect(redactSecrets('Cookie: session=abc123; csrftoken=xyz')).toBe('Cookie: [redacted]');
+    expect(redactSecrets('set-cookie: sid=s%3Aabc; Path=/; HttpOnly')).toBe('set-cookie: [redacted]');
+  });
+
+  it('removes the password of a URL, keeping the user and the host', () => {
+    expect(redactSecrets('proxy http://operator:Pa55w0rd!@proxy.corp:8080 refused')).toBe(
+      'proxy http://operator:[redacted]@proxy.corp:8080 refused',
+    );
+    expect(redactSecrets('https://storage.example/api/health')).toBe('https://storage.example/api/health');
+  });
+
+  it('removes Microsoft consumer access and refresh tokens', () => {
+    expect(redactSecrets('token EwBwA8l6BAAUO9chh8cJscQLmU+LSWpbnr0vmwwAAQ== expired')).toBe(
+      'token [redacted] expired',
+    );
+    expect(redactSecrets('refresh M.C507_BL2.0.U.-CgJ3!nR*x4aVc$ kept')).toBe('refresh [redacted] kept');
+  });
+
+  it('removes a Google authorization code', () => {
+    expect(redactSecrets('code 4/0AVG7fiQ-example_Authorization-Code exchanged')).toBe(
+      'code [redacted] exchanged',
+    );
+  });
+
+  it('removes an Azure shared access signature', () => {
+    expect(
+      redactSecrets(
+        'PUT https://acct.blob.core.windows.net/c/r.mp4?sv=2022-11-02&se=2026-01-01&sig=AbC%2Bd3fG%3D&sp=cw',
+      ),
+    ).toBe('PUT https://acct.blob.core.windows.net/c/r.mp4?sv=2022-11-02&se=2026-01-01&sig=[redacted]&sp=cw');
+  });
+});

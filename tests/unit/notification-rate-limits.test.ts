@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { NO_HOST_CAPABILITIES } from '../../src-shared/bridge-contract.ts';
 import { JOB_STATES, type JobState } from '../../src-shared/job.ts';
+import { NO_POLICY_VIEW } from '../../src-shared/policy.ts';
 import { defaultSettings } from '../../src-shared/settings.ts';
 
 const shown: { title: string; body: string }[] = [];
@@ -78,6 +79,7 @@ describe('which events are worth a notification', () => {
       paused: false,
       host: NO_HOST_CAPABILITIES,
       uploadRate: { rate: null, until: null, next: null, override: null },
+      policy: NO_POLICY_VIEW,
     },
   });
 

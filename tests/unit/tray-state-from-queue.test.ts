@@ -9,6 +9,7 @@ import { pauseParams, trayMenuModel, uploadLimitParams } from '../../src-main/de
 import { overallPercent, trayViewOf } from '../../src-main/desktop/tray/tray-state.ts';
 import { type ConnectionView, NO_HOST_CAPABILITIES } from '../../src-shared/bridge-contract.ts';
 import { JOB_STATES, type JobView, type QueueTotals } from '../../src-shared/job.ts';
+import { NO_POLICY_VIEW } from '../../src-shared/policy.ts';
 import { defaultSettings, type Settings } from '../../src-shared/settings.ts';
 
 function totals(counts: Partial<QueueTotals> = {}): QueueTotals {
@@ -63,6 +64,7 @@ function stateWith(
       paused: more.settings?.uploadsPaused ?? false,
       host: NO_HOST_CAPABILITIES,
       uploadRate: { rate: null, until: null, next: null, override: null },
+      policy: NO_POLICY_VIEW,
     },
   });
 }

@@ -64,6 +64,18 @@ describe('the settings form', () => {
     });
     expect(parseField('videoExtensions', 'mp4, m-kv')).toEqual({ ok: false, issue: { code: 'extension' } });
     expect(parseField('videoExtensions', ' , ')).toEqual({ ok: false, issue: { code: 'required' } });
+    expect(parseField('videoExtensions', 'mp4, docx')).toEqual({
+      ok: false,
+      issue: { code: 'video-extension' },
+    });
+    expect(parseField('storageApiBaseUrl', 'http://storage.lan/api')).toEqual({
+      ok: false,
+      issue: { code: 'plain-http' },
+    });
+    expect(parseField('graphBaseUrl', 'file:///etc/passwd')).toEqual({
+      ok: false,
+      issue: { code: 'plain-http' },
+    });
     expect(parseField('oneDriveTenant', ' ')).toEqual({ ok: false, issue: { code: 'required' } });
     expect(parseField('remoteSubfolderTemplate', 'x'.repeat(401))).toEqual({
       ok: false,

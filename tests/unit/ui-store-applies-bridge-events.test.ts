@@ -16,6 +16,7 @@ import { PAGE_SIZE } from '../../src-renderer/state/job-list-loader.ts';
 import type { UploaderBridge } from '../../src-shared/bridge-client.ts';
 import { type BridgeEvent, NO_HOST_CAPABILITIES, type Snapshot } from '../../src-shared/bridge-contract.ts';
 import type { JobState, JobView, QueueTotals } from '../../src-shared/job.ts';
+import { NO_POLICY_VIEW } from '../../src-shared/policy.ts';
 import { defaultSettings } from '../../src-shared/settings.ts';
 
 function job(id: number, state: JobState, changes: Partial<JobView> = {}): JobView {
@@ -55,6 +56,7 @@ function snapshot(jobs: JobView[], counts: Partial<QueueTotals>): Snapshot {
     paused: false,
     host: NO_HOST_CAPABILITIES,
     uploadRate: { rate: null, until: null, next: null, override: null },
+    policy: NO_POLICY_VIEW,
   };
 }
 

@@ -122,7 +122,16 @@ describe('importing the recording system config.json', () => {
 
   it('rejects a storage API address that is not http(s)', () => {
     expect(() => parseWatsConfig({ api: { base_url: 'ftp://storage.example' } }, source)).toThrow(
-      `${source}: api.base_url is not accepted (Invalid URL), got "ftp://storage.example"`,
+      `${source}: api.base_url is not accepted (uses the ftp scheme: only https is allowed), got "ftp://storage.example"`,
     );
+  });
+
+  it('rejects a plain-http storage API on another machine, unless the policy allows its origin', () => {
+    const config = { api: { base_url: 'http://storage.lan:8000/api' } };
+    expect(() => parseWatsConfig(config, source)).toThrow(/api\.base_url is not accepted \(is plain http/);
+    const imported = parseWatsConfig(config, source, undefined, {
+      plainHttpOrigins: ['http://storage.lan:8000'],
+    });
+    expect(imported.settings.storageApiBaseUrl).toBe('http://storage.lan:8000/api');
   });
 });

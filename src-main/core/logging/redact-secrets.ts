@@ -12,6 +12,7 @@ const CREDENTIAL_NAMES = [
   '(?:access|refresh|id|api)[_-]?token',
   'token',
   'api[_-]?key',
+  'x-api-key',
   'client[_-]?secret',
   'code[_-]?verifier',
   'password',
@@ -19,6 +20,8 @@ const CREDENTIAL_NAMES = [
   // A OneDrive upload URL's tempauth and a Drive session's upload_id each let anyone upload.
   'tempauth',
   'upload_id',
+  // An Azure shared access signature: the signature is the credential.
+  'sig',
 ].join('|');
 
 const COMPOUND_NAMES = '(?:access|refresh|id|api)_token|api_key|client_secret|code_verifier';
@@ -28,6 +31,11 @@ const RULES: Array<[RegExp, string]> = [
   [/\b(Bearer)\s+[A-Za-z0-9\-._~+/]+=*/gi, `$1 ${REDACTED}`],
   // Other authorization schemes (Basic, Digest, raw keys); Bearer is kept by the rule above.
   [/\b(authorization["']?\s*[:=]\s*["']?)(?!\s*bearer\s)[^"'\r\n]+/gi, `$1${REDACTED}`],
+  // API-key and cookie headers, whole values (a cookie header carries several sessions at once).
+  [/\b(x-api-key["']?\s*[:=]\s*["']?)[^"'\s,;]+/gi, `$1${REDACTED}`],
+  [/\b((?:set-)?cookie["']?\s*[:=]\s*["']?)[^"'\r\n]+/gi, `$1${REDACTED}`],
+  // A password in a URL's user information: scheme://user:password@host.
+  [/\b([a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:)[^/\s@]+@/gi, `$1${REDACTED}@`],
   // JSON, plain and escaped inside another JSON string.
   [new RegExp(`("(?:${CREDENTIAL_NAMES})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'gi'), `$1"${REDACTED}"`],
   [new RegExp(`(\\\\"(?:${CREDENTIAL_NAMES})\\\\"\\s*:\\s*)\\\\".*?\\\\"`, 'gi'), `$1\\"${REDACTED}\\"`],
@@ -40,6 +48,16 @@ const RULES: Array<[RegExp, string]> = [
   [/\bya29\.[A-Za-z0-9_-]{10,}/g, REDACTED],
   [/\b1\/\/0[A-Za-z0-9_-]{20,}/g, REDACTED],
   [/\bAIza[0-9A-Za-z_-]{35}\b/g, REDACTED],
+  // Microsoft consumer (MSA) access and refresh tokens, and Google authorization codes.
+  [/\bEwB[A-Za-z0-9+/=_-]{20,}/g, REDACTED],
+  [/\bM\.C\d[A-Za-z0-9_.!*$-]{10,}/g, REDACTED],
+  [/\b4\/0[A-Za-z0-9_-]{10,}/g, REDACTED],
+  // A bare run of 32 or more hex digits is a token or key (tok_…, API keys), unless it is labelled
+  // as the hash it is (sha256, md5…): a file's hash is evidence, and is kept.
+  [
+    /(?<!(?:sha-?256|sha-?1|md5|hash|hashes|digest|checksum|etag)\W{0,4})(?<![0-9A-Fa-f])[0-9A-Fa-f]{32,}(?![0-9A-Fa-f])/gi,
+    REDACTED,
+  ],
 ];
 
 const CREDENTIAL_FIELD = new RegExp(`^(?:${CREDENTIAL_NAMES}|authorization)$`, 'i');

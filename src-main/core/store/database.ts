@@ -17,6 +17,7 @@ export const MIGRATIONS: readonly Migration[] = [
   addDestinationReachability,
   addLedgerAndProofColumns,
   addPendingDiscard,
+  addCredentialBindings,
 ];
 
 /**
@@ -262,4 +263,14 @@ function addLedgerAndProofColumns(db: Database): void {
  */
 function addPendingDiscard(db: Database): void {
   db.exec('ALTER TABLE jobs ADD COLUMN pending_discard TEXT');
+}
+/** The endpoints each destination's credentials were given for (origins and URLs, never a secret). */
+function addCredentialBindings(db: Database): void {
+  db.exec(`
+    CREATE TABLE credential_bindings (
+      destination TEXT PRIMARY KEY,
+      endpoints TEXT NOT NULL,
+      bound_at INTEGER NOT NULL
+    );
+  `);
 }

@@ -1,14 +1,23 @@
 import {
   applySettings,
   defaultSettings,
+  NO_EXTRA_RULES,
   SETTING_NAMES,
   type SettingName,
   type Settings,
+  type SettingsRules,
 } from '../../../src-shared/settings.ts';
 import { type Clock, systemClock } from '../host-services.ts';
 import { type Logger, silentLogger } from '../logging/logger.ts';
 import type { Database } from './database.ts';
 import { Ledger } from './ledger.ts';
+
+export interface SettingsStoreOptions {
+  /** What stands where the operator saved nothing: the policy's unlocked values over the defaults. */
+  base?: Partial<Settings>;
+  /** The policy's additions to the schema (plain-http origins it allows). */
+  rules?: SettingsRules;
+}
 
 /**
  * The operator's settings, one row per setting that differs from what was once saved. Reading
@@ -19,16 +28,26 @@ export class SettingsStore {
   readonly #logger: Logger;
   readonly #clock: Clock;
   readonly #ledger: Ledger;
+  readonly #base: Partial<Settings>;
+  readonly #rules: SettingsRules;
 
-  constructor(db: Database, logger: Logger = silentLogger, clock: Clock = systemClock) {
+  constructor(
+    db: Database,
+    logger: Logger = silentLogger,
+    clock: Clock = systemClock,
+    options: SettingsStoreOptions = {},
+  ) {
     this.#db = db;
     this.#logger = logger;
     this.#clock = clock;
     this.#ledger = new Ledger(db);
+    this.#base = options.base ?? {};
+    this.#rules = options.rules ?? NO_EXTRA_RULES;
   }
 
   load(): Settings {
-    let settings = defaultSettings();
+    const base = applySettings(defaultSettings(), this.#base, this.#rules);
+    let settings = base.ok ? base.settings : defaultSettings();
     for (const [name, text] of this.#stored()) settings = this.#applyStored(settings, name, text);
     return settings;
   }
@@ -41,7 +60,7 @@ export class SettingsStore {
     return this.#db
       .transaction(() => {
         const current = this.load();
-        const result = applySettings(current, withoutUndefined(patch));
+        const result = applySettings(current, withoutUndefined(patch), this.#rules);
         if (!result.ok) throw new Error(`settings not saved: ${result.problems.join('; ')}`);
         const upsert = this.#db.prepare(
           'INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
@@ -74,7 +93,7 @@ export class SettingsStore {
       this.#logger.warn('stored setting is not JSON: using its default', { setting: name });
       return settings;
     }
-    const result = applySettings(settings, { [name]: value });
+    const result = applySettings(settings, { [name]: value }, this.#rules);
     if (result.ok) return result.settings;
     this.#logger.warn('stored setting no longer valid: using its default', {
       setting: name,

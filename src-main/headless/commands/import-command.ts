@@ -1,13 +1,24 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { MANAGED_REASON } from '../../../src-shared/policy.ts';
+import type { SettingName, Settings } from '../../../src-shared/settings.ts';
+import { EndpointBinding } from '../../core/auth/endpoint-binding.ts';
 import { STORAGE_API_TOKEN_SECRET } from '../../core/auth/env-secret-store.ts';
+import { storageApiEndpoints } from '../../core/destinations/storage-api/storage-api-provider.ts';
+import type { PolicyRules } from '../../core/policy/policy-rules.ts';
+import { CredentialBindingStore } from '../../core/store/credential-binding-store.ts';
 import { SettingsStore } from '../../core/store/settings-store.ts';
+import { Uploader } from '../../core/uploader.ts';
 import { openNodeHost } from '../../node-host/node-host.ts';
 import { type CliArgs, expectOptions, UsageError } from '../cli-args.ts';
 import { parseWatsConfig } from '../wats-config.ts';
 
-/** Imports the recording system's config.json: settings into the database, the token into the keychain. */
-export async function importCommand(args: CliArgs, dataDir: string): Promise<number> {
+/**
+ * Imports the recording system's config.json: settings into the database, the token into the
+ * keychain, bound to the storage API address the file names. A setting the machine's policy locks
+ * is skipped, with a warning line.
+ */
+export async function importCommand(args: CliArgs, dataDir: string, policy: PolicyRules): Promise<number> {
   expectOptions(args, ['data-dir']);
   const [file] = args.positionals;
   if (file === undefined)
@@ -20,16 +31,55 @@ export async function importCommand(args: CliArgs, dataDir: string): Promise<num
     const reason = error instanceof SyntaxError ? `is not valid JSON (${error.message})` : 'cannot be read';
     throw new UsageError(`${path} ${reason}`);
   }
-  const imported = parseWatsConfig(json, path);
+  const imported = parseWatsConfig(json, path, undefined, policy.settingsRules);
+  const { kept, skipped } = withoutLocked(imported.settings, policy);
   const host = openNodeHost(dataDir);
   try {
-    new SettingsStore(host.db, host.services.logger, host.services.clock).save(imported.settings);
-    if (imported.token !== null) await host.services.secrets.set(STORAGE_API_TOKEN_SECRET, imported.token);
+    new SettingsStore(host.db, host.services.logger, host.services.clock, {
+      base: policy.baseValues,
+      rules: policy.settingsRules,
+    }).save(kept);
+    if (imported.token !== null) {
+      await host.services.secrets.set(STORAGE_API_TOKEN_SECRET, imported.token);
+      const { settings } = new Uploader({ host: host.services, db: host.db, policy });
+      // The token is the file's, for the address the file names.
+      const address = {
+        ...settings,
+        storageApiBaseUrl: imported.settings.storageApiBaseUrl ?? settings.storageApiBaseUrl,
+      };
+      new EndpointBinding({
+        destination: 'storage-api',
+        store: new CredentialBindingStore(host.db, host.services.clock),
+        current: () => storageApiEndpoints(address),
+        remedy: 'enter the storage API token again',
+      }).bind();
+    }
     process.stdout.write(
       `Imported ${path} into ${dataDir}:\n${imported.notes.map((n) => `  - ${n}`).join('\n')}\n`,
     );
+    for (const name of skipped) {
+      process.stderr.write(
+        `Warning: skipped "${name}" from ${path}: ${MANAGED_REASON.toLowerCase()} (locked by the policy ${policy.file})\n`,
+      );
+    }
     return 0;
   } finally {
     await host.close();
   }
+}
+
+/** The imported settings a policy lock would change are left out; the same value again is harmless. */
+function withoutLocked(
+  settings: Partial<Settings>,
+  policy: PolicyRules,
+): { kept: Partial<Settings>; skipped: SettingName[] } {
+  const locked = policy.lockedValues;
+  const skipped = (Object.keys(settings) as SettingName[]).filter((name) => policy.isLocked(name));
+  const kept = Object.fromEntries(
+    Object.entries(settings).filter(([name]) => !policy.isLocked(name as SettingName)),
+  ) as Partial<Settings>;
+  return {
+    kept,
+    skipped: skipped.filter((name) => JSON.stringify(settings[name]) !== JSON.stringify(locked[name])),
+  };
 }

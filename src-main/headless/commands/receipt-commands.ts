@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { PolicyRules } from '../../core/policy/policy-rules.ts';
 import { checkAgainstReceipt, receiptBytes } from '../../core/proof/receipt.ts';
 import { Uploader } from '../../core/uploader.ts';
 import { openNodeHost } from '../../node-host/node-host.ts';
@@ -36,15 +37,15 @@ export async function verifyReceiptCommand(args: CliArgs): Promise<number> {
 }
 
 /** `receipt JOB`: prints a verified recording's receipt from the database, as it was placed. */
-export async function receiptCommand(args: CliArgs, dataDir: string): Promise<number> {
+export async function receiptCommand(args: CliArgs, dataDir: string, policy: PolicyRules): Promise<number> {
   expectOptions(args, ['data-dir', 'settings']);
   const jobId = Number(args.positionals[0]);
   if (!Number.isSafeInteger(jobId) || jobId <= 0)
     throw new UsageError('receipt: name the job by its number: receipt JOB');
-  const overrides = await readOverrides(stringOption(args, 'settings'));
+  const overrides = await readOverrides(stringOption(args, 'settings'), policy);
   const host = openNodeHost(dataDir);
   try {
-    const uploader = new Uploader({ host: host.services, db: host.db, overrides });
+    const uploader = new Uploader({ host: host.services, db: host.db, overrides, policy });
     process.stdout.write(Buffer.from(receiptBytes(uploader.receiptOf(jobId))));
     return 0;
   } finally {

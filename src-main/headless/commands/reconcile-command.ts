@@ -1,4 +1,5 @@
 import { DESTINATION_KINDS, type DestinationKind } from '../../../src-shared/settings.ts';
+import type { PolicyRules } from '../../core/policy/policy-rules.ts';
 import type { ReconcileFinding } from '../../core/proof/reconcile.ts';
 import { parseReportDate } from '../../core/proof/report.ts';
 import { Uploader } from '../../core/uploader.ts';
@@ -10,7 +11,7 @@ import { readOverrides } from './run-command.ts';
  * `reconcile [--since DATE] [--destination DEST] [--json]`: lists what the destination holds and
  * checks every verified recording is still there unchanged. Exit 1 when one is missing or altered.
  */
-export async function reconcileCommand(args: CliArgs, dataDir: string): Promise<number> {
+export async function reconcileCommand(args: CliArgs, dataDir: string, policy: PolicyRules): Promise<number> {
   expectOptions(args, ['data-dir', 'settings', 'since', 'destination', 'json']);
   const since = stringOption(args, 'since');
   let sinceMs: number | null = null;
@@ -20,10 +21,10 @@ export async function reconcileCommand(args: CliArgs, dataDir: string): Promise<
     throw new UsageError(`reconcile --since: ${(error as Error).message}`);
   }
   const destination = destinationOption(args);
-  const overrides = await readOverrides(stringOption(args, 'settings'));
+  const overrides = await readOverrides(stringOption(args, 'settings'), policy);
   const host = openNodeHost(dataDir);
   try {
-    const uploader = new Uploader({ host: host.services, db: host.db, overrides });
+    const uploader = new Uploader({ host: host.services, db: host.db, overrides, policy });
     const result = await uploader.reconcile({ sinceMs, ...(destination ? { destination } : {}) });
     if (args.options.has('json')) {
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

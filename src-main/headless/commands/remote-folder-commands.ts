@@ -1,14 +1,15 @@
 import { DESTINATION_KINDS, type DestinationKind } from '../../../src-shared/settings.ts';
+import type { PolicyRules } from '../../core/policy/policy-rules.ts';
 import { Uploader } from '../../core/uploader.ts';
 import { openNodeHost } from '../../node-host/node-host.ts';
 import { type CliArgs, expectOptions, stringOption, UsageError } from '../cli-args.ts';
 import { readOverrides } from './run-command.ts';
 
 /** `connect DEST`: signs in through the browser (or prints the address where there is none). */
-export function connectCommand(args: CliArgs, dataDir: string): Promise<number> {
+export function connectCommand(args: CliArgs, dataDir: string, policy: PolicyRules): Promise<number> {
   expectOptions(args, ['data-dir', 'settings']);
   const destination = destinationArg(args);
-  return withUploader(args, dataDir, async (uploader) => {
+  return withUploader(args, dataDir, policy, async (uploader) => {
     const view = await uploader.connect({ destination });
     process.stdout.write(`${destination}: ${view.state}${view.label ? ` as ${view.label}` : ''}\n`);
     return view.state === 'connected' ? 0 : 1;
@@ -16,10 +17,10 @@ export function connectCommand(args: CliArgs, dataDir: string): Promise<number> 
 }
 
 /** `folders DEST [--parent ID]`: lists the child folders to choose from. */
-export function foldersCommand(args: CliArgs, dataDir: string): Promise<number> {
+export function foldersCommand(args: CliArgs, dataDir: string, policy: PolicyRules): Promise<number> {
   expectOptions(args, ['data-dir', 'settings', 'parent', 'json']);
   const destination = destinationArg(args);
-  return withUploader(args, dataDir, async (uploader) => {
+  return withUploader(args, dataDir, policy, async (uploader) => {
     const folders = await uploader.listRemoteFolders({
       destination,
       parentId: stringOption(args, 'parent') ?? null,
@@ -36,7 +37,7 @@ export function foldersCommand(args: CliArgs, dataDir: string): Promise<number> 
 }
 
 /** `use DEST --folder ID`: makes DEST the active destination, uploading into that folder. */
-export function useCommand(args: CliArgs, dataDir: string): Promise<number> {
+export function useCommand(args: CliArgs, dataDir: string, policy: PolicyRules): Promise<number> {
   expectOptions(args, ['data-dir', 'settings', 'folder']);
   const destination = destinationArg(args);
   const folderId = stringOption(args, 'folder');
@@ -45,7 +46,7 @@ export function useCommand(args: CliArgs, dataDir: string): Promise<number> {
       `use ${destination}: give the folder with --folder ID (see: folders ${destination})`,
     );
   }
-  return withUploader(args, dataDir, async (uploader) => {
+  return withUploader(args, dataDir, policy, async (uploader) => {
     if (folderId !== undefined) {
       const folder = await uploader.describeRemoteFolder({ destination, folderId });
       await uploader.chooseRemoteFolder({
@@ -72,12 +73,13 @@ function destinationArg(args: CliArgs): DestinationKind {
 async function withUploader(
   args: CliArgs,
   dataDir: string,
+  policy: PolicyRules,
   work: (uploader: Uploader) => Promise<number>,
 ): Promise<number> {
-  const overrides = await readOverrides(stringOption(args, 'settings'));
+  const overrides = await readOverrides(stringOption(args, 'settings'), policy);
   const host = openNodeHost(dataDir);
   try {
-    return await work(new Uploader({ host: host.services, db: host.db, overrides }));
+    return await work(new Uploader({ host: host.services, db: host.db, overrides, policy }));
   } finally {
     await host.close();
   }

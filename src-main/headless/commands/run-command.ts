@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { applySettings, type Settings } from '../../../src-shared/settings.ts';
+import { MANAGED_REASON } from '../../../src-shared/policy.ts';
+import { applySettings, type SettingName, type Settings } from '../../../src-shared/settings.ts';
+import type { PolicyRules } from '../../core/policy/policy-rules.ts';
 import { Uploader } from '../../core/uploader.ts';
 import { dataPaths } from '../../node-host/data-dir.ts';
 import { acquireInstanceLock } from '../../node-host/instance-lock.ts';
@@ -12,7 +14,7 @@ import type { WebUiServer } from '../web-ui/web-ui-server.ts';
 const STOP_DEADLINE_MS = 9000;
 
 /** Runs until SIGINT/SIGTERM, then stops within 10 s with everything persisted. */
-export async function runCommand(args: CliArgs, dataDir: string): Promise<number> {
+export async function runCommand(args: CliArgs, dataDir: string, policy: PolicyRules): Promise<number> {
   expectOptions(args, ['data-dir', 'settings', ...WEB_UI_OPTIONS]);
   // Listened for from the start: a stop asked for while starting (a service manager's SIGTERM)
   // is carried out once started, rather than killing the process half-way through its start.
@@ -20,13 +22,13 @@ export async function runCommand(args: CliArgs, dataDir: string): Promise<number
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
-  const overrides = await readOverrides(stringOption(args, 'settings'));
+  const overrides = await readOverrides(stringOption(args, 'settings'), policy);
   const lock = acquireInstanceLock(dataPaths(dataDir).lock);
   const host = openNodeHost(dataDir, (line) => process.stdout.write(`${line}\n`));
   let uploader: Uploader;
   let webUi: WebUiServer | null = null;
   try {
-    uploader = new Uploader({ host: host.services, db: host.db, overrides });
+    uploader = new Uploader({ host: host.services, db: host.db, overrides, policy });
     webUi = await startWebUiIfAsked(args, uploader);
     await uploader.start();
   } catch (error) {
@@ -40,6 +42,8 @@ export async function runCommand(args: CliArgs, dataDir: string): Promise<number
     `Watching ${settings.recordingsFolder || '(no recordings folder set)'}; uploading to ${destinationLabel(settings)}${settings.uploadsPaused ? ' (paused)' : ''}. Data: ${dataDir}\n`,
   );
   if (webUi !== null) process.stdout.write(`Web UI: ${webUi.url}\n`);
+  const stopped = policy.stopsUploads;
+  if (stopped !== null) process.stderr.write(`${stopped}\n`);
   await stopAsked;
   process.stdout.write('Stopping…\n');
   await webUi?.close();
@@ -52,8 +56,14 @@ export async function runCommand(args: CliArgs, dataDir: string): Promise<number
   return 0;
 }
 
-/** The settings a `--settings FILE` lays over the saved ones for one command, validated. */
-export async function readOverrides(file: string | undefined): Promise<Partial<Settings>> {
+/**
+ * The settings a `--settings FILE` lays over the saved ones for one command, validated. A setting
+ * the machine's policy locks may not be changed this way either (exit 2, naming the policy).
+ */
+export async function readOverrides(
+  file: string | undefined,
+  policy: PolicyRules,
+): Promise<Partial<Settings>> {
   if (file === undefined) return {};
   let parsed: unknown;
   try {
@@ -65,7 +75,17 @@ export async function readOverrides(file: string | undefined): Promise<Partial<S
         : `cannot be read (${String(error)})`;
     throw new UsageError(`settings file ${file} ${reason}`);
   }
-  const result = applySettings({}, parsed);
+  const result = applySettings({}, parsed, policy.settingsRules);
   if (!result.ok) throw new UsageError(`settings file ${file}: ${result.problems.join('; ')}`);
-  return parsed as Partial<Settings>;
+  const overrides = parsed as Partial<Settings>;
+  const locked = policy.lockedValues;
+  const refused = (Object.keys(overrides) as SettingName[]).filter(
+    (name) => name in locked && JSON.stringify(locked[name]) !== JSON.stringify(result.settings[name]),
+  );
+  if (refused.length > 0) {
+    throw new UsageError(
+      `settings file ${file}: ${refused.map((n) => `"${n}"`).join(', ')} ${refused.length === 1 ? 'is' : 'are'} ${MANAGED_REASON.toLowerCase()}: locked by the policy ${policy.file}`,
+    );
+  }
+  return overrides;
 }

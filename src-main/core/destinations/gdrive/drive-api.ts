@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
+import { endpointProblem, originOf } from '../../../../src-shared/endpoints.ts';
 import { TransferFault } from '../../faults.ts';
 import type { HttpClient, HttpRequest } from '../http-client.ts';
+import type { OriginRules } from '../provider-context.ts';
 import { driveFault } from './drive-fault.ts';
 import {
   type AboutAnswer,
@@ -18,6 +20,7 @@ import type { GoogleCredentials } from './google-credentials.ts';
 
 export interface DriveApiOptions {
   baseUrl(): string;
+  origins(): OriginRules;
   http: HttpClient;
   credentials: GoogleCredentials;
   now(): number;
@@ -61,6 +64,10 @@ export class DriveApi {
 
   /** The upload session URI is its own credential: no token goes with the bytes. */
   sendToSession(request: HttpRequest, signal: AbortSignal): Promise<Response> {
+    const problem = endpointProblem(request.url, this.#options.origins().plainHttpOrigins);
+    if (problem !== null) {
+      throw new TransferFault('rejected', `${this.what(request.what)}: the session address ${problem}`);
+    }
     return this.#options.http.send({ ...request, what: this.what(request.what) }, signal);
   }
 
@@ -240,6 +247,14 @@ export class DriveApi {
   }
 
   async #sendWithToken(request: HttpRequest, signal: AbortSignal): Promise<Response> {
+    // The access token goes to the Drive API's origin and nowhere else.
+    const own = originOf(this.#options.baseUrl());
+    if (originOf(request.url) !== own) {
+      throw new TransferFault(
+        'rejected',
+        `${this.what(request.what)}: ${originOf(request.url) ?? 'the address'} is not the Drive API's origin (${own}): refused`,
+      );
+    }
     const token = await this.#options.credentials.accessToken(signal);
     const headers = { ...request.headers, authorization: `Bearer ${token}` };
     return this.#options.http.send({ ...request, headers, what: this.what(request.what) }, signal);

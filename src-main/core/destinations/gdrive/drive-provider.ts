@@ -1,5 +1,8 @@
 import type { ConnectionView } from '../../../../src-shared/bridge-contract.ts';
+import { originOf } from '../../../../src-shared/endpoints.ts';
+import type { Settings } from '../../../../src-shared/settings.ts';
 import { credentialFingerprint } from '../../auth/credential-fingerprint.ts';
+import { EndpointBinding } from '../../auth/endpoint-binding.ts';
 import { TransferFault } from '../../faults.ts';
 import { afterSignIn } from '../after-sign-in.ts';
 import type { DestinationProvider, RemoteFolders } from '../destination-provider.ts';
@@ -25,13 +28,25 @@ export class DriveProvider implements DestinationProvider {
   readonly #api: DriveApi;
   readonly #folders: DriveFolders;
   readonly folders: RemoteFolders;
+  readonly #binding: EndpointBinding;
   #lastError: string | null = null;
 
   constructor(context: ProviderContext) {
     this.#context = context;
-    this.#credentials = new GoogleCredentials({ settings: () => context.settings(), host: context.host });
+    this.#binding = new EndpointBinding({
+      destination: this.kind,
+      store: context.bindings,
+      current: () => googleEndpoints(context.settings()),
+      remedy: 'sign in to Google Drive again',
+    });
+    this.#credentials = new GoogleCredentials({
+      settings: () => context.settings(),
+      host: context.host,
+      binding: this.#binding,
+    });
     this.#api = new DriveApi({
       baseUrl: () => context.settings().driveApiBaseUrl,
+      origins: () => context.origins(),
       http: context.http,
       credentials: this.#credentials,
       now: () => context.host.clock.now(),
@@ -63,6 +78,8 @@ export class DriveProvider implements DestinationProvider {
     }
     if (account === null)
       return { ...base, state: 'not-configured', detail: 'not signed in to Google Drive' };
+    const moved = this.#binding.problem();
+    if (moved !== null) return { ...base, state: 'needs-auth', detail: moved };
     const scope = this.#context.settings().googleDriveScope;
     if (account.details.scope !== undefined && account.details.scope !== scope) {
       return {
@@ -125,7 +142,9 @@ export class DriveProvider implements DestinationProvider {
     return this.connection();
   }
 
+  /** None while an endpoint has moved from those the sign-in was made for: it may not be used there. */
   async credentialFingerprint(): Promise<string | null> {
+    if (this.#binding.problem() !== null) return null;
     return credentialFingerprint(await this.#credentials.stored());
   }
 
@@ -191,4 +210,16 @@ function describeAccount(
 
 function gb(bytes: number): string {
   return `${(bytes / 1e9).toFixed(bytes >= 1e10 ? 0 : 1)} GB`;
+}
+
+/**
+ * The refresh token goes only to the token endpoint that issued it (and the revocation endpoint
+ * of the same sign-in); its access tokens only to the Drive API's origin of that sign-in.
+ */
+export function googleEndpoints(settings: Settings): Record<string, string> {
+  return {
+    googleTokenUrl: settings.googleTokenUrl,
+    googleRevokeUrl: settings.googleRevokeUrl,
+    driveApiBaseUrl: originOf(settings.driveApiBaseUrl) ?? settings.driveApiBaseUrl,
+  };
 }

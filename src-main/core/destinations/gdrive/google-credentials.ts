@@ -1,5 +1,6 @@
 import type { Credentials, OAuth2Client } from 'google-auth-library';
 import type { Settings } from '../../../../src-shared/settings.ts';
+import type { EndpointBinding } from '../../auth/endpoint-binding.ts';
 import { TransferFault } from '../../faults.ts';
 import type { HostServices } from '../../host-services.ts';
 import { holdSecret } from '../../logging/held-secrets.ts';
@@ -15,6 +16,8 @@ const EAGER_REFRESH_MS = 60_000;
 export interface GoogleCredentialsOptions {
   settings(): Settings;
   host: HostServices;
+  /** The token and revocation endpoints (and Drive's origin) the refresh token was issued for. */
+  binding: EndpointBinding;
 }
 
 /**
@@ -41,6 +44,8 @@ export class GoogleCredentials {
 
   /** A current access token, refreshed when it is about to lapse. Throws TransferFault. */
   async accessToken(signal: AbortSignal): Promise<string> {
+    // The refresh token goes only to the token endpoint that issued it.
+    this.#options.binding.check();
     const client = await this.#signedInClient();
     try {
       const { token } = await abortable(() => client.getAccessToken(), signal);
@@ -86,6 +91,7 @@ export class GoogleCredentials {
     }
     const refreshToken = tokens.refresh_token as string;
     await this.#options.host.secrets.set(GOOGLE_REFRESH_TOKEN_SECRET, refreshToken);
+    this.#options.binding.bind();
     this.#refreshToken = Promise.resolve(refreshToken);
     client.setCredentials(tokens);
     return tokens;
@@ -94,12 +100,13 @@ export class GoogleCredentials {
   /**
    * Revokes the grant at Google (its refresh token revokes every token of it), then forgets it
    * here whatever Google answered: signing out must work offline too. Returns Google's refusal or
-   * failure, if any, for the operator to see.
+   * failure, if any, for the operator to see. A token whose endpoints moved since it was issued is
+   * only forgotten: sending it to the new revocation address would hand it to whoever is there.
    */
   async revoke(): Promise<string | null> {
     const token = await (this.#refreshToken ?? this.stored());
-    let problem: string | null = null;
-    if (token !== null) {
+    let problem: string | null = this.#options.binding.problem();
+    if (token !== null && problem === null) {
       try {
         await (await this.#freshClient()).revokeToken(token);
       } catch (error) {
@@ -107,6 +114,7 @@ export class GoogleCredentials {
       }
     }
     await this.#options.host.secrets.delete(GOOGLE_REFRESH_TOKEN_SECRET);
+    this.#options.binding.forget();
     this.forget();
     return problem;
   }

@@ -1,10 +1,13 @@
 import type { z } from 'zod';
+import { endpointProblem, originOf } from '../../../../src-shared/endpoints.ts';
 import { TransferFault } from '../../faults.ts';
 import type { HttpClient, HttpRequest } from '../http-client.ts';
 import { graphFault } from './graph-fault.ts';
 
 export interface GraphClientOptions {
   baseUrl(): string;
+  /** Plain-http origins the policy allows besides loopback (upload URLs carry no token, but bytes). */
+  plainHttpOrigins?(): readonly string[];
   http: HttpClient;
   /** An access token; `forceRefresh` after Graph refused the last one. Throws TransferFault. */
   token(forceRefresh: boolean): Promise<string>;
@@ -23,16 +26,34 @@ export class GraphClient {
     this.#options = options;
   }
 
-  /** `path` below the Graph base URL (e.g. "/me/drive"), or an absolute `@odata.nextLink`. */
+  /**
+   * `path` below the Graph base URL (e.g. "/me/drive"), or an absolute `@odata.nextLink`: one on
+   * another origin is refused, as following it would hand the token to that origin.
+   */
   url(path: string, query: Record<string, string> = {}): string {
     const base = this.#options.baseUrl().replace(/\/+$/, '');
-    const url = new URL(/^https?:\/\//.test(path) ? path : `${base}${path}`);
+    const absolute = /^[a-z][a-z0-9+.-]*:/i.test(path);
+    if (absolute && originOf(path) !== originOf(base)) {
+      throw new TransferFault(
+        'rejected',
+        `OneDrive: Graph named a next page on ${originOf(path) ?? 'another address'}, not Graph's origin (${originOf(base)}): refused`,
+      );
+    }
+    const url = new URL(absolute ? path : `${base}${path}`);
     for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
     return url.toString();
   }
 
   async send(request: HttpRequest, signal: AbortSignal): Promise<Response> {
     const what = `OneDrive ${request.what}`;
+    // The Graph token goes to Graph's origin only.
+    const own = originOf(this.#options.baseUrl());
+    if (originOf(request.url) !== own) {
+      throw new TransferFault(
+        'rejected',
+        `${what}: ${originOf(request.url)} is not Graph's origin (${own}): refused`,
+      );
+    }
     const first = await this.#sendWith(await this.#options.token(false), request, what, signal);
     if (first.status !== 401) return first;
     await first.body?.cancel();
@@ -43,6 +64,10 @@ export class GraphClient {
 
   /** Sends without a token: for upload URLs, which carry their own authorization. */
   sendBare(request: HttpRequest, signal: AbortSignal): Promise<Response> {
+    const problem = endpointProblem(request.url, this.#options.plainHttpOrigins?.() ?? []);
+    if (problem !== null) {
+      throw new TransferFault('rejected', `OneDrive ${request.what}: the upload address ${problem}`);
+    }
     return this.#options.http.send({ ...request, what: `OneDrive ${request.what}` }, signal);
   }
 

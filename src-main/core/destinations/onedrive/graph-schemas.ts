@@ -21,11 +21,11 @@ export type DriveItemAnswer = z.infer<typeof driveItemAnswer>;
 
 export const childrenAnswer = z.object({
   value: z.array(driveItemAnswer),
-  '@odata.nextLink': z.url().nullish(),
+  '@odata.nextLink': z.url({ protocol: /^https?$/ }).nullish(),
 });
 
 export const uploadSessionAnswer = z.object({
-  uploadUrl: z.url(),
+  uploadUrl: z.url({ protocol: /^https?$/ }),
   expirationDateTime: z.string().nullish(),
 });
 

@@ -1,4 +1,7 @@
 import type { ConnectionView } from '../../../../src-shared/bridge-contract.ts';
+import { originOf } from '../../../../src-shared/endpoints.ts';
+import type { Settings } from '../../../../src-shared/settings.ts';
+import { EndpointBinding } from '../../auth/endpoint-binding.ts';
 import { isFault } from '../../faults.ts';
 import { afterSignIn } from '../after-sign-in.ts';
 import type { DestinationProvider, RemoteFolders } from '../destination-provider.ts';
@@ -26,11 +29,18 @@ export class OneDriveProvider implements DestinationProvider {
   readonly #graph: GraphClient;
   readonly #folders: OneDriveFolders;
   readonly folders: RemoteFolders;
+  readonly #binding: EndpointBinding;
   #lastError: string | null = null;
 
   constructor(context: ProviderContext, options: OneDriveProviderOptions = {}) {
     this.#context = context;
     const { host } = context;
+    this.#binding = new EndpointBinding({
+      destination: this.kind,
+      store: context.bindings,
+      current: () => oneDriveEndpoints(context.settings()),
+      remedy: 'sign in to OneDrive again',
+    });
     this.#auth = new OneDriveAuth({
       settings: () => {
         const s = context.settings();
@@ -49,8 +59,13 @@ export class OneDriveProvider implements DestinationProvider {
     });
     this.#graph = new GraphClient({
       baseUrl: () => context.settings().graphBaseUrl,
+      plainHttpOrigins: () => context.origins().plainHttpOrigins,
       http: context.http,
-      token: (forceRefresh) => this.#auth.accessToken(forceRefresh),
+      // The refresh token goes only to the authority that issued it, the access token only to its Graph.
+      token: (forceRefresh) => {
+        this.#binding.check();
+        return this.#auth.accessToken(forceRefresh);
+      },
       now: () => host.clock.now(),
     });
     this.#folders = new OneDriveFolders(this.#graph, () => this.#driveId());
@@ -79,6 +94,8 @@ export class OneDriveProvider implements DestinationProvider {
     }
     if (account === null)
       return { ...base, state: 'needs-auth', detail: 'not signed in: connect to sign in' };
+    const moved = this.#binding.problem();
+    if (moved !== null) return { ...base, state: 'needs-auth', detail: moved };
     if (this.#lastError !== null) return { ...base, state: 'error', detail: this.#lastError };
     return { ...base, state: 'connected', detail: describeDrive(account.details) };
   }
@@ -103,6 +120,7 @@ export class OneDriveProvider implements DestinationProvider {
 
   async connect(signal: AbortSignal): Promise<ConnectionView> {
     await this.#auth.signIn(signal);
+    this.#binding.bind();
     this.#lastError = null;
     // The token cache is stored: a passing failure of the account call is no failed sign-in.
     await afterSignIn(
@@ -114,6 +132,7 @@ export class OneDriveProvider implements DestinationProvider {
 
   async disconnect(): Promise<ConnectionView> {
     await this.#auth.signOut();
+    this.#binding.forget();
     this.#context.accounts.clear(this.kind);
     this.#lastError = null;
     // A folder id means nothing in another account's drive.
@@ -123,7 +142,9 @@ export class OneDriveProvider implements DestinationProvider {
     return this.connection();
   }
 
+  /** None while an endpoint has moved from those the sign-in was made for: it may not be used there. */
   credentialFingerprint(): Promise<string | null> {
+    if (this.#binding.problem() !== null) return Promise.resolve(null);
     return this.#auth.credentialsFingerprint();
   }
 
@@ -187,4 +208,12 @@ function formatBytes(bytes: number): string {
     unit += 1;
   }
   return `${value >= 10 || unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** OneDrive's credentials are bound to the sign-in authority and the Graph they were given for. */
+export function oneDriveEndpoints(settings: Settings): Record<string, string> {
+  return {
+    oneDriveAuthorityHost: originOf(settings.oneDriveAuthorityHost) ?? settings.oneDriveAuthorityHost,
+    graphBaseUrl: originOf(settings.graphBaseUrl) ?? settings.graphBaseUrl,
+  };
 }

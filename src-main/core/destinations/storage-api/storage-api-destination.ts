@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { endpointProblem, originOf } from '../../../../src-shared/endpoints.ts';
 import { TransferFault } from '../../faults.ts';
 import {
   type BesideFile,
@@ -15,6 +16,7 @@ import {
 import type { HttpClient, HttpRequest } from '../http-client.ts';
 import { faultFromResponse } from '../http-fault.ts';
 import { multipartBody, streamOf } from '../multipart-body.ts';
+import type { OriginRules } from '../provider-context.ts';
 import { rangeEnd } from '../range-header.ts';
 import {
   createSessionAnswer,
@@ -26,7 +28,10 @@ import {
 
 export interface StorageApiOptions {
   baseUrl: () => string;
+  /** The API token; throws an `auth` fault when it may not be used (the URL moved since it was given). */
   token: () => Promise<string | null>;
+  /** Origins besides the base URL's that the policy lets receive uploads (and the token). */
+  origins: () => OriginRules;
   http: HttpClient;
   now?: () => number;
 }
@@ -373,12 +378,39 @@ export class StorageApiDestination implements Destination {
   }
 
   async #request(request: HttpRequest, signal: AbortSignal): Promise<Response> {
+    this.#checkDestination(request);
     const token = await this.#options.token();
     if (token === null || token === '') {
       throw new TransferFault('auth', 'no API token is set for the storage API');
     }
     const headers = { ...request.headers, authorization: `Bearer ${token}` };
     return this.#options.http.send({ ...request, headers, what: this.#what(request.what) }, signal);
+  }
+
+  /**
+   * The token goes to the base URL's origin only. An upload URL the server names elsewhere is
+   * refused (nothing is sent there, token or bytes) unless the policy lists its origin; and every
+   * address must be https, or loopback, or a plain-http origin the policy allows.
+   */
+  #checkDestination(request: HttpRequest): void {
+    const base = originOf(this.#options.baseUrl());
+    const target = originOf(request.url);
+    const rules = this.#options.origins();
+    const what = this.#what(request.what);
+    if (target === null) {
+      throw new TransferFault(
+        'rejected',
+        `${what}: the server named an address that is not http(s): refused`,
+      );
+    }
+    if (target !== base && !rules.uploadOrigins.includes(target)) {
+      throw new TransferFault(
+        'rejected',
+        `${what}: the server named ${target} for the upload, which is not the storage API's own origin (${base}); nothing was sent there. An administrator can allow that origin with the policy's uploadOrigins`,
+      );
+    }
+    const problem = endpointProblem(request.url, rules.plainHttpOrigins);
+    if (problem !== null) throw new TransferFault('rejected', `${what}: the address ${target} ${problem}`);
   }
 
   #fault(response: Response, what: string, sessionUrl = false): Promise<TransferFault> {

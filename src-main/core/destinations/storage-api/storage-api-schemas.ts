@@ -6,8 +6,9 @@ const id = z.union([z.string().min(1), z.number()]).transform(String);
 export const createSessionAnswer = z.object({
   session_id: id,
   expires_at: z.string().nullish(),
-  video_upload_url: z.url().nullish(),
-  metadata_upload_url: z.url().nullish(),
+  // Only http(s): a server naming file: or smb: gets a clear refusal, never a request.
+  video_upload_url: z.url({ protocol: /^https?$/ }).nullish(),
+  metadata_upload_url: z.url({ protocol: /^https?$/ }).nullish(),
   chunk_size: z.number().int().positive().nullish(),
 });
 
