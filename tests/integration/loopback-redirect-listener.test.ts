@@ -74,22 +74,25 @@ describe('the loopback redirect listener', () => {
     expect(await canConnect('127.0.0.1', portOf(listener))).toBe(false);
   });
 
-  it('refuses a redirect with a wrong state and does not hand over its code', async () => {
-    listener = await listenForRedirect({ state: 'expected', timeoutMs: 5000 });
-    const response = await fetch(`${listener.redirectUri}?code=planted&state=forged`);
-    expect(response.status).toBe(400);
-    expect(await response.text()).toContain('did not carry the state');
-    const error = await rejection(listener.answer);
-    expect(error.reason).toBe('state-mismatch');
-    expect(error.message).not.toContain('planted');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(await canConnect('127.0.0.1', portOf(listener))).toBe(false);
+  it('answers a redirect with a wrong state 400, hands over nothing, and keeps waiting for the real one', async () => {
+    listener = await listenForRedirect({ state: 'expected', timeoutMs: 5000, service: 'Google Drive' });
+    const stray = await fetch(`${listener.redirectUri}?code=planted&state=forged`);
+    expect(stray.status).toBe(400);
+    expect(await stray.text()).toContain('did not carry the state');
+    // Still listening: the real redirect, after the stray one, completes the sign-in.
+    const real = await fetch(`${listener.redirectUri}?code=the-real-code&state=expected`);
+    expect(real.status).toBe(200);
+    const answer = await listener.answer;
+    expect(answer.code).toBe('the-real-code');
   });
 
-  it('refuses a redirect without any state', async () => {
+  it('answers a request without any state 400 and keeps waiting', async () => {
     listener = await listenForRedirect({ state: 'expected', timeoutMs: 5000 });
-    await fetch(`${listener.redirectUri}?code=c`);
-    expect((await rejection(listener.answer)).reason).toBe('state-mismatch');
+    expect((await fetch(`${listener.redirectUri}?code=c`)).status).toBe(400);
+    // Not even an error answer ends the sign-in without the state.
+    expect((await fetch(`${listener.redirectUri}?error=access_denied`)).status).toBe(400);
+    expect((await fetch(`${listener.redirectUri}?code=real&state=expected`)).status).toBe(200);
+    expect((await listener.answer).code).toBe('real');
   });
 
   it('gives up after its time-out and stops listening', async () => {

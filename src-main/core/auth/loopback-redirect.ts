@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 /**
  * The one listener every installed-app sign-in redirects to (RFC 8252 §7.3): bound to 127.0.0.1
  * only, on a port the OS picks, for one redirect. The answer must carry the `state` this app
- * sent, or it is refused: a page on another site cannot slip its own code into our sign-in.
+ * sent: any other request — a page on another site slipping its own code in, a port scanner, a
+ * stray browser tab — is answered 400 and the listener keeps waiting for the real redirect (as
+ * MSAL's own does), so a stray request can neither complete nor end the sign-in.
  */
 export interface LoopbackRedirectOptions {
   /** The `state` sent with the authorization request; the redirect must bring it back. */
@@ -32,7 +34,7 @@ export interface LoopbackRedirect {
   close(): Promise<void>;
 }
 
-export type SignInFailure = 'timeout' | 'state-mismatch' | 'denied' | 'no-code' | 'cancelled';
+export type SignInFailure = 'timeout' | 'denied' | 'no-code' | 'cancelled';
 
 export class SignInError extends Error {
   override readonly name = 'SignInError';
@@ -97,7 +99,15 @@ export async function listenForRedirect(options: LoopbackRedirectOptions): Promi
     if (request.method !== 'GET')
       return page(response, 405, 'Not allowed', 'Only the sign-in redirect is served here.');
     if (settled) return page(response, 410, 'Sign-in already handled', 'You can close this tab.');
-    const outcome = readRedirect(url.searchParams, options.state, service);
+    if (url.searchParams.get('state') !== options.state) {
+      return page(
+        response,
+        400,
+        'Not this sign-in',
+        `This answer did not carry the state this sign-in to ${service} sent, so it was refused. The sign-in is still waiting for ${service}.`,
+      );
+    }
+    const outcome = readRedirect(url.searchParams, service);
     if (outcome instanceof SignInError) {
       page(
         response,
@@ -126,13 +136,8 @@ export async function listenForRedirect(options: LoopbackRedirectOptions): Promi
   };
 }
 
-function readRedirect(params: URLSearchParams, state: string, service: string): RedirectAnswer | SignInError {
-  if (params.get('state') !== state) {
-    return new SignInError(
-      'state-mismatch',
-      `the answer from ${service} did not carry the state this sign-in sent, so it was refused`,
-    );
-  }
+/** A redirect that carries this sign-in's state: the code, or why there is none. */
+function readRedirect(params: URLSearchParams, service: string): RedirectAnswer | SignInError {
   const error = params.get('error');
   if (error !== null) {
     const description = params.get('error_description');
