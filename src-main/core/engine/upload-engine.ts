@@ -138,8 +138,7 @@ export class UploadEngine {
       if (job === undefined) break;
       this.#options.events.jobUpdated(job);
       this.#run(job, settings);
-      // An unreachable destination is tried with one job at a time, not all of them at once.
-      if (this.#options.reachability.isUnreachable(job.destination))
+      if (this.#oneAtATime(job.destination))
         destinations = destinations.filter((kind) => kind !== job.destination);
     }
     this.#armAt(this.#nextWake(destinations));
@@ -156,11 +155,22 @@ export class UploadEngine {
     const now = this.#options.now();
     return this.#connected().filter((kind) => {
       if (reachability.isAuthHeld(kind) || reachability.throttledUntil(kind) !== null) return false;
-      if (!reachability.isUnreachable(kind)) return true;
-      const nextTry = reachability.get(kind).nextTryAt;
       const trying = [...this.#running.values()].some((running) => running.destination === kind);
-      return !trying && (nextTry === null || nextTry <= now);
+      if (this.#oneAtATime(kind) && trying) return false;
+      const nextTry = reachability.isUnreachable(kind) ? reachability.get(kind).nextTryAt : null;
+      return nextTry === null || nextTry <= now;
     });
+  }
+
+  /**
+   * An unreachable destination, or one whose server asked us to slow down and has not answered
+   * since, is tried with one job at a time, not all of them at once (rclone's pacer likewise
+   * spaces calls out after a throttle until answers come back).
+   */
+  #oneAtATime(destination: DestinationKind): boolean {
+    return (
+      this.#options.reachability.isUnreachable(destination) || (this.#throttles.get(destination) ?? 0) > 0
+    );
   }
 
   #connected(): DestinationKind[] {
@@ -246,9 +256,12 @@ export class UploadEngine {
   }
 
   #answered(destination: DestinationKind): void {
+    const wasHeldBack = this.#oneAtATime(destination);
     this.#outageTries.delete(destination);
     this.#throttles.delete(destination);
     this.#options.reachability.answered(destination);
+    // It answers again: the jobs that waited their turn behind the one that tried may start.
+    if (wasHeldBack) queueMicrotask(() => this.wake());
   }
 
   async #completed(
