@@ -4,7 +4,7 @@ import { redactSecrets } from '../../src-main/core/logging/redact-secrets.ts';
 
 describe('secrets the process holds are redacted by their exact value', () => {
   it('removes a held token whatever surrounds it, plain or URL-encoded', () => {
-    const token = 'tok_7f3a9c0d1e2b4a5f6e7d8c9b0a1f2e3d';
+    const token = 'tok_Zq7vLmNpRsTwXyBcDfGhJkMn';
     expect(redactSecrets(`the credentials ${token} may not write here`)).toContain(token);
 
     holdSecret(token);
