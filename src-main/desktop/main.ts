@@ -24,6 +24,7 @@ import { resolveShellLanguage, type ShellStrings, shellStrings } from './shell-s
 import { HIDDEN_ARG, loginItemFor } from './start-at-login.ts';
 import { CoreSupervisor } from './supervisor/core-supervisor.ts';
 import { spawnUtilityCore } from './supervisor/utility-core.ts';
+import { folderToOpen } from './tray/folder-to-open.ts';
 import { applyShellEvent, initialShellState, type ShellState } from './tray/shell-state.ts';
 import { AppTray } from './tray/tray.ts';
 import { pauseParams, type TrayAction, trayMenuModel, uploadLimitParams } from './tray/tray-menu.ts';
@@ -181,15 +182,21 @@ function onTrayAction(action: TrayAction): void {
       void invoke({ id: 0, method: 'resumeAll', params: {} });
       break;
     case 'open-recordings':
-      if (state.settings?.recordingsFolder) void shell.openPath(state.settings.recordingsFolder);
+      void openFolder(state.settings?.recordingsFolder);
       break;
     case 'open-logs':
-      void shell.openPath(dataPaths(app.getPath('userData')).logs);
+      void openFolder(dataPaths(app.getPath('userData')).logs);
       break;
     case 'quit':
       app.quit();
       break;
   }
+}
+
+/** Only an existing directory is handed to the OS: it would run a file. */
+async function openFolder(path: string | undefined): Promise<void> {
+  const folder = await folderToOpen(path);
+  if (folder !== null) await shell.openPath(folder);
 }
 
 /** A tray command's result arrives as events too; only a refusal needs saying here. */

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { EnvOverlaySecretStore } from '../core/auth/env-secret-store.ts';
 import { KeychainSecretStore } from '../core/auth/keychain-secret-store.ts';
 import { type HostServices, systemClock } from '../core/host-services.ts';
@@ -7,6 +6,7 @@ import { type Database, openDatabase } from '../core/store/database.ts';
 import { readInstallId } from '../core/store/install-id.ts';
 import { applyCpuPriority } from './cpu-priority.ts';
 import { dataPaths } from './data-dir.ts';
+import { makeDataFolderPrivate } from './private-data-folder.ts';
 
 export interface NodeHost {
   services: HostServices;
@@ -22,9 +22,11 @@ export interface NodeHost {
  */
 export function openNodeHost(dataDir: string, echo?: (line: string) => void): NodeHost {
   const paths = dataPaths(dataDir);
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  makeDataFolderPrivate(dataDir);
   const db = openDatabase(paths.database);
   const logger = createFileLogger({ dir: paths.logs, ...(echo ? { echo } : {}) });
+  // The database and the logs folder may have just been made: private from their first byte on.
+  makeDataFolderPrivate(dataDir);
   const secrets = new EnvOverlaySecretStore(
     new KeychainSecretStore({ namespace: readInstallId(db), dataDir, logger }),
     { logger },

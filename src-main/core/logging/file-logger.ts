@@ -42,7 +42,7 @@ export function createFileLogger(options: FileLoggerOptions): FileLogger {
   const keepFiles = Math.max(1, options.keepFiles ?? 3);
   const now = options.now ?? (() => new Date());
   try {
-    mkdirSync(options.dir, { recursive: true });
+    mkdirSync(options.dir, { recursive: true, mode: 0o700 });
   } catch (error) {
     throw new Error(`cannot create the log folder ${options.dir}: ${describe(error)}`, { cause: error });
   }
@@ -106,7 +106,7 @@ function appendLine(file: string, dir: string, line: string): void {
   } catch (error) {
     // Someone tidied the data folder while the uploader ran: make the folder again.
     if (!(error instanceof Error && 'code' in error && error.code === 'ENOENT')) throw error;
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     appendFileSync(file, line, { mode: 0o600 });
   }
 }
