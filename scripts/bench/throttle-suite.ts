@@ -146,7 +146,11 @@ export const capFraction = (r: ThrottleResult): number => achievedRate(r) / (r.t
 export const cpuPerGiB = (r: ThrottleResult): number =>
   r.measured.cpuSeconds / (r.measured.sizeBytes / 1024 ** 3);
 
+/** CPU per GiB while the bytes went out (first write to last): what a long throttled upload costs. */
+export const sendingCpuPerGiB = (r: ThrottleResult): number =>
+  r.measured.line.cpuSecondsInSpan / ((r.measured.line.bytes - r.measured.line.firstWriteBytes) / 1024 ** 3);
+
 function describe(r: ThrottleResult): string {
   const uploads = r.throttle.uploads === 1 ? '' : ` (${r.throttle.uploads} at once)`;
-  return `${r.throttle.capMiBps} MiB/s cap${uploads}, ${r.fileBytes / MiB} MiB each: ${capFraction(r).toFixed(3)} of the cap, ${cpuPerGiB(r).toFixed(2)} CPU s/GiB, largest gap ${r.measured.line.largestGapMs.toFixed(0)} ms, byte-identical`;
+  return `${r.throttle.capMiBps} MiB/s cap${uploads}, ${r.fileBytes / MiB} MiB each: ${capFraction(r).toFixed(3)} of the cap, ${cpuPerGiB(r).toFixed(2)} CPU s/GiB (${sendingCpuPerGiB(r).toFixed(2)} while sending), largest gap ${r.measured.line.largestGapMs.toFixed(0)} ms, byte-identical`;
 }

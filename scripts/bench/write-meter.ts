@@ -7,6 +7,8 @@ export interface WriteTimeline {
   spanSeconds: number;
   /** The first write's bytes: the span is the time the others took, so a rate leaves them out. */
   firstWriteBytes: number;
+  /** CPU seconds this process used over the span: the cost of sending itself, without start-up or commit. */
+  cpuSecondsInSpan: number;
   /** The longest time between two consecutive writes of recording bytes, whichever upload's. */
   largestGapMs: number;
   /** The same, only between two writes of one request (the pacing, without waits for answers). */
@@ -34,6 +36,8 @@ export function meterWrites(): { stop(): WriteTimeline } {
   let first: number | null = null;
   let last: number | null = null;
   let largestGapMs = 0;
+  let cpuAtFirst: NodeJS.CpuUsage | null = null;
+  let cpuAtLast: NodeJS.CpuUsage | null = null;
   let largestGapInRequestMs = 0;
   let lastRequest: unknown = null;
   let firstWriteBytes = 0;
@@ -50,7 +54,9 @@ export function meterWrites(): { stop(): WriteTimeline } {
     if (first === null) {
       first = now;
       firstWriteBytes = length;
+      cpuAtFirst = process.cpuUsage();
     }
+    cpuAtLast = process.cpuUsage();
     last = now;
     bytes += length;
     writes += 1;
@@ -60,7 +66,19 @@ export function meterWrites(): { stop(): WriteTimeline } {
     stop: () => {
       unsubscribe('undici:request:bodyChunkSent', listener);
       const span = first === null || last === null ? 0 : (last - first) / 1000;
-      return { bytes, spanSeconds: span, firstWriteBytes, largestGapMs, largestGapInRequestMs, writes };
+      const cpu =
+        cpuAtFirst === null || cpuAtLast === null
+          ? 0
+          : (cpuAtLast.user - cpuAtFirst.user + cpuAtLast.system - cpuAtFirst.system) / 1e6;
+      return {
+        bytes,
+        spanSeconds: span,
+        firstWriteBytes,
+        cpuSecondsInSpan: cpu,
+        largestGapMs,
+        largestGapInRequestMs,
+        writes,
+      };
     },
   };
 }

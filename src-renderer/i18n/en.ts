@@ -17,7 +17,7 @@ type RequiredKeys =
   | `destination.${DestinationKind}`
   | `setup.about.${DestinationKind}`
   | `settings.section.${SettingsSection}`
-  | `issue.${Exclude<FieldIssue['code'], 'too-small' | 'too-big' | 'too-long' | 'not-multiple' | 'other'>}`;
+  | `issue.${Exclude<FieldIssue['code'], 'too-small' | 'too-big' | 'too-long' | 'not-multiple' | 'other' | 'rate-limit'>}`;
 
 /** English, the reference dictionary: every other language has exactly these keys. */
 export const en = {
@@ -355,6 +355,7 @@ export const en = {
   'issue.tooBig': 'The largest allowed value is {limit}.',
   'issue.tooLong': 'At most {limit} characters.',
   'issue.notMultiple': 'Use a multiple of {limit}.',
+  'issue.rateLimit': 'Not understood: {problem}. For example: off, 2M, or Mon-08:00,2M Mon-18:00,off.',
 
   'setup.title': 'Set up the uploader',
   'setup.lead': 'Three steps, about a minute. You can change everything later.',

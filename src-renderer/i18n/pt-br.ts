@@ -337,6 +337,7 @@ export const ptBR: Messages = {
   'issue.tooBig': 'O maior valor permitido é {limit}.',
   'issue.tooLong': 'No máximo {limit} caracteres.',
   'issue.notMultiple': 'Use um múltiplo de {limit}.',
+  'issue.rateLimit': 'Não entendi: {problem}. Por exemplo: off, 2M ou Mon-08:00,2M Mon-18:00,off.',
 
   'setup.title': 'Configurar o enviador',
   'setup.lead': 'Três passos, cerca de um minuto. Tudo pode ser mudado depois.',

@@ -96,6 +96,8 @@ export type FieldIssue =
         | 'choice';
     }
   | { code: 'too-small' | 'too-big' | 'too-long' | 'not-multiple'; limit: number }
+  /** The upload speed limit's parser names the entry at fault; the dictionary frames it. */
+  | { code: 'rate-limit'; problem: string }
   | { code: 'other'; message: string };
 
 export type ParsedField = { ok: true; value: Settings[FormSetting] } | { ok: false; issue: FieldIssue };
@@ -131,6 +133,9 @@ export function parseField(name: FormSetting, raw: FieldValue): ParsedField {
   const parsed = settingsSchema.shape[name].safeParse(value);
   if (parsed.success) return { ok: true, value: parsed.data as Settings[FormSetting] };
   const issue = parsed.error.issues[0];
+  if (name === 'uploadRateLimit' && issue?.code === 'custom') {
+    return { ok: false, issue: { code: 'rate-limit', problem: issue.message } };
+  }
   return {
     ok: false,
     issue: issue === undefined ? { code: 'other', message: '' } : toFieldIssue(issue, spec),

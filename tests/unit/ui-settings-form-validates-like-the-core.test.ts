@@ -34,6 +34,17 @@ describe('the settings form', () => {
     expect(fieldValueOf('chunkSizeBytes', { ...defaultSettings(), chunkSizeBytes: 10 * MiB })).toBe('10');
   });
 
+  it('reads the upload speed limit as the core does, naming the entry at fault', () => {
+    expect(parseField('uploadRateLimit', ' Mon-08:00,2M Mon-18:00,off ')).toEqual({
+      ok: true,
+      value: 'Mon-08:00,2M Mon-18:00,off',
+    });
+    expect(parseField('uploadRateLimit', 'Mon-08:00,2M Fun-18:00,off')).toEqual({
+      ok: false,
+      issue: { code: 'rate-limit', problem: expect.stringContaining('entry "Fun-18:00,off"') },
+    });
+  });
+
   it('refuses what the core would refuse, saying why in terms the dictionary words', () => {
     expect(parseField('settleSeconds', '')).toEqual({ ok: false, issue: { code: 'required' } });
     expect(parseField('settleSeconds', 'soon')).toEqual({ ok: false, issue: { code: 'number' } });

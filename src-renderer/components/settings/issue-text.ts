@@ -13,6 +13,8 @@ export function issueText(t: Translate, locale: string, issue: FieldIssue): stri
       return t('issue.tooLong', { limit: formatCount(issue.limit, locale) });
     case 'not-multiple':
       return t('issue.notMultiple', { limit: new Intl.NumberFormat(locale).format(issue.limit) });
+    case 'rate-limit':
+      return t('issue.rateLimit', { problem: issue.problem });
     case 'other':
       return issue.message;
     default:
