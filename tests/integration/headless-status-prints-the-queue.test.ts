@@ -20,6 +20,8 @@ const JOB_FIELDS = [
   'lastError',
   'nextAttemptAt',
   'path',
+  'reconciledAt',
+  'reconciledState',
   'remoteId',
   'remoteUrl',
   'sizeBytes',
