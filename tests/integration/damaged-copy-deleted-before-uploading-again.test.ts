@@ -38,6 +38,34 @@ describe('a damaged copy whose first delete fails', () => {
     expect(kinds.lastIndexOf('start-session')).toBeGreaterThan(kinds.indexOf('delete 204'));
   });
 
+  it('Google Drive: a sign-in revoked before the delete holds it for the next sign-in, then one good copy', async () => {
+    const h = await DriveHarness.start();
+    close = () => h.close();
+    h.drive.inject({ on: 'chunk', corrupt: true });
+    // Revoked the moment Drive holds the damaged file, before the uploader hears of it.
+    h.drive.onChunk = (chunk) => {
+      if (chunk.received === chunk.total) {
+        h.drive.onChunk = null;
+        h.identity.revokeAll();
+      }
+    };
+    const bytes = await h.writeRecording('revoked.mp4', 500 * KiB);
+
+    const [held] = await h.waitForStates(['revoked.mp4'], ['needs-auth', 'done', 'failed']);
+    expect(held?.state, held?.lastError ?? '').toBe('needs-auth');
+    expect(h.drive.stored('revoked.mp4')).toHaveLength(1);
+    expect(h.drive.requests.filter((r) => r.kind === 'start-session')).toHaveLength(1);
+
+    await h.connect();
+    const [job] = await h.waitForStates(['revoked.mp4'], ['done', 'failed']);
+
+    expect(job?.state, job?.lastError ?? '').toBe('done');
+    const stored = h.drive.stored('revoked.mp4');
+    expect(stored).toHaveLength(1);
+    expect(stored[0]?.md5Checksum).toBe(md5(bytes));
+    expect(h.drive.requests.filter((r) => r.kind === 'delete' && r.status === 204)).toHaveLength(1);
+  });
+
   it('OneDrive: deleted once the 503 has passed, then one good copy', async () => {
     const h = await OneDriveHarness.start();
     close = () => h.close();
