@@ -346,6 +346,10 @@ export const en = {
   'issue.whole-number': 'Enter a whole number.',
   'issue.url': 'Enter an address starting with http:// or https://.',
   'issue.https-url': 'Enter an address starting with https://.',
+  'policy.managed': 'Managed by your organization',
+  'policy.updatesManaged': 'Updates are managed by your organization.',
+  'policy.invalid':
+    'Uploads are stopped: the policy set by your organization is not valid ({problem}). Ask your IT department to fix it.',
   'issue.extension': 'Use letters and digits only, without the dot.',
   'issue.plain-http':
     'Use an address starting with https://. Plain http:// is only for this computer (127.0.0.1, localhost) or an address your organization allows.',

@@ -327,6 +327,10 @@ export const ptBR: Messages = {
   'issue.whole-number': 'Digite um número inteiro.',
   'issue.url': 'Digite um endereço começando com http:// ou https://.',
   'issue.https-url': 'Digite um endereço começando com https://.',
+  'policy.managed': 'Gerenciado pela sua organização',
+  'policy.updatesManaged': 'As atualizações são gerenciadas pela sua organização.',
+  'policy.invalid':
+    'Os envios estão parados: a política definida pela sua organização não é válida ({problem}). Peça ao seu departamento de TI para corrigi-la.',
   'issue.extension': 'Use só letras e números, sem o ponto.',
   'issue.plain-http':
     'Use um endereço que comece com https://. http:// simples só vale para este computador (127.0.0.1, localhost) ou para um endereço que sua organização permita.',

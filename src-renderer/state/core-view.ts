@@ -10,6 +10,7 @@ import {
   type Snapshot,
 } from '../../src-shared/bridge-contract.ts';
 import { JOB_STATES, type JobState, type JobView, type QueueTotals } from '../../src-shared/job.ts';
+import { NO_POLICY_VIEW, type PolicyView } from '../../src-shared/policy.ts';
 import type { DestinationKind, Settings } from '../../src-shared/settings.ts';
 import type { UploadRateView } from '../../src-shared/upload-rate-limit.ts';
 import { isOpenableWebUrl } from '../../src-shared/web-address.ts';
@@ -45,6 +46,8 @@ export interface CoreView {
   signIns: Readonly<Partial<Record<DestinationKind, string>>>;
   /** The upload speed limit in force, and until when. */
   uploadRate: UploadRateView;
+  /** The administrator's policy: which settings the operator may not change. */
+  policy: PolicyView;
 }
 
 type AnyEvent = { [E in EventName]: { event: E; payload: BridgeEvents[E] } }[EventName];
@@ -69,6 +72,7 @@ export function emptyView(filter: JobFilter = 'all'): CoreView {
     progress: {},
     signIns: {},
     uploadRate: { rate: null, until: null, next: null, override: null },
+    policy: NO_POLICY_VIEW,
   };
 }
 
@@ -118,6 +122,7 @@ export function applySnapshot(view: CoreView, snapshot: Snapshot): CoreView {
     paused: snapshot.paused,
     host: snapshot.host,
     uploadRate: snapshot.uploadRate,
+    policy: snapshot.policy,
   };
   if (next.filter === 'all') return applyPage(next, 'all', snapshot.jobs);
   return snapshot.jobs.reduce(applyJob, next);

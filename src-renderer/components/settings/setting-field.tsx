@@ -32,6 +32,8 @@ interface SettingFieldProps {
   name: FormSetting;
   value: FieldValue;
   problem: string | null;
+  /** The administrator's policy holds this setting: shown, not changeable. */
+  locked?: boolean;
   onChange(value: FieldValue): void;
 }
 
@@ -43,7 +45,18 @@ export function SettingField(props: SettingFieldProps) {
   const help = t(`setting.${props.name}.help`);
   const helpId = `${id}-help`;
   const problemId = `${id}-problem`;
-  const describedBy = props.problem === null ? helpId : `${helpId} ${problemId}`;
+  const managedId = `${id}-managed`;
+  const locked = props.locked === true;
+  const describedBy = [
+    helpId,
+    ...(locked ? [managedId] : []),
+    ...(props.problem === null ? [] : [problemId]),
+  ].join(' ');
+  const managed = locked ? (
+    <p className="help managed" id={managedId}>
+      {t('policy.managed')}
+    </p>
+  ) : null;
 
   if (spec.kind === 'checkbox') {
     return (
@@ -53,6 +66,7 @@ export function SettingField(props: SettingFieldProps) {
             id={id}
             type="checkbox"
             checked={props.value === true}
+            disabled={locked}
             aria-describedby={describedBy}
             onChange={(event) => props.onChange(event.target.checked)}
           />
@@ -61,6 +75,7 @@ export function SettingField(props: SettingFieldProps) {
         <p className="help" id={helpId}>
           {help}
         </p>
+        {managed}
         {props.name === 'deleteAfterUpload' && props.value === true && (
           <Notice tone="warning">{t('settings.deleteWarning')}</Notice>
         )}
@@ -82,6 +97,7 @@ export function SettingField(props: SettingFieldProps) {
           <select
             id={id}
             value={String(props.value)}
+            disabled={locked}
             aria-describedby={describedBy}
             onChange={(event) => props.onChange(event.target.value)}
           >
@@ -107,6 +123,7 @@ export function SettingField(props: SettingFieldProps) {
             spellCheck={false}
             className={spec.kind === 'number' || spec.kind === 'mebibytes' ? 'input-short' : undefined}
             value={String(props.value)}
+            readOnly={locked}
             aria-invalid={props.problem !== null}
             aria-describedby={describedBy}
             onChange={(event) => props.onChange(event.target.value)}
@@ -117,6 +134,7 @@ export function SettingField(props: SettingFieldProps) {
       <p className="help" id={helpId}>
         {help}
       </p>
+      {managed}
       {props.name === 'uploadRateLimit' && props.problem === null && (
         <RateLimitWords text={String(props.value)} />
       )}

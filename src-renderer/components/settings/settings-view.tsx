@@ -1,4 +1,5 @@
 import { type FormEvent, useMemo, useState } from 'react';
+import type { PolicyView } from '../../../src-shared/policy.ts';
 import type { Settings } from '../../../src-shared/settings.ts';
 import { useI18n } from '../../i18n/i18n-context.tsx';
 import { useActions, useApp, useBridge } from '../../state/app-context.tsx';
@@ -25,11 +26,12 @@ const ADVANCED: readonly SettingsSection[] = ['oneDrive', 'googleDrive'];
 
 export function SettingsView() {
   const settings = useApp((state) => state.settings);
+  const policy = useApp((state) => state.policy);
   if (settings === null) return null;
-  return <SettingsForm settings={settings} />;
+  return <SettingsForm settings={settings} policy={policy} />;
 }
 
-function SettingsForm(props: { settings: Settings }) {
+function SettingsForm(props: { settings: Settings; policy: PolicyView }) {
   const { t } = useI18n();
   const issueText = useIssueText();
   const bridge = useBridge();
@@ -54,6 +56,7 @@ function SettingsForm(props: { settings: Settings }) {
       key={name}
       name={name}
       value={edits[name] ?? fieldValueOf(name, props.settings)}
+      locked={props.policy.locked.includes(name)}
       problem={issues[name] === undefined ? null : issueText(issues[name])}
       onChange={(value) => {
         setSaved(false);
@@ -73,6 +76,10 @@ function SettingsForm(props: { settings: Settings }) {
         <h2 id="settings-pause">{t('settings.section.pause')}</h2>
         <PausePanel />
       </section>
+      {props.policy.updatesManaged && <Notice tone="info">{t('policy.updatesManaged')}</Notice>}
+      {props.policy.state === 'invalid' && (
+        <Notice tone="warning">{t('policy.invalid', { problem: props.policy.problem ?? '' })}</Notice>
+      )}
       <form className="settings-form" onSubmit={onSubmit} noValidate>
         {(['general', 'recordings', 'uploads', 'storageApi'] as const).map((section) => (
           <fieldset key={section} className="card settings-section">

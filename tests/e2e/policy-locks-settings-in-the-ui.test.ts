@@ -1,0 +1,73 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HeadlessProcess } from '../support/headless-cli.ts';
+import { HeadlessFixture } from '../support/headless-fixture.ts';
+import { ensureRendererBuild } from '../support/renderer-build.ts';
+import { launchChromium, openUi, type UiPage } from '../support/ui-browser.ts';
+
+/**
+ * An administrator's policy locks settings: the real UI, served by the real headless host running
+ * under that policy, shows them as managed and offers no way to change them.
+ */
+describe('settings the policy locks, in the browser', () => {
+  let fixture: HeadlessFixture;
+  let host: HeadlessProcess;
+  let browser: Browser;
+  let ui: UiPage;
+
+  beforeAll(async () => {
+    const [, started] = await Promise.all([
+      ensureRendererBuild(),
+      HeadlessFixture.start({
+        policy: {
+          settings: { deleteAfterUpload: false, maxRetries: 5 },
+          locked: 'all',
+          updates: { enabled: false },
+        },
+      }),
+      launchChromium().then((launched) => {
+        browser = launched;
+      }),
+    ]);
+    fixture = started;
+    host = fixture.spawn([
+      'run',
+      '--data-dir',
+      fixture.dataDir,
+      '--settings',
+      fixture.settingsFile,
+      '--web-ui',
+    ]);
+    const output = await host.waitForOutput(/Web UI: (\S+)/);
+    ui = await openUi(browser, /Web UI: (\S+)/.exec(output)?.[1] ?? '');
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await fixture?.close();
+  });
+
+  it('shows a locked setting as managed by the organization and does not let it change', async () => {
+    const { page } = ui;
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    await page.getByText('Updates are managed by your organization.').waitFor();
+
+    const remove = page.getByRole('checkbox', { name: 'Delete recordings after upload' });
+    expect(await remove.isDisabled()).toBe(true);
+    expect(await remove.isChecked()).toBe(false);
+    const retries = page.getByRole('textbox', { name: 'Retries' });
+    expect(await retries.inputValue()).toBe('5');
+    expect(await retries.isEditable()).toBe(false);
+    expect(await retries.getAttribute('aria-describedby')).toBeTruthy();
+    const managed = page.getByText('Managed by your organization', { exact: true });
+    expect(await managed.count()).toBe(2);
+
+    // A setting the policy leaves alone stays the operator's.
+    const concurrent = page.getByRole('textbox', { name: 'Uploads at once' });
+    expect(await concurrent.isEditable()).toBe(true);
+    await concurrent.fill('3');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Settings saved.').waitFor();
+    expect(await remove.isDisabled()).toBe(true);
+  });
+});
