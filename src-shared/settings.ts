@@ -82,6 +82,8 @@ export const settingsSchema = z
     requestTimeoutSeconds: z.number().int().min(5).max(86_400).default(300),
     /** How often the destination's listing is checked against the ledger (reconcile); 0: never. */
     reconcileEveryDays: z.number().int().min(0).max(365).default(7),
+    /** Every few minutes, this machine's heartbeat in the destination's _recording-uploader folder. */
+    fleetHeartbeat: z.boolean().default(true),
     /** rclone's --bwlimit syntax: off, a rate (2M), or a timetable (Mon-08:00,2M Mon-18:00,off). */
     uploadRateLimit: z
       .string()

@@ -33,6 +33,7 @@ import { isFault } from './faults.ts';
 import type { HostServices } from './host-services.ts';
 import { redactReason } from './logging/redact-secrets.ts';
 import { NO_POLICY_RULES, type PolicyRules } from './policy/policy-rules.ts';
+import { Heartbeat } from './proof/heartbeat.ts';
 import type { Receipt } from './proof/receipt.ts';
 import { ReceiptBook } from './proof/receipt-book.ts';
 import { type ReconcileResult, reconcile } from './proof/reconcile.ts';
@@ -57,6 +58,10 @@ export interface UploaderOptions {
   tuning?: EngineTuning;
   /** How recordings are opened for reading; the file system's open unless a test holds a file. */
   openFile?: OpenForReading;
+  /** How often the fleet heartbeat is written (five minutes); tests shrink it. */
+  heartbeatMs?: number;
+  /** The health headline the heartbeat carries; none until the host has a health model. */
+  healthHeadline?: () => string | null;
   /** How often the reconciliation schedule looks whether a run is due (an hour); tests shrink it. */
   reconcileCheckMs?: number;
   /** How often credentials are re-read while a destination waits for new ones. */
@@ -82,6 +87,7 @@ export class Uploader {
   readonly #settingsStore: SettingsStore;
   readonly #receipts: ReceiptBook;
   readonly #reconcileSchedule: ReconcileSchedule;
+  readonly #heartbeat: Heartbeat;
   readonly #overrides: Partial<Settings>;
   readonly #engine: UploadEngine;
   readonly #reachability: Reachability;
@@ -180,6 +186,18 @@ export class Uploader {
       logger: host.logger,
       ...(options.reconcileCheckMs === undefined ? {} : { checkEveryMs: options.reconcileCheckMs }),
     });
+    this.#heartbeat = new Heartbeat({
+      enabled: () => this.#settings.fleetHeartbeat,
+      destination: () => this.#destination(this.#settings.activeDestination),
+      queue: () => this.#store.queueFacts(),
+      ledgerHead: () => this.#store.ledgerHead(),
+      // The one health headline the header and tray show goes here once the core has it.
+      health: () => options.healthHeadline?.() ?? null,
+      clock: host.clock,
+      logger: host.logger,
+      signal: () => this.#requestSignal(),
+      ...(options.heartbeatMs === undefined ? {} : { intervalMs: options.heartbeatMs }),
+    });
     this.#engine = new UploadEngine({
       store: this.#store,
       receipts: this.#receipts,
@@ -221,6 +239,7 @@ export class Uploader {
     if (stopped !== null) this.#host.logger.error(stopped);
     this.#engine.start();
     this.#reconcileSchedule.start();
+    this.#heartbeat.start();
     // Holds from the last run stay, unless the credentials changed while the uploader was stopped.
     await this.#credentials.restore();
     this.#engine.wake();
@@ -230,6 +249,7 @@ export class Uploader {
   /** Stops watching and uploading; everything is already persisted, so the next start resumes. */
   async stop(): Promise<void> {
     await this.#reconcileSchedule.stop();
+    await this.#heartbeat.stop();
     this.#uploadRate.stop();
     this.#credentials.stop();
     await this.#folder.stop();
@@ -395,6 +415,11 @@ export class Uploader {
     // Every checked row now says "present and unchanged as of" this run.
     this.events.emit('snapshot', this.getSnapshot());
     return result;
+  }
+
+  /** Writes this machine's heartbeat now (it is also written every few minutes while the setting is on). */
+  writeHeartbeat(): Promise<boolean> {
+    return this.#heartbeat.beat();
   }
 
   /** A verified recording's receipt, built from the database alone. */

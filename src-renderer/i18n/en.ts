@@ -254,6 +254,9 @@ export const en = {
   'setting.reconcileEveryDays': 'Check the archive every',
   'setting.reconcileEveryDays.help':
     'Asks the destination for its list of files and checks every uploaded recording is still there, unchanged; you are told when one is missing or altered. 0: never.',
+  'setting.fleetHeartbeat': 'Tell the admin this machine is working',
+  'setting.fleetHeartbeat.help':
+    'Every few minutes writes this machine’s state (last upload, queue, version) to _recording-uploader/MACHINE.json in the destination folder; the storage API only when its server offers it.',
   'setting.requestTimeoutSeconds': 'Network time-out',
   'setting.requestTimeoutSeconds.help':
     'How long a request may go without a byte moving, or without an answer once all its bytes are sent, before it is tried again.',

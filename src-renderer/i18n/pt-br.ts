@@ -235,6 +235,9 @@ export const ptBR: Messages = {
   'setting.reconcileEveryDays': 'Conferir o arquivo a cada',
   'setting.reconcileEveryDays.help':
     'Pede ao destino a lista de arquivos e confere se cada gravação enviada continua lá, sem alteração; você é avisado quando alguma sumiu ou mudou. 0: nunca.',
+  'setting.fleetHeartbeat': 'Avisar o administrador que esta máquina está funcionando',
+  'setting.fleetHeartbeat.help':
+    'A cada poucos minutos grava o estado desta máquina (último envio, fila, versão) em _recording-uploader/MAQUINA.json na pasta de destino; na API de armazenamento, só quando o servidor oferece isso.',
   'setting.requestTimeoutSeconds': 'Tempo limite de rede',
   'setting.requestTimeoutSeconds.help':
     'Quanto tempo uma requisição pode ficar sem mover um byte, ou sem resposta depois de enviar todos os bytes, antes de ser tentada de novo.',

@@ -53,6 +53,7 @@ export const FORM_FIELDS: Readonly<Record<FormSetting, FieldSpec & { section: Se
   maxRetries: { section: 'uploads', kind: 'number', unit: 'count' },
   requestTimeoutSeconds: { section: 'uploads', kind: 'number', unit: 'seconds' },
   reconcileEveryDays: { section: 'uploads', kind: 'number', unit: 'days' },
+  fleetHeartbeat: { section: 'uploads', kind: 'checkbox' },
   uploadRateLimit: { section: 'uploads', kind: 'text' },
   remoteSubfolderTemplate: { section: 'uploads', kind: 'text' },
   deleteAfterUpload: { section: 'uploads', kind: 'checkbox' },

@@ -10,7 +10,8 @@ export type RequestKind =
   | 'status'
   | 'recordings'
   | 'delete'
-  | 'receipt';
+  | 'receipt'
+  | 'heartbeat';
 
 export type FaultName =
   | 'server-error'

@@ -47,7 +47,7 @@ export type {
 export type { StoredRecording, UploadStatus } from './storage-api-peer-sessions.ts';
 
 /** The storage API's optional extensions that this peer can play. */
-export const STORAGE_EXTENSIONS = ['receipts'] as const;
+export const STORAGE_EXTENSIONS = ['receipts', 'heartbeat'] as const;
 export type StorageExtension = (typeof STORAGE_EXTENSIONS)[number];
 
 export interface StoragePeerOptions {
@@ -140,6 +140,8 @@ export interface StoragePeer {
   /** A recording's bytes, read whole: for small files only. */
   readRecording(fileId: string): Promise<Buffer>;
   sessions(): UploadSessionView[];
+  /** Every heartbeat received by the heartbeat extension, oldest first. */
+  readonly heartbeats: readonly unknown[];
   /** The receipt placed for a recording by the receipts extension, as JSON; undefined if none. */
   receipt(fileId: string): unknown;
   close(): Promise<void>;
@@ -198,6 +200,7 @@ class StorageApiServer implements StoragePeer {
   readonly gates = new StorageGates();
   readonly requests: RequestLogEntry[] = [];
   private readonly receipts = new Map<string, unknown>();
+  readonly heartbeats: unknown[] = [];
   token: string;
   private readonly config: ServerConfig;
   private readonly registry: UploadRegistry;
@@ -339,6 +342,8 @@ class StorageApiServer implements StoragePeer {
         return { status: 200, body: { status: 'ok', extensions: this.config.extensions } };
       case 'receipt':
         return this.receiptRoute(req, route.fileId ?? '');
+      case 'heartbeat':
+        return this.heartbeatRoute(req);
       case 'create':
         return this.createSession(req);
       case 'recordings':
@@ -443,6 +448,18 @@ class StorageApiServer implements StoragePeer {
     return { status: 204 };
   }
 
+  /** The heartbeat extension: POST /heartbeat keeps the machine's JSON. */
+  private async heartbeatRoute(req: IncomingMessage): Promise<Answer> {
+    if (!this.config.extensions.includes('heartbeat')) throw new HttpError(404, `no endpoint ${req.url}`);
+    requireJsonContentType(req, 'a heartbeat');
+    const body = await readJson(req, JSON_BODY_LIMIT, 'the heartbeat');
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new HttpError(400, 'a heartbeat must be a JSON object');
+    }
+    this.heartbeats.push(body);
+    return { status: 204 };
+  }
+
   receipt(fileId: string): unknown {
     return this.receipts.get(fileId);
   }
@@ -539,6 +556,7 @@ const matchRoute = (method: string, path: string, contentRange: string | undefin
   if (path === '/api/health') return allow({ GET: { kind: 'health' } });
   if (path === '/api/uploads/create-session') return allow({ POST: { kind: 'create' } });
   if (path === '/api/recordings') return allow({ GET: { kind: 'recordings' } });
+  if (path === '/api/heartbeat') return allow({ POST: { kind: 'heartbeat' } });
   const receipt = RECEIPT_PATH.exec(path);
   if (receipt) {
     const fileId = decodeURIComponent(receipt[1] ?? '');

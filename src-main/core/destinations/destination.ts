@@ -36,6 +36,9 @@ export interface HeldFile {
   hashes: HashSet;
 }
 
+/** The folder, at the top of where recordings go, that holds each machine's heartbeat file. */
+export const FLEET_FOLDER_NAME = '_recording-uploader';
+
 /** A small file placed beside a recording: its receipt. */
 export interface BesideFile {
   name: string;
@@ -168,4 +171,10 @@ export interface Destination {
    * GET /recordings. Throws when the destination cannot list them.
    */
   listHeld?(signal: AbortSignal): Promise<HeldFile[]>;
+  /**
+   * Writes this machine's heartbeat (a small JSON file) where the fleet's admin sees it: NAME in
+   * the _recording-uploader folder at the top of the upload folder, replacing the last one; the
+   * storage API: by its optional heartbeat extension. Resolves false where there is no place for it.
+   */
+  writeHeartbeat?(name: string, bytes: Uint8Array, signal: AbortSignal): Promise<boolean>;
 }

@@ -19,7 +19,7 @@ import { stemOf } from '../watcher/recording-files.ts';
 import type { Database, Statement } from './database.ts';
 import type { JobRecord, JobRepository, ReconciledState, StoredFile } from './job-record.ts';
 import { ENGINE_MOVES, type EngineMove, type Move, OPERATOR_ACTIONS } from './job-transitions.ts';
-import { Ledger, type LedgerDetails, type LedgerEvent } from './ledger.ts';
+import { Ledger, type LedgerDetails, type LedgerEvent, type LedgerHead } from './ledger.ts';
 
 interface JobRow {
   id: number;
@@ -50,6 +50,22 @@ interface JobRow {
   stored_at: number | null;
   reconciled_at: number | null;
   reconciled_state: ReconciledState | null;
+}
+
+/** The states of a recording not yet archived nor given up: the queue a heartbeat reports. */
+const WAITING_STATES: readonly JobState[] = [
+  'queued',
+  'uploading',
+  'verifying',
+  'waiting',
+  'needs-auth',
+  'paused',
+];
+
+export interface QueueFacts {
+  lastSuccessAt: number | null;
+  depth: number;
+  oldestWaitingSince: number | null;
 }
 
 const sessionSchema = z.object({
@@ -401,6 +417,27 @@ export class SqliteJobStore implements JobRepository {
       `SELECT MIN(completed_at) FROM jobs WHERE destination = ? AND state = 'done'`,
     ).get(destination) as number | null;
     return first ?? null;
+  }
+
+  /** What the fleet heartbeat tells: the last success, and the recordings still to go. */
+  queueFacts(): QueueFacts {
+    const waiting = placeholders(WAITING_STATES);
+    return {
+      lastSuccessAt: this.#value(`SELECT MAX(completed_at) FROM jobs WHERE state = 'done'`).get() as
+        | number
+        | null,
+      depth: this.#value(`SELECT COUNT(*) FROM jobs WHERE state IN ${waiting}`).get(
+        ...WAITING_STATES,
+      ) as number,
+      oldestWaitingSince: this.#value(`SELECT MIN(created_at) FROM jobs WHERE state IN ${waiting}`).get(
+        ...WAITING_STATES,
+      ) as number | null,
+    };
+  }
+
+  /** The ledger's last entry. */
+  ledgerHead(): LedgerHead {
+    return this.#ledger.head();
   }
 
   /** Every remote id this destination ever stored a recording under. */

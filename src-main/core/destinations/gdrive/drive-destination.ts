@@ -241,6 +241,24 @@ export class DriveDestination implements Destination {
     }));
   }
 
+  /** The heartbeat: the new file first, then the older ones of that name go, so one is always there. */
+  async writeHeartbeat(name: string, bytes: Uint8Array, signal: AbortSignal): Promise<boolean> {
+    const { api, folders } = this.#options;
+    const root = await folders.root(signal);
+    const parent = await folders.fleetFolder(root.id, signal);
+    const q = `${quoteQuery(parent)} in parents and name=${quoteQuery(name)} and trashed=false`;
+    const older = await api.listAll(q, 'id', signal);
+    const metadata: NewFileMetadata = {
+      name,
+      parents: [parent],
+      mimeType: 'application/json',
+      appProperties: {},
+    };
+    await api.uploadSmall(metadata, bytes, 'id', signal);
+    for (const file of older) await api.deleteFile(file.id, signal);
+    return true;
+  }
+
   /** The receipt goes beside the video like the sidecar, found again by its own appProperties. */
   async placeBeside(
     item: UploadItem,

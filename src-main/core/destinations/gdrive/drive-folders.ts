@@ -1,6 +1,6 @@
 import type { RemoteFolder } from '../../../../src-shared/bridge-contract.ts';
 import type { RemoteFolderRef } from '../../../../src-shared/settings.ts';
-import type { UploadItem } from '../destination.ts';
+import { FLEET_FOLDER_NAME, type UploadItem } from '../destination.ts';
 import type { ProviderContext } from '../provider-context.ts';
 import { ensureFolderPath } from '../remote-folder-path.ts';
 import { expandTemplate, recordingStart } from '../remote-subfolder-template.ts';
@@ -127,6 +127,23 @@ export class DriveFolders {
       this.#context.host.logger.info('Google Drive: recordings go to the app folder', { path: folder.path });
       return folder;
     });
+  }
+
+  /** The _recording-uploader folder in the root, made where missing: the fleet's heartbeats. */
+  fleetFolder(rootId: string, signal: AbortSignal): Promise<string> {
+    return this.#serially(() =>
+      ensureFolderPath(
+        'gdrive',
+        rootId,
+        [FLEET_FOLDER_NAME],
+        {
+          findChild: (parentId, name, s) => this.#findChild(parentId, name, s),
+          createChild: async (parentId, name, s) => (await this.#api.createFolder(parentId, name, s)).id,
+        },
+        this.#context.accounts,
+        signal,
+      ),
+    );
   }
 
   /** Where this recording goes: the root plus the expanded template, made where missing. */

@@ -9,6 +9,7 @@ import {
   type Chunk,
   type Destination,
   type FinishStep,
+  FLEET_FOLDER_NAME,
   type HeldFile,
   type RemoteFile,
   type RemoteOffset,
@@ -244,7 +245,7 @@ export class OneDriveDestination implements Destination {
     for (let folder = folders.pop(); folder !== undefined; folder = folders.pop()) {
       for await (const child of this.#children({ driveId, parentId: folder }, signal)) {
         if (child.folder) {
-          if (child.name !== '_recording-uploader') folders.push(child.id);
+          if (child.name !== FLEET_FOLDER_NAME) folders.push(child.id);
         } else if (child.file && !(child.name ?? '').toLowerCase().endsWith('.json')) {
           const hash = child.file.hashes?.quickXorHash;
           held.push({
@@ -257,6 +258,32 @@ export class OneDriveDestination implements Destination {
       }
     }
     return held;
+  }
+
+  /** The heartbeat replaces the last one: one file per machine, always the newest. */
+  async writeHeartbeat(name: string, bytes: Uint8Array, signal: AbortSignal): Promise<boolean> {
+    const chosen = this.#options.settings().oneDriveFolder;
+    const driveId = chosen?.driveId ?? null;
+    const rootId = chosen?.id ?? 'root';
+    const segments = chosen === null ? [DEFAULT_FOLDER_NAME, FLEET_FOLDER_NAME] : [FLEET_FOLDER_NAME];
+    const { folders, accounts } = this.#options;
+    const parentId = await ensureFolderPath('onedrive', rootId, segments, folders, accounts, signal);
+    const what = 'PUT heartbeat';
+    const response = await this.#graph.send(
+      {
+        method: 'PUT',
+        url: this.#graph.url(`${itemPath(driveId, parentId, oneDriveName(name))}/content`, {
+          '@microsoft.graph.conflictBehavior': 'replace',
+        }),
+        headers: { 'content-type': 'application/json' },
+        body: bytes,
+        what,
+      },
+      signal,
+    );
+    if (response.status !== 200 && response.status !== 201) throw await this.#graph.fault(response, what);
+    await response.body?.cancel();
+    return true;
   }
 
   async *#children(

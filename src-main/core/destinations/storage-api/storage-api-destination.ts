@@ -91,6 +91,20 @@ export class StorageApiDestination implements Destination {
     }));
   }
 
+  /** The heartbeat, by the optional heartbeat extension: POST /heartbeat. */
+  async writeHeartbeat(_name: string, bytes: Uint8Array, signal: AbortSignal): Promise<boolean> {
+    if (!(await this.extensions(signal)).includes('heartbeat')) return false;
+    const what = 'POST /heartbeat';
+    const headers = { 'content-type': 'application/json' };
+    const response = await this.#request(
+      { method: 'POST', url: this.#url('/heartbeat'), headers, body: bytes, what },
+      signal,
+    );
+    if (!response.ok) throw await this.#fault(response, what);
+    await response.body?.cancel();
+    return true;
+  }
+
   /** The receipt, by the optional receipts extension: PUT /recordings/{file_id}/receipt. */
   async placeBeside(
     _item: UploadItem,
