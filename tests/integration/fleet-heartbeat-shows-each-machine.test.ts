@@ -5,6 +5,7 @@ import { heartbeatFileName } from '../../src-main/core/proof/heartbeat.ts';
 import { APP_VERSION } from '../../src-shared/app-version.ts';
 import { ledgerRows } from '../support/ledger-rows.ts';
 import { OneDriveHarness } from '../support/onedrive-harness.ts';
+import { waitFor } from '../support/recording-jobs.ts';
 import { UploaderHarness } from '../support/uploader-harness.ts';
 
 describe('fleet heartbeat', () => {
@@ -20,6 +21,12 @@ describe('fleet heartbeat', () => {
     closers.push(() => h.close());
     await h.writeRecording('a.mp4', 10_000);
     await h.waitForStates(['a.mp4'], ['done']);
+    // The receipt is placed just after the recording is done: the head is the entry that says so.
+    await waitFor(
+      () => ledgerRows(h.db).some((row) => row.event === 'receipt-placed'),
+      10_000,
+      () => 'the receipt to be placed',
+    );
 
     expect(await h.uploader.writeHeartbeat()).toBe(true);
 

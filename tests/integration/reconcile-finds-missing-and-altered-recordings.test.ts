@@ -40,9 +40,11 @@ async function expectReconciliation(archive: Archive, jobIdOf: (name: string) =>
 
   const entries = ledgerRows(archive.db).filter((row) => row.event === 'reconciled');
   const perJob = entries.filter((row) => row.job_id !== null);
-  expect(perJob.map((row) => [row.job_id, JSON.parse(row.details).finding])).toEqual([
-    [jobIdOf('deleted.mp4'), 'missing'],
+  // Recordings are checked in the order they were verified, which concurrent uploads do not fix.
+  const findings = perJob.map((row) => [row.job_id, JSON.parse(row.details).finding]);
+  expect(findings.sort((a, b) => String(a[1]).localeCompare(String(b[1])))).toEqual([
     [jobIdOf('altered.mp4'), 'altered'],
+    [jobIdOf('deleted.mp4'), 'missing'],
   ]);
   const summary = JSON.parse(entries.at(-1)?.details ?? '{}');
   expect(summary).toMatchObject({ checked: 3, present: 1, missing: [String(jobIdOf('deleted.mp4'))] });
