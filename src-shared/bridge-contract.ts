@@ -1,3 +1,4 @@
+import type { Health } from './health.ts';
 import type { JobProgress, JobState, JobView, QueueTotals } from './job.ts';
 import type { PolicyView } from './policy.ts';
 import type { ReconcileSummary } from './reconcile.ts';
@@ -50,6 +51,8 @@ export interface Snapshot {
   uploadRate: UploadRateView;
   /** The administrator's policy in force: locked settings, allowed destinations, or why it is invalid. */
   policy: PolicyView;
+  /** The uploader's health and its one headline (see health.ts). */
+  health: Health;
 }
 
 export type JobFilter = 'all' | 'active' | 'waiting' | 'failed' | 'done';
@@ -77,6 +80,7 @@ export const NO_FILE_MANAGER = 'NoFileManagerError';
 /** Every command the UI (or any host) may send the core: method → params and result. */
 export interface BridgeCommands {
   getSnapshot: { params: { jobLimit?: number }; result: Snapshot };
+  getHealth: { params: Record<string, never>; result: Health };
   listJobs: { params: { filter: JobFilter; offset: number; limit: number }; result: JobView[] };
   updateSettings: { params: Partial<Settings>; result: Settings };
   setStorageApiToken: { params: { token: string }; result: ConnectionView };
@@ -148,6 +152,8 @@ export interface BridgeEvents {
   'upload-rate': UploadRateView;
   /** A reconciliation with the destination finished (on its schedule or asked for). */
   reconciled: ReconcileSummary;
+  /** The health changed (its headline, a destination's state, the queue's counts…). */
+  health: Health;
 }
 
 export type CommandName = keyof BridgeCommands;

@@ -7,6 +7,7 @@ import {
   type Snapshot,
 } from '../../src-shared/bridge-contract.ts';
 import { clockTime } from '../../src-shared/clock-time.ts';
+import type { Health } from '../../src-shared/health.ts';
 import type { JobView } from '../../src-shared/job.ts';
 import { SettingLockedError } from '../../src-shared/policy.ts';
 import {
@@ -30,6 +31,8 @@ import { CredentialHold } from './engine/credential-hold.ts';
 import { Reachability } from './engine/reachability.ts';
 import { type EngineTuning, UploadEngine } from './engine/upload-engine.ts';
 import { isFault } from './faults.ts';
+import { describeFolderProblem, folderProblem } from './health/folder-check.ts';
+import { HealthMonitor } from './health/health-monitor.ts';
 import type { HostServices } from './host-services.ts';
 import { redactReason } from './logging/redact-secrets.ts';
 import { NO_POLICY_RULES, type PolicyRules } from './policy/policy-rules.ts';
@@ -42,6 +45,7 @@ import type { Recording } from './recording.ts';
 import { AccountStore } from './store/account-store.ts';
 import { CredentialBindingStore } from './store/credential-binding-store.ts';
 import type { Database } from './store/database.ts';
+import { HealthStore } from './store/health-store.ts';
 import type { JobRecord } from './store/job-record.ts';
 import { SqliteJobStore, toJobView } from './store/job-store.ts';
 import { ReachabilityStore } from './store/reachability-store.ts';
@@ -70,6 +74,11 @@ export interface UploaderOptions {
   hostCapabilities?: HostCapabilities;
   /** The machine's policy, as the host read it from where the OS keeps it; none by default. */
   policy?: PolicyRules;
+  /**
+   * An uploader that only reads (`status`) beside one that runs takes the folder's state from what
+   * the running one last saved; otherwise it looks at the folder itself.
+   */
+  watcherSource?: 'probe' | 'last-known';
 }
 
 /** How soon the queue's totals follow the job changes that moved them. */
@@ -97,6 +106,7 @@ export class Uploader {
   readonly #sessions = new SessionSealer();
   readonly #hostCapabilities: HostCapabilities;
   readonly #folder: WatchedFolder;
+  readonly #health: HealthMonitor;
   /** One speed limit for every request body of every upload. */
   readonly #bucket = new TokenBucket();
   readonly #uploadRate: UploadRateControl;
@@ -124,6 +134,13 @@ export class Uploader {
       clock: host.clock,
       logger: host.logger,
       onReady: (recording) => this.enqueue(recording),
+      onFolderState: (path, state) =>
+        this.#health.watcherChanged({
+          state: state.state,
+          path,
+          since: host.clock.now(),
+          detail: state.state === 'watching' ? null : state.detail,
+        }),
     });
     const shared = {
       settings: () => this.#settings,
@@ -221,6 +238,17 @@ export class Uploader {
       ...(options.openFile ? { openFile: options.openFile } : {}),
       ...(options.tuning ? { tuning: options.tuning } : {}),
     });
+    this.#health = new HealthMonitor({
+      store: new HealthStore(db),
+      clock: host.clock,
+      settings: () => this.#settings,
+      connections: () => [...this.#providers.values()].map((provider) => provider.connection()),
+      reachability: (kind) => this.#reachability.get(kind),
+      changed: (health) => this.events.emit('health', health),
+      watcherSource: options.watcherSource ?? 'probe',
+    });
+    this.events.subscribe((event) => this.#health.observe(event));
+    this.#reachability.subscribe(() => this.#health.changed());
   }
 
   /** Each destination's last known reachability (outage, throttling, sign-in hold), for the health model. */
@@ -237,6 +265,7 @@ export class Uploader {
     this.#store.sealPlainSessions();
     const stopped = this.#policy.stopsUploads;
     if (stopped !== null) this.#host.logger.error(stopped);
+    this.#health.start();
     this.#engine.start();
     this.#reconcileSchedule.start();
     this.#heartbeat.start();
@@ -255,6 +284,7 @@ export class Uploader {
     await this.#folder.stop();
     await this.#engine.stop();
     if (this.#totalsDue !== null) this.#emitTotals();
+    this.#health.stop();
   }
 
   /** A finished recording: queued once per destination, however often it is reported. */
@@ -281,7 +311,13 @@ export class Uploader {
       host: this.#hostCapabilities,
       uploadRate: this.#uploadRate.view,
       policy: this.#policy.view,
+      health: this.#health.now(),
     };
+  }
+
+  /** The uploader's health as it is now: what the header, the tray and `status` show. */
+  getHealth(): Health {
+    return this.#health.now();
   }
 
   listJobs(params: { filter: JobFilter; offset: number; limit: number }): JobView[] {
@@ -298,6 +334,7 @@ export class Uploader {
     const own = Object.fromEntries(
       Object.entries(patch).filter(([name]) => !this.#policy.isLocked(name as keyof Settings)),
     );
+    checkNewFolder(patch.recordingsFolder, before.recordingsFolder);
     this.#settingsStore.save(own);
     this.#settings = this.#effectiveSettings();
     if (before.uploadRateLimit !== this.#settings.uploadRateLimit) {
@@ -328,6 +365,7 @@ export class Uploader {
       this.#credentials.hold(provider.kind, error.message);
     }
     const view = this.#connectionOf(provider);
+    if (view.state === 'connected') this.#health.accepted(provider.kind);
     this.events.emit('connection-changed', view);
     return view;
   }
@@ -550,6 +588,7 @@ export class Uploader {
   /** New credentials given in this process (a sign-in, a token entered): held uploads go on. */
   #credentialsReplaced(provider: DestinationProvider): void {
     this.#credentials.release(provider.kind, 'new credentials');
+    this.#health.accepted(provider.kind);
     this.events.emit('connection-changed', this.#connectionOf(provider));
   }
 
@@ -578,6 +617,16 @@ export class Uploader {
     }
     return view;
   }
+}
+
+/**
+ * A recordings folder being set must exist and be readable: a misspelled path is refused, naming
+ * the problem, and nothing is saved (the folder already set may come and go: the watcher waits).
+ */
+export function checkNewFolder(folder: string | undefined, current: string): void {
+  if (folder === undefined || folder === '' || folder === current) return;
+  const problem = folderProblem(folder);
+  if (problem !== null) throw new Error(describeFolderProblem(folder, problem));
 }
 
 /** What the operator does about rejected credentials, per destination. */

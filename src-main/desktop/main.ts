@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { app, type BrowserWindow, net, powerMonitor, session, shell } from 'electron';
+import { app, type BrowserWindow, powerMonitor, session, shell } from 'electron';
 import {
   type AnyBridgeEvent,
   type BridgeEvent,
@@ -28,11 +28,10 @@ import { folderToOpen } from './tray/folder-to-open.ts';
 import { applyShellEvent, initialShellState, type ShellState } from './tray/shell-state.ts';
 import { AppTray } from './tray/tray.ts';
 import { pauseParams, type TrayAction, trayMenuModel, uploadLimitParams } from './tray/tray-menu.ts';
-import { type TrayView, trayViewOf } from './tray/tray-state.ts';
+import { countsDown, type TrayView, trayViewOf } from './tray/tray-state.ts';
 import { createMainWindow } from './window.ts';
 
 const APP_ID = 'com.recordinguploader.desktop';
-const ONLINE_POLL_MS = 10_000;
 const TRAY_REFRESH_MS = 1000;
 
 /** `npm run dev` sets this to Vite's server; a built or packaged app always loads app://. */
@@ -85,7 +84,6 @@ function startShell(): void {
   tray = new AppTray(paths.iconsDir, onTrayAction, () => showWindow());
   core.start();
   void refreshFromCore();
-  watchConnectivity();
   refreshTray();
   // Shutting down (Linux, macOS): stop the core as on Quit, while the OS still waits for us.
   powerMonitor.on('shutdown', () => app.quit());
@@ -223,19 +221,8 @@ function refreshTray(): void {
     `${words.appName}: ${words.status(view.status)}`,
     trayMenuModel(view, state, words),
   );
-}
-
-/** Offline is a tray state of its own: uploads wait and resume, nothing is wrong. */
-function watchConnectivity(): void {
-  const check = () => {
-    const online = net.isOnline();
-    if (online === state.online) return;
-    state = { ...state, online };
-    scheduleTrayRefresh();
-  };
-  setInterval(check, ONLINE_POLL_MS).unref();
-  powerMonitor.on('resume', check);
-  check();
+  // "Next try in 42 s" counts down: the tooltip is redrawn until the headline changes.
+  if (countsDown(view)) scheduleTrayRefresh();
 }
 
 function applyLoginItem(): void {

@@ -1,3 +1,5 @@
+import { type HeadlineFix, headlineFix } from '../../src-shared/health.ts';
+import { headlineText } from '../../src-shared/health-words.ts';
 import type { DestinationKind, UiLanguage } from '../../src-shared/settings.ts';
 import type { Notice } from './notifications/notices.ts';
 import type { TrayStatus } from './tray/tray-state.ts';
@@ -33,40 +35,40 @@ export function resolveShellLanguage(setting: UiLanguage | undefined, osLocale: 
   return osLocale.toLowerCase().startsWith('pt') ? 'pt-BR' : 'en';
 }
 
-const DESTINATIONS: Record<ShellLanguage, Record<DestinationKind, string>> = {
-  en: { 'storage-api': 'the storage API', onedrive: 'OneDrive', gdrive: 'Google Drive' },
-  'pt-BR': { 'storage-api': 'a API de armazenamento', onedrive: 'o OneDrive', gdrive: 'o Google Drive' },
+const AT_DESTINATION: Record<DestinationKind, string> = {
+  'storage-api': 'the storage API',
+  onedrive: 'OneDrive',
+  gdrive: 'Google Drive',
 };
 
-const time = (language: ShellLanguage, at: number) =>
-  new Date(at).toLocaleTimeString(language, { hour: '2-digit', minute: '2-digit' });
-
-const plural = (count: number, one: string, many: string) => (count === 1 ? one : many);
+/** What a click on a problem's notification leads to, said in its body. */
+const FIX_HINT: Record<ShellLanguage, Record<NonNullable<HeadlineFix> | 'none', string>> = {
+  en: {
+    'choose-folder': 'Open the uploader to choose the recordings folder.',
+    'enter-token': 'Open the uploader to enter a new token.',
+    'sign-in': 'Open the uploader to sign in again.',
+    'set-up': 'Open the uploader to finish setting it up.',
+    'show-failed': 'Open the uploader to see why and retry.',
+    none: 'Uploads wait and go on by themselves; open the uploader for the details.',
+  },
+  'pt-BR': {
+    'choose-folder': 'Abra o enviador para escolher a pasta de gravações.',
+    'enter-token': 'Abra o enviador para informar um novo token.',
+    'sign-in': 'Abra o enviador para entrar novamente.',
+    'set-up': 'Abra o enviador para concluir a configuração.',
+    'show-failed': 'Abra o enviador para ver o motivo e tentar de novo.',
+    none: 'Os envios aguardam e continuam sozinhos; abra o enviador para ver os detalhes.',
+  },
+};
 
 function english(): ShellStrings {
-  const to = DESTINATIONS.en;
   return {
     language: 'en',
     appName: 'Recording Uploader',
     status: (s) => {
-      switch (s.kind) {
-        case 'core-down':
-          return s.detail ?? 'The uploader is restarting';
-        case 'sign-in-needed':
-          return `Sign in to ${to[s.destination]} again`;
-        case 'failed':
-          return `${s.count} ${plural(s.count, 'recording', 'recordings')} failed`;
-        case 'paused':
-          return s.until === null ? 'Paused' : `Paused until ${time('en', s.until)}`;
-        case 'offline':
-          return `Offline; ${s.waiting} ${plural(s.waiting, 'recording waits', 'recordings wait')}`;
-        case 'uploading':
-          return `Uploading ${s.count} ${plural(s.count, 'recording', 'recordings')}: ${s.percent}%`;
-        case 'idle':
-          return s.queued > 0
-            ? `${s.queued} ${plural(s.queued, 'recording', 'recordings')} queued`
-            : `Up to date; ${s.doneToday} uploaded today`;
-      }
+      if (s.kind === 'core-down') return s.detail ?? 'The uploader is restarting';
+      if (s.kind === 'starting') return 'Starting…';
+      return headlineText(s.headline, 'en', Date.now());
     },
     menu: {
       open: 'Open',
@@ -81,10 +83,10 @@ function english(): ShellStrings {
       quit: 'Quit',
     },
     notice: (n) => {
-      if (n.kind === 'sign-in-needed') {
+      if (n.kind === 'problem') {
         return {
-          title: 'Sign-in needed',
-          body: `Uploads wait until you sign in to ${to[n.destination]} again.`,
+          title: headlineText(n.headline, 'en', Date.now()),
+          body: FIX_HINT.en[headlineFix(n.headline) ?? 'none'],
         };
       }
       if (n.kind === 'archive-changed') {
@@ -92,7 +94,10 @@ function english(): ShellStrings {
           n.missing.length > 0 ? `missing: ${n.missing.join(', ')}` : '',
           n.altered.length > 0 ? `altered: ${n.altered.join(', ')}` : '',
         ].filter((part) => part !== '');
-        return { title: `Archived recordings changed at ${to[n.destination]}`, body: parts.join('; ') };
+        return {
+          title: `Archived recordings changed at ${AT_DESTINATION[n.destination]}`,
+          body: parts.join('; '),
+        };
       }
       return {
         title: 'A recording failed to upload',
@@ -104,29 +109,13 @@ function english(): ShellStrings {
 }
 
 function portuguese(): ShellStrings {
-  const to = DESTINATIONS['pt-BR'];
   return {
     language: 'pt-BR',
     appName: 'Recording Uploader',
     status: (s) => {
-      switch (s.kind) {
-        case 'core-down':
-          return s.detail ?? 'O envio está reiniciando';
-        case 'sign-in-needed':
-          return `Entre novamente em ${to[s.destination]}`;
-        case 'failed':
-          return `${s.count} ${plural(s.count, 'gravação falhou', 'gravações falharam')}`;
-        case 'paused':
-          return s.until === null ? 'Pausado' : `Pausado até ${time('pt-BR', s.until)}`;
-        case 'offline':
-          return `Sem conexão; ${s.waiting} ${plural(s.waiting, 'gravação aguarda', 'gravações aguardam')}`;
-        case 'uploading':
-          return `Enviando ${s.count} ${plural(s.count, 'gravação', 'gravações')}: ${s.percent}%`;
-        case 'idle':
-          return s.queued > 0
-            ? `${s.queued} ${plural(s.queued, 'gravação na fila', 'gravações na fila')}`
-            : `Em dia; ${s.doneToday} ${plural(s.doneToday, 'enviada', 'enviadas')} hoje`;
-      }
+      if (s.kind === 'core-down') return s.detail ?? 'O envio está reiniciando';
+      if (s.kind === 'starting') return 'Iniciando…';
+      return headlineText(s.headline, 'pt-BR', Date.now());
     },
     menu: {
       open: 'Abrir',
@@ -141,10 +130,10 @@ function portuguese(): ShellStrings {
       quit: 'Sair',
     },
     notice: (n) => {
-      if (n.kind === 'sign-in-needed') {
+      if (n.kind === 'problem') {
         return {
-          title: 'É preciso entrar novamente',
-          body: `Os envios aguardam até você entrar em ${to[n.destination]}.`,
+          title: headlineText(n.headline, 'pt-BR', Date.now()),
+          body: FIX_HINT['pt-BR'][headlineFix(n.headline) ?? 'none'],
         };
       }
       if (n.kind === 'archive-changed') {

@@ -41,6 +41,12 @@ export function acquireInstanceLock(lockPath: string): InstanceLock {
   );
 }
 
+/** The pid of the live uploader holding the lock, or null when none does (a reader's question). */
+export function lockHolder(lockPath: string): number | null {
+  const holder = readHolder(lockPath);
+  return holder !== null && isAlive(holder) ? holder : null;
+}
+
 function alreadyRunning(lockPath: string, holder: number): Error {
   return new Error(
     `another uploader is already running on this data folder (pid ${holder}): ${dirname(lockPath)}`,

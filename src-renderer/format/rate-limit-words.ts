@@ -1,13 +1,13 @@
+import { formatMoment, formatSpeed } from '../../src-shared/format-units.ts';
 import type { Rate, RateInForce } from '../../src-shared/upload-rate-limit.ts';
 import type { Translate } from '../i18n/translate.ts';
-import { formatMoment, formatSpeed } from './format-units.ts';
 
-/** "2 MB/s" or "unlimited". */
+/** "2 MiB/s" or "unlimited". */
 export function rateWords(rate: Rate, t: Translate, locale: string): string {
   return rate === null ? t('rate.unlimited') : formatSpeed(rate, locale);
 }
 
-/** The whole story: "2 MB/s until 18:00, then unlimited". */
+/** The whole story: "2 MiB/s until 18:00, then unlimited". */
 export function rateInForceWords(inForce: RateInForce, t: Translate, locale: string, now: number): string {
   const rate = rateWords(inForce.rate, t, locale);
   if (inForce.until === null) return rate;
@@ -19,7 +19,7 @@ export function rateInForceWords(inForce: RateInForce, t: Translate, locale: str
 }
 
 /**
- * The short note beside what is uploading: "limited to 2 MB/s until 18:00", "full speed until 08:00";
+ * The short note beside what is uploading: "limited to 2 MiB/s until 18:00", "full speed until 08:00";
  * null when nothing limits the uploads and nothing will.
  */
 export function limitNote(inForce: RateInForce, t: Translate, locale: string, now: number): string | null {

@@ -33,16 +33,15 @@ export const en = {
   'nav.settings': 'Settings',
 
   'status.coreDown': 'Reconnecting to the uploader…',
-  'status.setup': 'Set-up needed',
-  'status.signIn': 'Sign-in needed for {destination}',
-  'status.tokenNeeded': 'The storage API needs a new token',
-  'status.connectionError': 'Cannot reach {destination}',
+  'status.loading': 'Connecting to the uploader…',
+  'fix.choose-folder': 'Choose folder',
+  'fix.enter-token': 'Enter a new token',
+  'fix.sign-in': 'Sign in again',
+  'fix.set-up': 'Finish set-up',
+  'fix.show-failed': 'Show failed',
+  'problem.technical': 'Technical details',
   'status.paused': 'Paused until you resume',
   'status.pausedUntil': 'Paused until {time}',
-  'status.failed': 'Needs attention: {count} failed',
-  'status.uploading': 'Uploading: {count} in progress',
-  'status.waiting': 'Waiting to upload: {count}',
-  'status.idle': 'All caught up',
 
   'core.down': 'The uploader is not answering.',
   'core.downDetail':
@@ -317,7 +316,7 @@ export const en = {
   'setting.driveApiBaseUrl.help': 'The Google Drive API; change only for testing.',
   'setting.googleDriveChunkSizeBytes': 'Drive chunk size',
   'setting.googleDriveChunkSizeBytes.help':
-    'Pieces sent to Google Drive, a multiple of 0.25 MB; the smaller of this and Chunk size is used.',
+    'Pieces sent to Google Drive, a multiple of 256 KiB; the smaller of this and Chunk size is used.',
   'setting.googleDriveFolder': 'Google Drive folder',
   'setting.googleDriveFolder.help': 'The Drive folder recordings go into; chosen under Folders.',
 

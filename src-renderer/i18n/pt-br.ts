@@ -14,16 +14,15 @@ export const ptBR: Messages = {
   'nav.settings': 'Configurações',
 
   'status.coreDown': 'Reconectando ao enviador…',
-  'status.setup': 'Configuração pendente',
-  'status.signIn': 'É preciso entrar de novo no {destination}',
-  'status.tokenNeeded': 'A API de armazenamento precisa de um novo token',
-  'status.connectionError': 'Sem acesso ao {destination}',
+  'status.loading': 'Conectando ao enviador…',
+  'fix.choose-folder': 'Escolher pasta',
+  'fix.enter-token': 'Informar novo token',
+  'fix.sign-in': 'Entrar novamente',
+  'fix.set-up': 'Concluir configuração',
+  'fix.show-failed': 'Ver falhas',
+  'problem.technical': 'Detalhes técnicos',
   'status.paused': 'Pausado até você retomar',
   'status.pausedUntil': 'Pausado até {time}',
-  'status.failed': 'Requer atenção: {count} com falha',
-  'status.uploading': 'Enviando: {count} em andamento',
-  'status.waiting': 'Aguardando envio: {count}',
-  'status.idle': 'Tudo em dia',
 
   'core.down': 'O enviador não está respondendo.',
   'core.downDetail': 'Esta janela se reconecta sozinha. Nada se perde: os envios continuam de onde pararam.',
@@ -298,7 +297,7 @@ export const ptBR: Messages = {
   'setting.driveApiBaseUrl.help': 'A API do Google Drive; mude só para testes.',
   'setting.googleDriveChunkSizeBytes': 'Tamanho das partes no Drive',
   'setting.googleDriveChunkSizeBytes.help':
-    'Partes enviadas ao Google Drive, múltiplo de 0,25 MB; vale o menor entre este e o Tamanho das partes.',
+    'Partes enviadas ao Google Drive, múltiplo de 256 KiB; vale o menor entre este e o Tamanho das partes.',
   'setting.googleDriveFolder': 'Pasta no Google Drive',
   'setting.googleDriveFolder.help': 'A pasta do Drive que recebe as gravações; escolhida em Pastas.',
 

@@ -9,6 +9,7 @@ import {
   NO_HOST_CAPABILITIES,
   type Snapshot,
 } from '../../src-shared/bridge-contract.ts';
+import type { Health } from '../../src-shared/health.ts';
 import { JOB_STATES, type JobState, type JobView, type QueueTotals } from '../../src-shared/job.ts';
 import { NO_POLICY_VIEW, type PolicyView } from '../../src-shared/policy.ts';
 import type { DestinationKind, Settings } from '../../src-shared/settings.ts';
@@ -48,6 +49,8 @@ export interface CoreView {
   uploadRate: UploadRateView;
   /** The administrator's policy: which settings the operator may not change. */
   policy: PolicyView;
+  /** The core's health, whose headline the header shows; null until the first snapshot. */
+  health: Health | null;
 }
 
 type AnyEvent = { [E in EventName]: { event: E; payload: BridgeEvents[E] } }[EventName];
@@ -73,6 +76,7 @@ export function emptyView(filter: JobFilter = 'all'): CoreView {
     signIns: {},
     uploadRate: { rate: null, until: null, next: null, override: null },
     policy: NO_POLICY_VIEW,
+    health: null,
   };
 }
 
@@ -95,6 +99,8 @@ export function applyEvent(view: CoreView, raw: BridgeEvent): CoreView {
       return { ...view, connections: { ...view.connections, [event.payload.destination]: event.payload } };
     case 'totals-changed':
       return { ...view, totals: event.payload };
+    case 'health':
+      return { ...view, health: event.payload };
     case 'core-status':
       return { ...view, core: event.payload };
     case 'upload-rate':
@@ -123,6 +129,7 @@ export function applySnapshot(view: CoreView, snapshot: Snapshot): CoreView {
     host: snapshot.host,
     uploadRate: snapshot.uploadRate,
     policy: snapshot.policy,
+    health: snapshot.health,
   };
   if (next.filter === 'all') return applyPage(next, 'all', snapshot.jobs);
   return snapshot.jobs.reduce(applyJob, next);

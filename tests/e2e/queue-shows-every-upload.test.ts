@@ -60,7 +60,7 @@ describe('the queue in the browser', () => {
     const small = fixture.writeRecording('2024-10-26_0932_bruno.mp4', 300 * KiB);
     await expect.poll(() => rowPercent(row), { timeout: 5000 }).toBeGreaterThan(0);
     expect(await rowPercent(row)).toBeLessThan(100);
-    expect(await row.textContent()).toContain('of 2 MB');
+    expect(await row.textContent()).toContain('of 2 MiB');
 
     await waitForRowState(page, '2024-10-26_0932_bruno.mp4', 'Done');
     held.release();

@@ -45,7 +45,7 @@ describe('Google sign-in through the system browser', () => {
     const view = await harness.connect();
 
     expect(view).toMatchObject({ destination: 'gdrive', state: 'connected', label: 'operator@example.com' });
-    expect(view.detail).toMatch(/GB of 16 GB used/);
+    expect(view.detail).toMatch(/^[\d.,]+ [KMG]?i?B of 15 GiB used/);
     // What the browser was sent to ask Google for.
     expect(harness.browserVisits).toHaveLength(1);
     const [authorization] = harness.identity.authorizations;

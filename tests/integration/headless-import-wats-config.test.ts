@@ -128,7 +128,9 @@ describe('headless import-wats-config', () => {
     await sleep(1500);
     expect((await fixture.waitForJob('held-back.mp4', ['queued'])).confirmedBytes).toBe(0);
     expect(fixture.peer.requests).toEqual([]);
-    expect((await fixture.cli(['status'])).stdout.split('\n')[0]).toMatch(/ — uploads are paused$/);
+    const status = (await fixture.cli(['status'])).stdout.split('\n');
+    expect(status[0]).toBe('Paused until you resume — 1 waiting');
+    expect(status[3]).toMatch(/ — uploads are paused$/);
     expect(await child.stop('SIGTERM')).toMatchObject({ code: 0 });
   });
 

@@ -36,19 +36,37 @@ describe('headless status', () => {
     const human = await fixture.cli(['status']);
     expect(human.code).toBe(0);
     expect(human.stdout).toBe(
-      'Queue: 0 queued, 0 uploading, 0 waiting, 0 need sign-in, 0 failed, 0 paused, 0 done (0 today)\n' +
-        'Destination: the storage API, not set up — no storage API URL is set\n',
+      'Set-up needed: choose the recordings folder (the uploader is not running)\n' +
+        'Folder: none chosen — nothing is watched\n' +
+        'Destination: the storage API, not set up — no storage API URL is set\n' +
+        'Queue: 0 waiting (0 queued, 0 to retry, 0 paused, 0 need sign-in), 0 uploading, 0 failed, 0 done (0 today)\n' +
+        'Disk: no recordings folder to measure\n',
     );
 
     const json = await fixture.status();
-    expect(Object.keys(json).sort()).toEqual(['destination', 'jobs', 'policy', 'totals']);
+    expect(Object.keys(json).sort()).toEqual([
+      'destination',
+      'headline',
+      'health',
+      'jobs',
+      'policy',
+      'running',
+      'totals',
+    ]);
+    expect(json.headline).toBe('Set-up needed: choose the recordings folder (the uploader is not running)');
+    expect(json.running).toBe(false);
+    expect(json.health.headline).toEqual({ kind: 'set-up', missing: 'folder' });
     expect(json.policy.file).toBe('/etc/recording-uploader/policy.json');
     expect(json.destination).toEqual({
       where: '(no storage API URL set)',
       destination: 'storage-api',
-      state: 'not-configured',
+      state: 'not-set-up',
       label: null,
-      detail: 'no storage API URL is set',
+      lastSuccessAt: null,
+      since: null,
+      reason: 'no storage API URL is set',
+      nextTryAt: null,
+      until: null,
     });
     expect(json.jobs).toEqual([]);
     expect(Object.keys(json.totals).sort()).toEqual([...JOB_STATES, 'doneToday'].sort());
@@ -93,16 +111,19 @@ describe('headless status', () => {
     const human = await fixture.cli(['status', '--settings', fixture.settingsFile]);
     expect(human.code).toBe(0);
     const lines = human.stdout.trimEnd().split('\n');
-    expect(lines[0]).toBe(
-      'Queue: 0 queued, 1 uploading, 0 waiting, 0 need sign-in, 0 failed, 0 paused, 1 done (1 today)',
-    );
-    expect(lines).toHaveLength(4);
-    expect(lines[1]).toBe(`Destination: ${fixture.peer.baseUrl} — connected`);
-    expect(lines[2]).toMatch(
-      new RegExp(`^\\s+${second?.id}\\s+uploading\\s+33%\\s+3\\.0 MiB\\s+second\\.mp4$`),
-    );
+    expect(lines[0]).toMatch(/^Uploading: 1 in progress — 2 MiB left/);
     expect(lines[3]).toMatch(
-      new RegExp(`^\\s+${first?.id}\\s+done\\s+100%\\s+2\\.0 MiB\\s+first\\.mp4\\s+— ${stored?.fileId}$`),
+      /^Queue: 0 waiting \(0 queued, 0 to retry, 0 paused, 0 need sign-in\), 1 uploading, 0 failed, 1 done \(1 today\) — 2 MiB left/,
+    );
+    expect(lines).toHaveLength(7);
+    expect(lines[1]).toMatch(new RegExp(`^Folder: ${fixture.folder} — watched since `));
+    expect(lines[2]).toMatch(
+      new RegExp(`^Destination: ${fixture.peer.baseUrl} — working \\(last accepted .+\\)$`),
+    );
+    expect(lines[4]).toMatch(/^Disk: [\d.,]+ [KMGT]?i?B free on the recordings volume$/);
+    expect(lines[5]).toMatch(new RegExp(`^\\s+${second?.id}\\s+uploading\\s+33%\\s+3 MiB\\s+second\\.mp4$`));
+    expect(lines[6]).toMatch(
+      new RegExp(`^\\s+${first?.id}\\s+done\\s+100%\\s+2 MiB\\s+first\\.mp4\\s+— ${stored?.fileId}$`),
     );
 
     gate.release();

@@ -134,9 +134,9 @@ describe('OneDrive from the headless host', () => {
     expect(await status.exited, status.output).toBe(0);
     const destination = status.output.split('\n').find((line) => line.startsWith('Destination: '));
     expect(destination).toContain(
-      `Destination: OneDrive /Target — connected as ${idp.user.name} (${idp.user.preferredUsername}) — OneDrive `,
+      `Destination: OneDrive /Target — signed in as ${idp.user.name} (${idp.user.preferredUsername}) — OneDrive `,
     );
-    expect(destination).toMatch(/, [\d.]+ [KMGTP]?B free$/);
+    expect(destination).toMatch(/, [\d.,]+ [KMGT]iB free$/);
     expect(graph.requests.length).toBe(requestsBeforeStatus);
 
     const size = 40 * KIB320 + 777;

@@ -34,7 +34,7 @@ describe('OneDrive uploads', () => {
     const view = await harness.connect();
     expect(view.state).toBe('connected');
     expect(view.label).toBe(`${harness.idp.user.name} (${harness.idp.user.preferredUsername})`);
-    expect(view.detail).toMatch(/^OneDrive business, [\d.]+ TB free$/);
+    expect(view.detail).toMatch(/^OneDrive business, [\d.,]+ TiB free$/);
 
     // The folder picker pages through children 2 at a time and shows only folders.
     const created = await uploader.createRemoteFolder({

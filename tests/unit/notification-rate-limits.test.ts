@@ -24,6 +24,7 @@ const { noticeFor } = await import('../../src-main/desktop/notifications/notices
 const { createNotifier } = await import('../../src-main/desktop/notifications/notifications.ts');
 const { initialShellState, applyShellEvent } = await import('../../src-main/desktop/tray/shell-state.ts');
 const { shellStrings } = await import('../../src-main/desktop/shell-strings.ts');
+const { healthWith } = await import('../support/health-samples.ts');
 
 describe('notification rate limits', () => {
   it('lets one notification of a kind through per minute, each kind on its own clock', () => {
@@ -52,10 +53,16 @@ describe('notification rate limits', () => {
       );
       for (let i = 0; i < 20; i++)
         notify({ kind: 'recording-failed', fileName: `r${i}.mp4`, reason: 'HTTP 400' });
-      notify({ kind: 'sign-in-needed', destination: 'onedrive' });
+      notify({
+        kind: 'problem',
+        headline: { kind: 'needs-auth', destination: 'onedrive', since: null, waiting: 20 },
+      });
       expect(shown).toEqual([
         { title: 'A recording failed to upload', body: 'r0.mp4: HTTP 400' },
-        { title: 'Sign-in needed', body: 'Uploads wait until you sign in to OneDrive again.' },
+        {
+          title: 'Sign in to OneDrive again — 20 recordings wait',
+          body: 'Open the uploader to sign in again.',
+        },
       ]);
       vi.advanceTimersByTime(60_000);
       notify({ kind: 'recording-failed', fileName: 'late.mp4', reason: null });
@@ -80,17 +87,30 @@ describe('which events are worth a notification', () => {
       host: NO_HOST_CAPABILITIES,
       uploadRate: { rate: null, until: null, next: null, override: null },
       policy: NO_POLICY_VIEW,
+      health: healthWith({ kind: 'caught-up' }),
     },
   });
 
-  it('a destination that starts needing a sign-in, once', () => {
-    const event = {
-      event: 'connection-changed' as const,
-      payload: { destination: 'onedrive' as const, state: 'needs-auth' as const, label: null, detail: null },
+  it('a headline that turns into a problem, in its own words, once per problem', () => {
+    const refused = {
+      event: 'health' as const,
+      payload: healthWith({ kind: 'needs-auth', destination: 'onedrive', since: null, waiting: 1 }),
     };
-    expect(noticeFor(base, event)).toEqual({ kind: 'sign-in-needed', destination: 'onedrive' });
-    const already = applyShellEvent(base, event);
-    expect(noticeFor(already, event)).toBeNull();
+    expect(noticeFor(base, refused)).toEqual({ kind: 'problem', headline: refused.payload.headline });
+    const already = applyShellEvent(base, refused);
+    expect(noticeFor(already, refused)).toBeNull();
+    const gone = {
+      event: 'health' as const,
+      payload: healthWith({ kind: 'folder-missing', path: '/rec', since: 1 }),
+    };
+    expect(noticeFor(already, gone)).toEqual({ kind: 'problem', headline: gone.payload.headline });
+    expect(shellStrings('pt-BR').notice({ kind: 'problem', headline: gone.payload.headline })).toEqual({
+      title: 'A pasta de gravações não existe: /rec — nada está sendo observado',
+      body: 'Abra o enviador para escolher a pasta de gravações.',
+    });
+    // What passes or goes on by itself is the tray's and the window's to show, not a notification.
+    const busy = { kind: 'uploading' as const, count: 1, bytesLeft: 5, etaSeconds: 1 };
+    expect(noticeFor(base, { event: 'health', payload: healthWith(busy) })).toBeNull();
   });
 
   it('a recording that failed for good, with its reason; not one that only waits', () => {

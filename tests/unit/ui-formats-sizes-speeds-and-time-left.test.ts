@@ -7,24 +7,24 @@ import {
   formatSpeed,
   percentOf,
   secondsLeft,
-} from '../../src-renderer/format/format-units.ts';
+} from '../../src-shared/format-units.ts';
 
 const units = { hours: 'h', minutes: 'min', seconds: 's' };
 
 describe('sizes, speeds and time left as a row shows them', () => {
-  it('writes sizes in binary multiples with one decimal below 100', () => {
+  it('writes sizes in binary multiples under their IEC names (KiB, MiB, GiB), one decimal below 100', () => {
     expect(formatBytes(0, 'en-US')).toBe('0 B');
     expect(formatBytes(1023, 'en-US')).toBe('1,023 B');
-    expect(formatBytes(1024, 'en-US')).toBe('1 KB');
-    expect(formatBytes(1536, 'en-US')).toBe('1.5 KB');
-    expect(formatBytes(300 * 1024, 'en-US')).toBe('300 KB');
-    expect(formatBytes(2.25 * 1024 ** 3, 'en-US')).toBe('2.3 GB');
-    expect(formatBytes(5 * 1024 ** 5, 'en-US')).toBe('5,120 TB');
+    expect(formatBytes(1024, 'en-US')).toBe('1 KiB');
+    expect(formatBytes(1536, 'en-US')).toBe('1.5 KiB');
+    expect(formatBytes(300 * 1024, 'en-US')).toBe('300 KiB');
+    expect(formatBytes(2.25 * 1024 ** 3, 'en-US')).toBe('2.3 GiB');
+    expect(formatBytes(5 * 1024 ** 5, 'en-US')).toBe('5,120 TiB');
   });
 
   it('uses the decimal comma in Brazilian Portuguese', () => {
-    expect(formatBytes(1.5 * 1024 * 1024, 'pt-BR')).toBe('1,5 MB');
-    expect(formatSpeed(2.5 * 1024 * 1024, 'pt-BR')).toBe('2,5 MB/s');
+    expect(formatBytes(1.5 * 1024 * 1024, 'pt-BR')).toBe('1,5 MiB');
+    expect(formatSpeed(2.5 * 1024 * 1024, 'pt-BR')).toBe('2,5 MiB/s');
   });
 
   it('shows a dash, not NaN, for a size it cannot know', () => {

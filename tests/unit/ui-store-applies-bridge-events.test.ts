@@ -18,6 +18,7 @@ import { type BridgeEvent, NO_HOST_CAPABILITIES, type Snapshot } from '../../src
 import type { JobState, JobView, QueueTotals } from '../../src-shared/job.ts';
 import { NO_POLICY_VIEW } from '../../src-shared/policy.ts';
 import { defaultSettings } from '../../src-shared/settings.ts';
+import { healthWith } from '../support/health-samples.ts';
 
 function job(id: number, state: JobState, changes: Partial<JobView> = {}): JobView {
   return {
@@ -57,6 +58,7 @@ function snapshot(jobs: JobView[], counts: Partial<QueueTotals>): Snapshot {
     host: NO_HOST_CAPABILITIES,
     uploadRate: { rate: null, until: null, next: null, override: null },
     policy: NO_POLICY_VIEW,
+    health: healthWith({ kind: 'caught-up' }, counts),
   };
 }
 

@@ -22,10 +22,10 @@ describe('the upload limit in words', () => {
   it('tells what holds now and what comes next, in English', () => {
     const now = monday(9, 30);
     expect(words('en', 'Mon-08:00,2M Mon-18:00,off', now)).toEqual({
-      story: `2 MB/s until ${time('en', monday(18, 0))}, then unlimited`,
-      note: `limited to 2 MB/s until ${time('en', monday(18, 0))}`,
+      story: `2 MiB/s until ${time('en', monday(18, 0))}, then unlimited`,
+      note: `limited to 2 MiB/s until ${time('en', monday(18, 0))}`,
     });
-    expect(words('en', '512K', now)).toEqual({ story: '512 KB/s', note: 'limited to 512 KB/s' });
+    expect(words('en', '512K', now)).toEqual({ story: '512 KiB/s', note: 'limited to 512 KiB/s' });
     expect(words('en', 'off', now)).toEqual({ story: 'unlimited', note: null });
     // A change on another day names the day.
     const tomorrow = new Date(2026, 0, 6, 8, 0);
@@ -38,9 +38,9 @@ describe('the upload limit in words', () => {
   it('tells it in Brazilian Portuguese', () => {
     const now = monday(9, 30);
     expect(words('pt-BR', 'Mon-08:00,2M Mon-18:00,off', now)).toEqual({
-      story: `2 MB/s até ${time('pt-BR', monday(18, 0))}, depois sem limite`,
-      note: `limitado a 2 MB/s até ${time('pt-BR', monday(18, 0))}`,
+      story: `2 MiB/s até ${time('pt-BR', monday(18, 0))}, depois sem limite`,
+      note: `limitado a 2 MiB/s até ${time('pt-BR', monday(18, 0))}`,
     });
-    expect(words('pt-BR', '1.5M', now).story).toBe('1,5 MB/s');
+    expect(words('pt-BR', '1.5M', now).story).toBe('1,5 MiB/s');
   });
 });

@@ -37,6 +37,7 @@ type Handlers = { [M in CommandName]: (params: BridgeCommands[M]['params']) => u
 export function createCommandRouter(uploader: Uploader): (request: BridgeRequest) => Promise<BridgeResponse> {
   const handlers: Handlers = {
     getSnapshot: (p) => uploader.getSnapshot(p),
+    getHealth: () => uploader.getHealth(),
     listJobs: (p) => uploader.listJobs(p),
     updateSettings: (p) => uploader.updateSettings(p),
     setStorageApiToken: (p) => uploader.setStorageApiToken(p),

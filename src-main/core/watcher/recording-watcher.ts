@@ -22,11 +22,15 @@ export interface RecordingWatcherOptions {
   logger: Logger;
   onReady(recording: Recording): void;
   onProblem?(path: string, message: string): void;
+  /** The folder became watchable, or stopped being so (missing, unreadable): the health shows it. */
+  onFolderState?(state: FolderState): void;
   /** Also require an exclusive open before a recording is ready; defaults to the running platform. */
   isWindows?: boolean;
   /** How often a missing or unreadable folder is looked at again. */
   folderRecheckMs?: number;
 }
+
+export type FolderState = { state: 'watching' } | { state: 'folder-missing' | 'unreadable'; detail: string };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const DEFAULT_FOLDER_RECHECK_MS = 5_000;
@@ -34,6 +38,12 @@ const DEFAULT_FOLDER_RECHECK_MS = 5_000;
 interface Observation {
   sizeBytes: number;
   mtimeMs: number;
+}
+
+interface FolderProblem {
+  state: 'folder-missing' | 'unreadable';
+  detail: string;
+  message: string;
 }
 
 /** What the watcher knows about one video in the folder. */
@@ -127,7 +137,8 @@ export class RecordingWatcher {
     const problem = await this.#folderProblem();
     if (this.#state !== 'started') return;
     if (problem !== null) {
-      this.#reportFolderProblem(problem);
+      this.#folderState({ state: problem.state, detail: problem.detail });
+      this.#reportFolderProblem(problem.message);
       this.#recheckTimer = setTimeout(() => {
         this.#watchWhenAvailable().catch((error: unknown) => this.#unexpected(error));
       }, this.#folderRecheckMs);
@@ -140,22 +151,48 @@ export class RecordingWatcher {
     await this.#watchFolder();
   }
 
-  async #folderProblem(): Promise<string | null> {
+  async #folderProblem(): Promise<FolderProblem | null> {
     const folder = this.#folder;
+    const missing = (detail: string): FolderProblem => ({
+      state: 'folder-missing',
+      detail,
+      message: `the recordings folder "${folder}" ${detail === 'it does not exist' ? 'does not exist' : 'is not a folder'}`,
+    });
     try {
-      if (!(await stat(folder)).isDirectory()) return `the recordings folder "${folder}" is not a folder`;
+      if (!(await stat(folder)).isDirectory()) {
+        return {
+          state: 'unreadable',
+          detail: 'it is a file, not a folder',
+          message: `the recordings folder "${folder}" is not a folder`,
+        };
+      }
       await (await opendir(folder)).close();
       return null;
     } catch (error) {
       const code = errorCode(error);
-      if (code === 'ENOENT') return `the recordings folder "${folder}" does not exist`;
-      if (code === 'ENOTDIR') return `the recordings folder "${folder}" is not a folder`;
-      return `the recordings folder "${folder}" cannot be read: ${describeFsError(error)}`;
+      if (code === 'ENOENT') return missing('it does not exist');
+      if (code === 'ENOTDIR') return missing('a part of its path is not a folder');
+      const detail = describeFsError(error);
+      return {
+        state: 'unreadable',
+        detail,
+        message: `the recordings folder "${folder}" cannot be read: ${detail}`,
+      };
+    }
+  }
+
+  #folderState(state: FolderState): void {
+    if (this.#state !== 'started') return;
+    try {
+      this.#options.onFolderState?.(state);
+    } catch (error) {
+      this.#unexpected(error);
     }
   }
 
   async #watchFolder(): Promise<void> {
     let scanning = true;
+    const identity = await folderIdentity(this.#folder);
     const watcher = watch(this.#folder, {
       depth: 0,
       alwaysStat: true,
@@ -174,10 +211,12 @@ export class RecordingWatcher {
     watcher.on('error', (error) => {
       // An error during the scan must not leave start() waiting for a 'ready' that may never come.
       this.#releaseStart?.();
+      this.#folderState({ state: 'unreadable', detail: describeWatchError(error) });
       this.#reportFolderProblem(
         `watching the recordings folder "${this.#folder}" failed: ${describeWatchError(error)}`,
       );
     });
+    this.#folderState({ state: 'watching' });
     this.#options.logger.info('watching the recordings folder', {
       folder: this.#folder,
       settleMs: this.#options.settleMs,
@@ -192,7 +231,27 @@ export class RecordingWatcher {
       });
     });
     this.#releaseStart = null;
+    this.#checkStillThere(watcher, identity);
     await Promise.all(this.#pendingInitial);
+  }
+
+  /**
+   * A folder moved away (renamed, or a share unmounted and another folder put in its place) sends
+   * no event for the folder itself: it is looked at every folderRecheckMs, and one that is gone or
+   * is no longer the same folder is treated as vanished (the watcher then waits for it again).
+   */
+  #checkStillThere(watcher: FSWatcher, identity: string | null): void {
+    this.#recheckTimer = setTimeout(async () => {
+      if (this.#watcher !== watcher || this.#state !== 'started') return;
+      const now = await folderIdentity(this.#folder);
+      if (this.#watcher !== watcher) return;
+      if (now === null || now !== identity) {
+        this.#folderVanished(watcher).catch((error: unknown) => this.#unexpected(error));
+      } else {
+        this.#checkStillThere(watcher, identity);
+      }
+    }, this.#folderRecheckMs);
+    this.#recheckTimer.unref();
   }
 
   /** chokidar asks this for every path, first with the path alone and again with its stats. */
@@ -387,6 +446,16 @@ export class RecordingWatcher {
       folder: this.#folder,
       error: error instanceof Error ? error.message : String(error),
     });
+  }
+}
+
+/** Which folder is at the path (device and inode), or null when none is readable there. */
+async function folderIdentity(folder: string): Promise<string | null> {
+  try {
+    const stats = await stat(folder);
+    return stats.isDirectory() ? `${stats.dev}:${stats.ino}` : null;
+  } catch {
+    return null;
   }
 }
 

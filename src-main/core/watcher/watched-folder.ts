@@ -2,7 +2,7 @@ import type { Settings } from '../../../src-shared/settings.ts';
 import type { Clock } from '../host-services.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Recording } from '../recording.ts';
-import { RecordingWatcher } from './recording-watcher.ts';
+import { type FolderState, RecordingWatcher } from './recording-watcher.ts';
 
 /** The settings a watcher is built from: a change to any of them starts it again. */
 const WATCHER_SETTINGS = [
@@ -17,6 +17,8 @@ export interface WatchedFolderOptions {
   clock: Clock;
   logger: Logger;
   onReady(recording: Recording): void;
+  /** The folder watched, missing or unreadable, as the watcher finds it (the health shows it). */
+  onFolderState?(folder: string, state: FolderState): void;
 }
 
 /**
@@ -35,7 +37,8 @@ export class WatchedFolder {
   async start(settings: Settings): Promise<void> {
     await this.stop();
     if (settings.recordingsFolder === '') return;
-    const { clock, logger, onReady } = this.#options;
+    const { clock, logger, onReady, onFolderState } = this.#options;
+    const folder = settings.recordingsFolder;
     this.#watcher = new RecordingWatcher({
       folder: settings.recordingsFolder,
       videoExtensions: settings.videoExtensions,
@@ -46,6 +49,7 @@ export class WatchedFolder {
       logger,
       onReady,
       onProblem: (path, message) => logger.warn(message, { path }),
+      onFolderState: (state) => onFolderState?.(folder, state),
     });
     await this.#watcher.start();
   }

@@ -78,6 +78,7 @@ export function StorageApiForm() {
         <label htmlFor={tokenId}>{t('storage.token')}</label>
         <input
           id={tokenId}
+          data-focus="storage-api-token"
           type="password"
           autoComplete="off"
           spellCheck={false}

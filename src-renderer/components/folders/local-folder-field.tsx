@@ -44,6 +44,7 @@ export function LocalFolderField() {
         <div className="input-row">
           <input
             id={id}
+            data-focus="recordings-folder"
             type="text"
             spellCheck={false}
             placeholder={t('folders.localPlaceholder')}

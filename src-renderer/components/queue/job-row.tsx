@@ -1,5 +1,4 @@
 import { memo } from 'react';
-import type { JobState, JobView } from '../../../src-shared/job.ts';
 import {
   formatBytes,
   formatDuration,
@@ -7,7 +6,8 @@ import {
   formatSpeed,
   percentOf,
   secondsLeft,
-} from '../../format/format-units.ts';
+} from '../../../src-shared/format-units.ts';
+import type { JobState, JobView } from '../../../src-shared/job.ts';
 import { useI18n } from '../../i18n/i18n-context.tsx';
 import { useActions, useApp, useBridge } from '../../state/app-context.tsx';
 import { confirmedOf, type ProgressSample } from '../../state/core-view.ts';

@@ -1,4 +1,4 @@
-import { formatCount } from '../../format/format-units.ts';
+import { formatCount } from '../../../src-shared/format-units.ts';
 import { useI18n } from '../../i18n/i18n-context.tsx';
 import { useActions, useApp } from '../../state/app-context.tsx';
 import { countInFilter, JOB_FILTERS } from '../../state/job-lists.ts';

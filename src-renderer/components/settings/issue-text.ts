@@ -1,4 +1,4 @@
-import { formatCount } from '../../format/format-units.ts';
+import { formatCount } from '../../../src-shared/format-units.ts';
 import { useI18n } from '../../i18n/i18n-context.tsx';
 import type { Translate } from '../../i18n/translate.ts';
 import type { FieldIssue } from '../../state/settings-form.ts';

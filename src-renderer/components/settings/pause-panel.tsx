@@ -1,4 +1,4 @@
-import { formatMoment } from '../../format/format-units.ts';
+import { formatMoment } from '../../../src-shared/format-units.ts';
 import { useI18n } from '../../i18n/i18n-context.tsx';
 import { useApp } from '../../state/app-context.tsx';
 import { ErrorText } from '../common/messages.tsx';

@@ -1,63 +1,56 @@
-import { formatCount, formatMoment } from '../../format/format-units.ts';
-import type { I18n } from '../../i18n/i18n-context.tsx';
+import { useEffect, useState } from 'react';
+import { HEADLINE_TONE, type Headline, headlineFix } from '../../../src-shared/health.ts';
+import { headlineText } from '../../../src-shared/health-words.ts';
 import { useI18n } from '../../i18n/i18n-context.tsx';
 import { useApp } from '../../state/app-context.tsx';
-import { type OverallStatus, overallStatus } from '../../state/overall-status.ts';
+import { overallStatus } from '../../state/overall-status.ts';
 import { useLimitNote } from '../common/use-upload-limit.ts';
+import { FixButton } from './fix-button.tsx';
 
-const TONE: Record<OverallStatus['kind'], 'good' | 'busy' | 'calm' | 'warn' | 'bad'> = {
-  'core-down': 'bad',
-  setup: 'warn',
-  'sign-in': 'warn',
-  'connection-error': 'bad',
-  paused: 'calm',
-  failed: 'bad',
-  uploading: 'busy',
-  waiting: 'busy',
-  idle: 'good',
-};
-
-export function StatusLine() {
-  const i18n = useI18n();
-  const core = useApp((state) => state.core);
-  const settings = useApp((state) => state.settings);
-  const connections = useApp((state) => state.connections);
-  const totals = useApp((state) => state.totals);
-  const paused = useApp((state) => state.paused);
-  const status = overallStatus({ core, settings, connections, totals, paused });
-  const limit = useLimitNote();
-  return (
-    <output className={`status status-${TONE[status.kind]}`} aria-live="polite">
-      <span className="status-dot" aria-hidden="true" />
-      {describe(status, i18n)}
-      {limit !== null && status.kind !== 'core-down' && <span className="status-limit"> · {limit}</span>}
-    </output>
-  );
+/** A headline that counts down ("next try in 42 s") is redrawn every second. */
+function useNow(ticking: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!ticking) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [ticking]);
+  return ticking ? now : Date.now();
 }
 
-function describe(status: OverallStatus, { t, locale }: I18n): string {
-  switch (status.kind) {
-    case 'core-down':
-      return t('status.coreDown');
-    case 'setup':
-      return t('status.setup');
-    case 'sign-in':
-      return status.destination === 'storage-api'
-        ? t('status.tokenNeeded')
-        : t('status.signIn', { destination: t(`destination.${status.destination}`) });
-    case 'connection-error':
-      return t('status.connectionError', { destination: t(`destination.${status.destination}`) });
-    case 'paused':
-      return status.until === null
-        ? t('status.paused')
-        : t('status.pausedUntil', { time: formatMoment(status.until, locale, Date.now()) });
-    case 'failed':
-      return t('status.failed', { count: formatCount(status.count, locale) });
-    case 'uploading':
-      return t('status.uploading', { count: formatCount(status.count, locale) });
-    case 'waiting':
-      return t('status.waiting', { count: formatCount(status.count, locale) });
-    case 'idle':
-      return t('status.idle');
+const countsDown = (headline: Headline | null) =>
+  headline !== null && (headline.kind === 'unreachable' || headline.kind === 'throttled');
+
+/**
+ * The one line at the top of the window: the core's headline, the same words the tray and `status`
+ * show, and beside it the one button that fixes what it reports.
+ */
+export function StatusLine() {
+  const { t, language } = useI18n();
+  const core = useApp((state) => state.core);
+  const health = useApp((state) => state.health);
+  const status = overallStatus({ core, health });
+  const headline = status.kind === 'health' ? status.headline : null;
+  const now = useNow(countsDown(headline));
+  const limit = useLimitNote();
+  if (status.kind !== 'health' || headline === null) {
+    const tone = status.kind === 'core-down' ? 'bad' : 'calm';
+    return (
+      <output className={`status status-${tone}`} aria-live="polite">
+        <span className="status-dot" aria-hidden="true" />
+        {status.kind === 'core-down' ? t('status.coreDown') : t('status.loading')}
+      </output>
+    );
   }
+  const fix = headlineFix(headline);
+  return (
+    <div className="status-line">
+      <output className={`status status-${HEADLINE_TONE[headline.kind]}`} aria-live="polite">
+        <span className="status-dot" aria-hidden="true" />
+        {headlineText(headline, language, now)}
+        {limit !== null && <span className="status-limit"> · {limit}</span>}
+      </output>
+      {fix !== null && <FixButton fix={fix} headline={headline} />}
+    </div>
+  );
 }

@@ -1,5 +1,6 @@
 import type { ConnectionView } from '../../../../src-shared/bridge-contract.ts';
 import { originOf } from '../../../../src-shared/endpoints.ts';
+import { formatBytes } from '../../../../src-shared/format-units.ts';
 import type { Settings } from '../../../../src-shared/settings.ts';
 import { credentialFingerprint } from '../../auth/credential-fingerprint.ts';
 import { EndpointBinding } from '../../auth/endpoint-binding.ts';
@@ -201,16 +202,16 @@ function describeAccount(
   const parts: string[] = [];
   if (typeof used === 'number') {
     parts.push(
-      typeof limit === 'number' ? `${gb(used)} of ${gb(limit)} used` : `${gb(used)} used (no quota limit)`,
+      typeof limit === 'number'
+        ? `${size(used)} of ${size(limit)} used`
+        : `${size(used)} used (no quota limit)`,
     );
   }
   if (folderPath !== undefined) parts.push(`uploading to ${folderPath}`);
   return parts.join('; ');
 }
 
-function gb(bytes: number): string {
-  return `${(bytes / 1e9).toFixed(bytes >= 1e10 ? 0 : 1)} GB`;
-}
+const size = (bytes: number): string => formatBytes(bytes, 'en-US');
 
 /**
  * The refresh token goes only to the token endpoint that issued it (and the revocation endpoint

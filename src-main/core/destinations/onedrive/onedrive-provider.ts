@@ -1,5 +1,6 @@
 import type { ConnectionView } from '../../../../src-shared/bridge-contract.ts';
 import { originOf } from '../../../../src-shared/endpoints.ts';
+import { formatBytes } from '../../../../src-shared/format-units.ts';
 import type { Settings } from '../../../../src-shared/settings.ts';
 import { EndpointBinding } from '../../auth/endpoint-binding.ts';
 import { isFault } from '../../faults.ts';
@@ -196,18 +197,7 @@ export class OneDriveProvider implements DestinationProvider {
 function describeDrive(details: Record<string, string | number | boolean | null>): string {
   const type = typeof details.driveType === 'string' ? `OneDrive ${details.driveType}` : 'OneDrive';
   const remaining = details.quotaRemaining;
-  return typeof remaining === 'number' ? `${type}, ${formatBytes(remaining)} free` : type;
-}
-
-function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return `${value >= 10 || unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+  return typeof remaining === 'number' ? `${type}, ${formatBytes(remaining, 'en-US')} free` : type;
 }
 
 /** OneDrive's credentials are bound to the sign-in authority and the Graph they were given for. */

@@ -1,8 +1,9 @@
-const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'] as const;
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'] as const;
 
 /**
- * Sizes in binary multiples with the short names Windows Explorer shows ("1.5 MB"), so a size in a
- * row matches the one the operator sees in the recordings folder.
+ * Sizes everywhere (the window, the tray, `status`, the docs) count in binary multiples and say so
+ * with their IEC names: 1 KiB = 1024 bytes, 1 MiB = 1024 KiB. "MB" for a count of MiB would be 5 %
+ * off at a gigabyte, and an admin comparing with the destination's figures must be able to tell.
  */
 export function formatBytes(bytes: number, locale: string): string {
   if (!Number.isFinite(bytes) || bytes < 0) return '—';
@@ -12,7 +13,7 @@ export function formatBytes(bytes: number, locale: string): string {
     value /= 1024;
     unit += 1;
   }
-  // Whole bytes and big numbers read better without a decimal; "2.5 MB" needs one.
+  // Whole bytes and big numbers read better without a decimal; "2.5 MiB" needs one.
   const digits = unit === 0 || value >= 100 ? 0 : 1;
   const number = new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(value);
   return `${number} ${UNITS[unit]}`;
