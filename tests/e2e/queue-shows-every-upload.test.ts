@@ -124,11 +124,11 @@ describe('the queue in the browser', () => {
   it('limits the upload speed from the pause menu, and says so in the header and the row', async () => {
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
     await page.getByRole('menuitem', { name: 'Limit upload speed now' }).click();
-    await page.getByRole('status').filter({ hasText: 'limited to 1 MB/s' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'limited to 1 MiB/s' }).waitFor();
     // 3 MiB at 1 MiB/s: the row uploads for three seconds, under the limit it names.
     fixture.writeRecording('2024-10-26_1145_gil.mp4', 3 * MiB);
     const row = await waitForRowState(page, '2024-10-26_1145_gil.mp4', 'Uploading');
-    await row.locator('.job-details', { hasText: 'limited to 1 MB/s' }).waitFor();
+    await row.locator('.job-details', { hasText: 'limited to 1 MiB/s' }).waitFor();
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
     await page.getByRole('menuitem', { name: 'Upload at full speed' }).click();
     await page.getByRole('status').filter({ hasNotText: 'limited to' }).waitFor();

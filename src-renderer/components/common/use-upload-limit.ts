@@ -4,7 +4,7 @@ import { useApp, useBridge } from '../../state/app-context.tsx';
 import { useAsyncAction } from './use-async-action.ts';
 
 /**
- * "limited to 2 MB/s until 18:00" while a limit holds, "full speed until 08:00" while the operator
+ * "limited to 2 MiB/s until 18:00" while a limit holds, "full speed until 08:00" while the operator
  * overrides one; null otherwise (nothing worth a word in the header).
  */
 export function useLimitNote(): string | null {
