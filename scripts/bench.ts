@@ -3,6 +3,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildBundledCore } from './bench/bundled-core.ts';
+import { buildBundledHeadless } from './bench/bundled-headless.ts';
 import {
   driveChunkBytes,
   graphFragmentBytes,
@@ -197,7 +198,8 @@ class Bench {
       if (destination === 'storage-api') {
         const entry = this.#options.bundled ? await buildBundledCore() : null;
         if (entry !== null) log(`built the desktop core process into ${entry}`);
-        this.#suites.push(await startStorageApiSuite(context(destination), entry));
+        if (this.#options.bundled) log(`built the headless host into ${buildBundledHeadless()}`);
+        this.#suites.push(await startStorageApiSuite(context(destination), entry, this.#options.bundled));
       } else if (destination === 'onedrive') {
         this.#suites.push(await startOneDriveSuite(context(destination)));
       } else {

@@ -101,10 +101,10 @@ export async function bundledCoreRun(
   }
 }
 
-type Outcome = UploadMeasurement | Error;
+export type Outcome = UploadMeasurement | Error;
 
 /** Turns the core's job events into one measurement (or the reason there is none). */
-function jobWatcher(
+export function jobWatcher(
   child: ChildProcess,
   file: TestFile,
   done: (outcome: Outcome) => void,

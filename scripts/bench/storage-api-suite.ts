@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { RemoteSession } from '../../src-main/core/destinations/destination.ts';
 import { chunkLength } from '../../src-main/core/transfer/upload-recording.ts';
 import { bundledCoreRun } from './bundled-core.ts';
+import { bundledHeadlessRun } from './bundled-headless.ts';
 import { cutFragments } from './curl-fragments.ts';
 import { curlChunks, curlUpload } from './curl-upload.ts';
 import type { UploadMeasurement } from './measure-job.ts';
@@ -38,7 +39,11 @@ interface CaseSpec extends Omit<BenchCase, 'destination'> {
  * desktop app's bundled core process when `bundledEntry` is given) in resumable and
  * single-request mode, against curl sending the same file to the same server in one request.
  */
-export async function startStorageApiSuite(ctx: BenchContext, bundledEntry: string | null): Promise<Suite> {
+export async function startStorageApiSuite(
+  ctx: BenchContext,
+  bundledEntry: string | null,
+  bundledHeadless = false,
+): Promise<Suite> {
   let dataDirs = 0;
   const dataDir = (): string => {
     dataDirs += 1;
@@ -61,6 +66,8 @@ export async function startStorageApiSuite(ctx: BenchContext, bundledEntry: stri
     const sent = await curlChunks(peer, file, fragments, `bench-curl-chunks-${round}`, ctx.workDir);
     return { remoteId: sent.remoteId, landed: curlResult(sent, file) };
   };
+  const headless: Run = async (peer, file) =>
+    fromUploader(await bundledHeadlessRun(peer, file, dataDir(), ctx.chunkBytes));
   const bundled: Run = async (peer, file) =>
     fromUploader(await bundledCoreRun(bundledEntry as string, peer, file, dataDir(), ctx.chunkBytes));
 
@@ -156,6 +163,23 @@ export async function startStorageApiSuite(ctx: BenchContext, bundledEntry: stri
         run: bundled,
       },
     );
+  }
+
+  if (bundledHeadless) {
+    for (const size of ['small', 'large'] as const) {
+      specs.push({
+        id: `storage-headless-${size}`,
+        label: 'headless host as it ships, chunks',
+        server: 'resumable',
+        mode: 'resumable',
+        tool: 'uploader',
+        size,
+        baseline: size === 'large' ? 'storage-curl-chunks' : null,
+        ...(size === 'large' ? { aimRatio: CHUNKED_AIM } : {}),
+        headlessBundle: true,
+        run: headless,
+      });
+    }
   }
 
   const peers = new Map<PeerMode, PeerHandle>();
