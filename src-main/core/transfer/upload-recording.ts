@@ -363,6 +363,9 @@ function incomplete(input: TransferInput, confirmed: number): TransferFault {
   );
 }
 
+/** Single-request mode's pieces in flight at most: 8 MiB of shared memory, reused. */
+const PIECE_RING = 8;
+
 /** single mode: one streamed request, hashed as it is read; an interruption restarts it whole. */
 async function sendWhole(
   input: TransferInput,
@@ -376,7 +379,17 @@ async function sendWhole(
   const hash = openHash(readPassHashes(input.destination.hashes));
   const total = input.item.sizeBytes;
   const pieceSize = Math.min(input.chunkSizeBytes, 1024 * 1024);
+  // Pieces in a ring of shared memory: the hashing thread reads each where it lies while it goes
+  // out. A fresh buffer per piece left a gigabyte of garbage per gigabyte sent, held by the
+  // hashing thread's heap until it collected (peaks of 800 MB). A slot is read into again only
+  // once its hash is done and PIECE_RING - 1 later pieces have been asked for: this stream is
+  // pulled only when its one-piece queue is empty, and the pacing and time-out streams after it
+  // and fetch's writing hold a few pieces at most. (Were a piece ever overwritten before it was
+  // sent, the server's hash of what it got would differ from ours, and the upload would not count.)
+  const ring: Buffer[] = [];
+  const hashed: Array<Promise<void>> = [];
   let position = 0;
+  let piece = 0;
   const body = new ReadableStream<Uint8Array>({
     pull: async (controller) => {
       if (position >= total) {
@@ -384,13 +397,17 @@ async function sendWhole(
         return;
       }
       const length = Math.min(pieceSize, total - position);
-      // A fresh buffer per piece: fetch may still hold the previous one while it writes. Shared
-      // memory, so the hashing thread reads the same bytes while they go out.
-      const bytes = await file.read(position, length, sharedBuffer(length));
+      const slot = piece % PIECE_RING;
+      piece += 1;
+      await hashed[slot];
+      ring[slot] ??= sharedBuffer(pieceSize);
+      const bytes = await file.read(position, length, ring[slot]);
       position += length;
       input.onProgress(position);
       controller.enqueue(bytes);
-      await hash.update(bytes);
+      const done = hash.update(bytes);
+      hashed[slot] = done;
+      await done;
     },
   });
   try {
