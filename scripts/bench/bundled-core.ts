@@ -77,6 +77,8 @@ export async function bundledCoreRun(
                 recordingsFolder: resolve(file.path, '..'),
                 storageApiBaseUrl: peer.baseUrl,
                 settleSeconds: 1,
+                // Normal priority, as curl runs (the shipped default yields to other work).
+                cpuPriority: 'normal',
                 chunkSizeBytes: chunkBytes,
               },
             },

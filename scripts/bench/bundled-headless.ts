@@ -44,6 +44,8 @@ export async function bundledHeadlessRun(
       recordingsFolder: resolve(file.path, '..'),
       storageApiBaseUrl: peer.baseUrl,
       settleSeconds: 1,
+      // Normal priority, as curl runs (the shipped default yields to other work).
+      cpuPriority: 'normal',
       chunkSizeBytes: chunkBytes,
     }),
   );
@@ -94,7 +96,10 @@ export async function bundledHeadlessRun(
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((done) => child.once('exit', done));
       child.kill('SIGTERM');
+      // It stops within 10 s with everything persisted; one that does not is not left behind.
+      const stuck = setTimeout(() => child.kill('SIGKILL'), 15_000);
       await exited;
+      clearTimeout(stuck);
     }
   }
 }

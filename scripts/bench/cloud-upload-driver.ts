@@ -61,6 +61,8 @@ async function main(): Promise<UploadMeasurement> {
       activeDestination: destination,
       recordingsFolder: dirname(file),
       settleSeconds: 1,
+      // Normal priority, as curl runs (the shipped default yields to other work).
+      cpuPriority: 'normal',
       ...chunk,
     },
   });

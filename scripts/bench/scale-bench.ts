@@ -160,6 +160,8 @@ export async function queueInTheBrowser(workDir: string, jobs: number): Promise<
   } finally {
     await browser.close();
     host.kill('SIGKILL');
+    host.stdout?.destroy();
+    host.stderr?.destroy();
     rmSync(root, { recursive: true, force: true });
   }
 }

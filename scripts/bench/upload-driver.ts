@@ -36,7 +36,14 @@ async function main(): Promise<UploadMeasurement> {
   const uploader = new Uploader({
     host: host.services,
     db: host.db,
-    overrides: { recordingsFolder: dirname(file), storageApiBaseUrl: baseUrl, settleSeconds: 1, ...chunk },
+    // Normal priority, as curl runs (the shipped default, below normal, yields to other work).
+    overrides: {
+      recordingsFolder: dirname(file),
+      storageApiBaseUrl: baseUrl,
+      settleSeconds: 1,
+      cpuPriority: 'normal',
+      ...chunk,
+    },
   });
   try {
     const measuring = measureJob(uploader, basename(file));
