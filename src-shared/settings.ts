@@ -102,6 +102,8 @@ export const settingsSchema = z
     language: z.enum(UI_LANGUAGES).default('auto'),
     /** Desktop app: start hidden in the tray at login. Only a packaged app registers itself. */
     startAtLogin: z.boolean().default(true),
+    /** Desktop app: the generic update feed (latest.yml…) the company hosts; '' = no updates. https only. */
+    updateFeedUrl: z.union([z.literal(''), z.url({ protocol: /^https$/ })]).default(''),
     storageApiBaseUrl: endpointUrl([], true).default(''),
     remoteSubfolderTemplate: z.string().max(400).default(''),
 

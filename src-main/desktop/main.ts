@@ -8,6 +8,8 @@ import {
   CORE_UNAVAILABLE,
 } from '../../src-shared/bridge-contract.ts';
 import { isOpenableWebUrl } from '../../src-shared/web-address.ts';
+import { loadMachinePolicy } from '../core/policy/policy-file.ts';
+import { isPerMachineInstall, planUpdates } from '../core/updates/update-plan.ts';
 import { dataPaths } from '../node-host/data-dir.ts';
 import { devRendererCsp } from '../node-host/renderer-host/content-security-policy.ts';
 import { APP_ORIGIN, APP_PAGE_URL, appPaths } from './app-paths.ts';
@@ -29,6 +31,7 @@ import { applyShellEvent, initialShellState, type ShellState } from './tray/shel
 import { AppTray } from './tray/tray.ts';
 import { pauseParams, type TrayAction, trayMenuModel, uploadLimitParams } from './tray/tray-menu.ts';
 import { countsDown, type TrayView, trayViewOf } from './tray/tray-state.ts';
+import { startUpdates } from './updates.ts';
 import { createMainWindow } from './window.ts';
 
 const APP_ID = 'com.recordinguploader.desktop';
@@ -113,7 +116,10 @@ function onCoreEvent(raw: BridgeEvent): void {
   state = applyShellEvent(state, event);
   const notice = noticeFor(before, event);
   if (notice !== null) notify(notice);
-  if (event.event === 'snapshot') applyLoginItem();
+  if (event.event === 'snapshot') {
+    applyLoginItem();
+    startUpdatesOnce();
+  }
   if (event.event === 'core-status' && event.payload.state === 'running') void refreshFromCore();
   sendBridgeEvent(window?.webContents, event);
   scheduleTrayRefresh();
@@ -189,6 +195,28 @@ function onTrayAction(action: TrayAction): void {
       app.quit();
       break;
   }
+}
+
+let updatesStarted = false;
+
+/** Once the settings are known: the plan decides, electron-updater only carries it out. */
+function startUpdatesOnce(): void {
+  if (updatesStarted || state.settings === null) return;
+  updatesStarted = true;
+  const machine = loadMachinePolicy();
+  // A policy that does not validate is never ignored: with it, nothing is installed.
+  if (machine.state === 'invalid') return;
+  const plan = planUpdates({
+    settingsFeedUrl: state.settings.updateFeedUrl,
+    policy: machine.state === 'in-force' ? machine.policy.updates : null,
+    perMachine: isPerMachineInstall(app.getPath('exe'), app.getPath('home')),
+    packaged: app.isPackaged,
+  });
+  startUpdates(
+    plan,
+    (version) => notify({ kind: 'update-available', version }),
+    (reason) => console.warn(`update check failed: ${reason}`),
+  );
 }
 
 /** Only an existing directory is handed to the OS: it would run a file. */

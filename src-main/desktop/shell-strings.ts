@@ -99,6 +99,12 @@ function english(): ShellStrings {
           body: parts.join('; '),
         };
       }
+      if (n.kind === 'update-available') {
+        return {
+          title: `Recording Uploader ${n.version} is available`,
+          body: 'It is installed for every user of this computer: your IT department installs the new version.',
+        };
+      }
       return {
         title: 'A recording failed to upload',
         body: `${n.fileName}${n.reason ? `: ${n.reason}` : ''}`,
@@ -142,6 +148,12 @@ function portuguese(): ShellStrings {
           n.altered.length > 0 ? `alteradas: ${n.altered.join(', ')}` : '',
         ].filter((part) => part !== '');
         return { title: 'Gravações arquivadas mudaram no destino', body: parts.join('; ') };
+      }
+      if (n.kind === 'update-available') {
+        return {
+          title: `O Recording Uploader ${n.version} está disponível`,
+          body: 'Ele está instalado para todos os usuários deste computador: seu departamento de TI instala a nova versão.',
+        };
       }
       return {
         title: 'Falha ao enviar uma gravação',

@@ -274,6 +274,9 @@ export const en = {
   'setting.activeDestination.help': 'Where new recordings are uploaded.',
   'setting.startAtLogin': 'Start at login',
   'setting.startAtLogin.help': 'Start the uploader in the system tray when you sign in to this computer.',
+  'setting.updateFeedUrl': 'Update address',
+  'setting.updateFeedUrl.help':
+    'Where your organization publishes new versions (https). Empty: the app does not update itself.',
   'setting.language': 'Language',
   'setting.language.help': 'The language of this window. Automatic follows the computer’s language.',
   'setting.storageApiBaseUrl': 'Storage API address',

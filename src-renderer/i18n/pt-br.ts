@@ -255,6 +255,9 @@ export const ptBR: Messages = {
   'setting.activeDestination.help': 'Para onde as novas gravações são enviadas.',
   'setting.startAtLogin': 'Iniciar com o sistema',
   'setting.startAtLogin.help': 'Abrir o enviador na bandeja do sistema quando você entra neste computador.',
+  'setting.updateFeedUrl': 'Endereço de atualizações',
+  'setting.updateFeedUrl.help':
+    'Onde sua organização publica as novas versões (https). Vazio: o aplicativo não se atualiza sozinho.',
   'setting.language': 'Idioma',
   'setting.language.help': 'O idioma desta janela. Automático segue o idioma do computador.',
   'setting.storageApiBaseUrl': 'Endereço da API de armazenamento',

@@ -43,6 +43,7 @@ export const FORM_FIELDS: Readonly<Record<FormSetting, FieldSpec & { section: Se
   activeDestination: { section: 'general', kind: 'select', options: options('activeDestination') },
   recordingsFolder: { section: 'general', kind: 'path' },
   startAtLogin: { section: 'general', kind: 'checkbox' },
+  updateFeedUrl: { section: 'general', kind: 'url' },
   cpuPriority: { section: 'general', kind: 'select', options: options('cpuPriority') },
   videoExtensions: { section: 'recordings', kind: 'list' },
   settleSeconds: { section: 'recordings', kind: 'number', unit: 'seconds' },

@@ -6,7 +6,8 @@ import type { ShellState } from '../tray/shell-state.ts';
 export type Notice =
   | { kind: 'problem'; headline: Headline }
   | { kind: 'recording-failed'; fileName: string; reason: string | null }
-  | { kind: 'archive-changed'; destination: DestinationKind; missing: string[]; altered: string[] };
+  | { kind: 'archive-changed'; destination: DestinationKind; missing: string[]; altered: string[] }
+  | { kind: 'update-available'; version: string };
 
 /**
  * The events worth an OS notification: the health's headline turning into a problem (the folder
