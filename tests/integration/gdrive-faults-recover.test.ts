@@ -211,7 +211,7 @@ describe('Google Drive uploads recover from what Drive does to them', () => {
 
     const [job] = await h.waitForStates(['corrupt-twice.mp4'], ['failed']);
 
-    expect(job?.lastError).toMatch(/md5 [0-9a-f]{32}, but the local file's is [0-9a-f]{32}/);
+    expect(job?.lastError).toMatch(/md5 [0-9a-f]{32}, but the local file's md5 is [0-9a-f]{32}/);
     expect(job?.lastError).toMatch(/second time/);
     expect(h.drive.stored('corrupt-twice.mp4')).toEqual([]);
   });

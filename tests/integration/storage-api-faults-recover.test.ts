@@ -316,7 +316,7 @@ describe('storage API faults: every recording still lands once, byte-identical',
     const [job] = await h.waitForStates(['mismatch-twice.mp4'], ['failed']);
 
     expect(job?.lastError).toMatch(
-      /stored mismatch-twice\.mp4 with sha256 [0-9a-f]{64}, but the local file's is/,
+      /stored mismatch-twice\.mp4 with sha256 [0-9a-f]{64}, but the local file's sha256 is [0-9a-f]{64}/,
     );
     expect(job?.lastError).toContain('second time');
     expect(requestsOf(h, 'create')).toHaveLength(2);

@@ -87,6 +87,9 @@ describe('log redaction, what it once missed', () => {
     expect(redactSecrets(`API key tok_${hex.slice(0, 32)} rejected`)).toBe('API key tok_[redacted] rejected');
     expect(redactSecrets(`the remote sha256 ${hex} differs`)).toBe(`the remote sha256 ${hex} differs`);
     expect(redactSecrets(`{"sha256":"${hex}"}`)).toBe(`{"sha256":"${hex}"}`);
+    const mismatch = `stored a.mp4 with md5 ${hex.slice(0, 32)}, but the local file's md5 is ${hex.slice(32)}`;
+    expect(redactSecrets(mismatch)).toBe(mismatch);
+    expect(redactSecrets(`the token is ${hex}`)).toBe('the token is [redacted]');
     expect(redactSecrets('job 4f2a9c1d ok')).toBe('job 4f2a9c1d ok');
   });
 

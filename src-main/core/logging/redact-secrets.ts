@@ -53,9 +53,10 @@ const RULES: Array<[RegExp, string]> = [
   [/\bM\.C\d[A-Za-z0-9_.!*$-]{10,}/g, REDACTED],
   [/\b4\/0[A-Za-z0-9_-]{10,}/g, REDACTED],
   // A bare run of 32 or more hex digits is a token or key (tok_…, API keys), unless it is labelled
-  // as the hash it is (sha256, md5…): a file's hash is evidence, and is kept.
+  // as the hash it is ("sha256 …", "md5: …", "the local file's md5 is …"): a file's hash is
+  // evidence, and is kept.
   [
-    /(?<!(?:sha-?256|sha-?1|md5|hash|hashes|digest|checksum|etag)\W{0,4})(?<![0-9A-Fa-f])[0-9A-Fa-f]{32,}(?![0-9A-Fa-f])/gi,
+    /(?<!(?:sha-?256|sha-?1|md5|hash|hashes|digest|checksum|etag)(?:\W{0,4}|\s+is\s+))(?<![0-9A-Fa-f])[0-9A-Fa-f]{32,}(?![0-9A-Fa-f])/gi,
     REDACTED,
   ],
 ];

@@ -510,7 +510,7 @@ async function verified(
   const fate = ours ? await discardNow(input, remote) : '';
   throw new TransferFault(
     'hash-mismatch',
-    `${input.destination.kind} stored ${input.item.fileName} with ${differs.name} ${differs.theirs}, but the local file's is ${differs.mine}${fate}`,
+    `${input.destination.kind} stored ${input.item.fileName} with ${differs.name} ${differs.theirs}, but the local file's ${differs.name} is ${differs.mine}${fate}`,
   );
 }
 
