@@ -41,6 +41,8 @@ export interface QueueInTheBrowser {
   rowsScrolled: number;
   /** The median frame with nothing scrolling: what this browser manages here at all. */
   idleMedianFrameMs: number;
+  /** A brisk wheel scroll, 120 px a frame: its frames, median and longest frame, and dropped. */
+  wheel: { frames: number; medianFrameMs: number; longestFrameMs: number; droppedFrames: number };
   /** The built headless host's peak resident set while serving it. */
   hostPeakRssBytes: number | null;
 }
@@ -141,6 +143,8 @@ export async function queueInTheBrowser(workDir: string, jobs: number): Promise<
     // Frames with the list still (what this browser manages here at all), then a fast, steady
     // scroll (a flick on a touchpad): 2,400 px a frame for 180 frames.
     const idle = intervalsOf((await frames(scroller, 60, 0)).stamps);
+    // A brisk wheel scroll first (120 px a frame, 7,200 px a second), then the flick.
+    const wheel = intervalsOf((await frames(scroller, 180, 120)).stamps);
     const scroll = await frames(scroller, 180, 2400);
     const intervals = intervalsOf(scroll.stamps);
     const sorted = [...intervals].sort((a, b) => a - b);
@@ -155,6 +159,12 @@ export async function queueInTheBrowser(workDir: string, jobs: number): Promise<
       droppedFrames: intervals.filter((ms) => ms > DROPPED_OVER_MS).length,
       rowsScrolled: Math.round(scroll.scrolled / rowHeight),
       idleMedianFrameMs: medianOf(idle),
+      wheel: {
+        frames: wheel.length,
+        medianFrameMs: medianOf(wheel),
+        longestFrameMs: Math.max(...wheel),
+        droppedFrames: wheel.filter((ms) => ms > DROPPED_OVER_MS).length,
+      },
       hostPeakRssBytes: host.pid === undefined ? null : procStatusBytes(host.pid, 'VmHWM'),
     };
   } finally {

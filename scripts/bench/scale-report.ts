@@ -27,6 +27,10 @@ export function renderScale(
       `- the queue with ${count(browser.jobs)} jobs in Chromium, served by the built headless host: the newest row and the totals shown ${browser.paintMs.toFixed(0)} ms after the page was asked for${fcp === null ? '' : ` (first contentful paint at ${fcp.toFixed(0)} ms)`} — aim < ${aims.paintMs} ms: ${met(browser.paintMs < aims.paintMs)}`,
       `- a fast scroll through it (${count(browser.rowsScrolled)} rows in ${browser.frames} frames): median frame ${browser.medianFrameMs.toFixed(1)} ms (${browser.idleMedianFrameMs.toFixed(1)} ms with the list still), longest ${browser.longestFrameMs.toFixed(1)} ms, ${browser.droppedFrames} frames over 25 ms — aim ${aims.droppedFrames} dropped: ${met(browser.droppedFrames <= aims.droppedFrames)}`,
     );
+    const { wheel } = browser;
+    lines.push(
+      `- a brisk wheel scroll through it (120 px a frame, ${wheel.frames} frames): median frame ${wheel.medianFrameMs.toFixed(1)} ms, longest ${wheel.longestFrameMs.toFixed(1)} ms, ${wheel.droppedFrames} frames over 25 ms — aim ${aims.droppedFrames} dropped: ${met(wheel.droppedFrames <= aims.droppedFrames)}`,
+    );
     if (browser.hostPeakRssBytes !== null) {
       lines.push(
         `- the headless host's peak resident set while serving it: ${(browser.hostPeakRssBytes / 1e6).toFixed(0)} MB`,
