@@ -22,7 +22,8 @@ const USAGE = `Recording Uploader, headless
   connect DEST             [--data-dir DIR] [--settings FILE]   sign in to onedrive or gdrive in the browser
   folders DEST             [--data-dir DIR] [--settings FILE] [--parent ID] [--json]  list remote folders
   use DEST                 [--data-dir DIR] [--settings FILE] [--folder ID]  upload to DEST (into that folder)
-  verify-ledger            [--data-dir DIR | --database FILE] [--json]  check the ledger's hash chain (exit 1 names the first bad entry)
+  verify-ledger [RECEIPT|HEARTBEAT…] [--data-dir DIR | --database FILE] [--json]
+                           check the ledger's hash chain, and that it agrees with receipts and heartbeats (exit 1 names what does not)
   report                   [--data-dir DIR | --database FILE] [--from DATE] [--to DATE] [--format csv|json]
                            one row per recording found in the period (DATE: YYYY-MM-DD, UTC, --to inclusive)
   reconcile                [--data-dir DIR] [--settings FILE] [--since DATE] [--destination DEST] [--json]

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src-main/core/store/database.ts';
 import { canonicalForm, entryHash, type LedgerRow } from '../../src-main/core/store/ledger.ts';
@@ -143,6 +145,38 @@ describe('verify-ledger', () => {
     const bad = await runCli(['verify-ledger', '--database', temp.file]);
     expect(bad.stdout).toMatch(/does NOT hold at entry 13:/);
     expect(bad.code).toBe(1);
+  });
+
+  it('a ledger rewritten and rehashed holds on its own, but not against a receipt that left the machine', async () => {
+    const rows = ledgerRows(db);
+    const verified = rows.find((row) => row.event === 'verified') as LedgerRow;
+    const receiptFile = join(temp.dir, 'session.receipt.json');
+    writeFileSync(receiptFile, JSON.stringify({ ledgerEntry: { seq: verified.seq, hash: verified.hash } }));
+    const heartbeatFile = join(temp.dir, 'WS-01.json');
+    const head = rows.at(-1) as LedgerRow;
+    writeFileSync(heartbeatFile, JSON.stringify({ ledgerHead: { seq: head.seq, hash: head.hash } }));
+    temp.closeAll();
+    const agrees = await runCli(['verify-ledger', '--database', temp.file, receiptFile, heartbeatFile]);
+    expect(agrees.stdout).toContain('All 2 receipts and heartbeats given agree with it.');
+    expect(agrees.code).toBe(0);
+
+    // Someone with the file changes the verified entry and rehashes every entry from there on.
+    const forged = temp.open();
+    let prev = (ledgerRows(forged)[verified.seq - 2] as LedgerRow).hash;
+    for (const row of ledgerRows(forged).filter((r) => r.seq >= verified.seq)) {
+      const details = row.seq === verified.seq ? row.details.replace('"r0"', '"forged"') : row.details;
+      const hash = entryHash(prev, canonicalForm({ ...row, details }));
+      forged
+        .prepare('UPDATE ledger SET details = ?, prev_hash = ?, hash = ? WHERE seq = ?')
+        .run(details, prev, hash, row.seq);
+      prev = hash;
+    }
+    expect(verifyLedger(forged)).toMatchObject({ holds: true });
+    temp.closeAll();
+    const caught = await runCli(['verify-ledger', '--database', temp.file, receiptFile]);
+    expect(caught.stdout).toContain(`DOES NOT AGREE: ${receiptFile} recorded entry ${verified.seq}`);
+    expect(caught.stdout).toContain('the ledger was rewritten after that left the machine');
+    expect(caught.code).toBe(1);
   });
 });
 
