@@ -18,18 +18,17 @@ describe('settings the policy locks, in the browser', () => {
   beforeAll(async () => {
     const [, started] = await Promise.all([
       ensureRendererBuild(),
-      HeadlessFixture.start({
-        policy: {
-          settings: { deleteAfterUpload: false, maxRetries: 5 },
-          locked: 'all',
-          updates: { enabled: false },
-        },
-      }),
+      HeadlessFixture.start(),
       launchChromium().then((launched) => {
         browser = launched;
       }),
     ]);
     fixture = started;
+    fixture.writePolicy({
+      settings: { deleteAfterUpload: false, maxRetries: 5, storageApiBaseUrl: fixture.peer.baseUrl },
+      locked: 'all',
+      updates: { enabled: false },
+    });
     host = fixture.spawn([
       'run',
       '--data-dir',
@@ -60,7 +59,7 @@ describe('settings the policy locks, in the browser', () => {
     expect(await retries.isEditable()).toBe(false);
     expect(await retries.getAttribute('aria-describedby')).toBeTruthy();
     const managed = page.getByText('Managed by your organization', { exact: true });
-    expect(await managed.count()).toBe(2);
+    expect(await managed.count()).toBe(3);
 
     // A setting the policy leaves alone stays the operator's.
     const concurrent = page.getByRole('textbox', { name: 'Uploads at once' });
@@ -69,5 +68,14 @@ describe('settings the policy locks, in the browser', () => {
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByText('Settings saved.').waitFor();
     expect(await remove.isDisabled()).toBe(true);
+  });
+
+  it('shows the storage API address as managed where the destination is set up', async () => {
+    const { page } = ui;
+    await page.getByRole('tab', { name: 'Destinations' }).click();
+    const address = page.getByRole('textbox', { name: 'Address', exact: true });
+    expect(await address.isEditable()).toBe(false);
+    expect(await address.inputValue()).toBe(fixture.peer.baseUrl);
+    await page.getByText('Managed by your organization', { exact: true }).waitFor();
   });
 });

@@ -18,6 +18,7 @@ export function StorageApiForm() {
   const { settingsSaved, connectionChanged } = useActions();
   const savedUrl = useApp((state) => state.settings?.storageApiBaseUrl ?? '');
   const connection = useApp((state) => state.connections['storage-api']);
+  const urlLocked = useApp((state) => state.policy.locked.includes('storageApiBaseUrl'));
   const [url, setUrl] = useState(savedUrl);
   const [token, setToken] = useState('');
   const [urlProblem, setUrlProblem] = useState<string | null>(null);
@@ -64,13 +65,14 @@ export function StorageApiForm() {
           spellCheck={false}
           autoComplete="url"
           placeholder="https://storage.example.com/api"
-          value={url}
+          value={urlLocked ? savedUrl : url}
+          readOnly={urlLocked}
           aria-invalid={urlProblem !== null}
           aria-describedby={`${urlId}-help`}
           onChange={(event) => setUrl(event.target.value)}
         />
         <p className="help" id={`${urlId}-help`}>
-          {t('storage.urlHelp')}
+          {urlLocked ? t('policy.managed') : t('storage.urlHelp')}
         </p>
         <ErrorText>{urlProblem}</ErrorText>
       </div>
