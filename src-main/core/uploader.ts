@@ -7,7 +7,8 @@ import {
   type Snapshot,
 } from '../../src-shared/bridge-contract.ts';
 import { clockTime } from '../../src-shared/clock-time.ts';
-import type { Health } from '../../src-shared/health.ts';
+import { HEADLINE_TONE, type Health } from '../../src-shared/health.ts';
+import { headlineText } from '../../src-shared/health-words.ts';
 import type { JobView } from '../../src-shared/job.ts';
 import { SettingLockedError } from '../../src-shared/policy.ts';
 import {
@@ -64,8 +65,6 @@ export interface UploaderOptions {
   openFile?: OpenForReading;
   /** How often the fleet heartbeat is written (five minutes); tests shrink it. */
   heartbeatMs?: number;
-  /** The health headline the heartbeat carries; none until the host has a health model. */
-  healthHeadline?: () => string | null;
   /** How often the reconciliation schedule looks whether a run is due (an hour); tests shrink it. */
   reconcileCheckMs?: number;
   /** How often credentials are re-read while a destination waits for new ones. */
@@ -208,8 +207,12 @@ export class Uploader {
       destination: () => this.#destination(this.#settings.activeDestination),
       queue: () => this.#store.queueFacts(),
       ledgerHead: () => this.#store.ledgerHead(),
-      // The one health headline the header and tray show goes here once the core has it.
-      health: () => options.healthHeadline?.() ?? null,
+      // The one headline the header, the tray and status show, in words an admin reads.
+      health: () => {
+        const { headline } = this.#health.now();
+        const text = headlineText(headline, 'en', host.clock.now());
+        return { kind: headline.kind, tone: HEADLINE_TONE[headline.kind], text };
+      },
       clock: host.clock,
       logger: host.logger,
       signal: () => this.#requestSignal(),

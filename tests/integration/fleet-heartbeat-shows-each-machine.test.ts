@@ -41,7 +41,7 @@ describe('fleet heartbeat', () => {
         lastSuccessAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
         queueDepth: 0,
         oldestWaitingSeconds: null,
-        health: null,
+        health: { kind: 'caught-up', tone: 'good', text: expect.any(String) },
         ledgerHead: { seq: head?.seq, hash: head?.hash },
       },
     ]);

@@ -20,10 +20,16 @@ export interface HeartbeatFile {
   lastSuccessAt: string | null;
   queueDepth: number;
   oldestWaitingSeconds: number | null;
-  /** The app's one-line health headline, where the host gives one. */
-  health: string | null;
+  /** The app's one health headline, as the header and the tray show it. */
+  health: HeartbeatHealth;
   /** The ledger's last entry: a rewrite of the local chain disagrees with what left the machine. */
   ledgerHead: LedgerHead;
+}
+
+export interface HeartbeatHealth {
+  kind: string;
+  tone: string;
+  text: string;
 }
 
 export interface HeartbeatOptions {
@@ -31,8 +37,7 @@ export interface HeartbeatOptions {
   destination(): Destination | undefined;
   queue(): QueueFacts;
   ledgerHead(): LedgerHead;
-  /** The health headline; null until a health model gives one. */
-  health(): string | null;
+  health(): HeartbeatHealth;
   clock: Clock;
   logger: Logger;
   signal(): AbortSignal;
