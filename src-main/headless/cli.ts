@@ -68,6 +68,7 @@ export async function runCli(argv: readonly string[], machinePolicy: () => Machi
 
 /** Runs the command line to its exit code: 2 for a usage error (a bad option, a locked setting). */
 export function runCliProcess(argv: readonly string[], machinePolicy: () => MachinePolicy): void {
+  endQuietlyWhenTheReaderLeaves();
   runCli(argv, machinePolicy).then(
     (code) => {
       process.exitCode = code;
@@ -78,4 +79,15 @@ export function runCliProcess(argv: readonly string[], machinePolicy: () => Mach
       process.exitCode = error instanceof UsageError ? 2 : 1;
     },
   );
+}
+
+/**
+ * `status | head` closes the pipe after a few lines: what is left to print has no reader, and that
+ * is not an error of the uploader's. It ends quietly instead of printing an EPIPE stack.
+ */
+function endQuietlyWhenTheReaderLeaves(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
 }

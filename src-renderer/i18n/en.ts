@@ -60,7 +60,7 @@ export const en = {
   'pause.button.untilResumed': 'Until I resume',
 
   'totals.label': 'Queue totals',
-  'totals.queued': 'Queued',
+  'totals.queued': 'Waiting',
   'totals.uploading': 'Uploading',
   'totals.doneToday': 'Done today',
   'totals.failed': 'Failed',

@@ -40,7 +40,7 @@ export const ptBR: Messages = {
   'pause.button.untilResumed': 'Até eu retomar',
 
   'totals.label': 'Totais da fila',
-  'totals.queued': 'Na fila',
+  'totals.queued': 'Aguardando',
   'totals.uploading': 'Enviando',
   'totals.doneToday': 'Concluídos hoje',
   'totals.failed': 'Com falha',

@@ -1,4 +1,5 @@
 import type { HostCapabilities, JobFilter } from '../../src-shared/bridge-contract.ts';
+import { WAITING_STATES } from '../../src-shared/health.ts';
 import {
   ACTION_STATES,
   JOB_FILTER_STATES,
@@ -26,7 +27,8 @@ export function headlineTotals(totals: QueueTotals): {
   failed: number;
 } {
   return {
-    queued: totals.queued + totals.waiting + totals['needs-auth'] + totals.paused,
+    // The same states the header's and status's "waiting" count (queued, waiting, paused, needs-auth).
+    queued: WAITING_STATES.reduce((sum, state) => sum + totals[state], 0),
     uploading: totals.uploading + totals.verifying,
     doneToday: totals.doneToday,
     failed: totals.failed,

@@ -9,6 +9,7 @@ import { QueueView } from '../queue/queue-view.tsx';
 import { SettingsView } from '../settings/settings-view.tsx';
 import { NavigationContext, TABS, type Tab } from './navigation.tsx';
 import { PauseControl } from './pause-control.tsx';
+import { ProblemBanner } from './problem-banner.tsx';
 import { StatusLine } from './status-line.tsx';
 
 export function AppShell() {
@@ -26,6 +27,7 @@ export function AppShell() {
           <PauseControl />
         </header>
         <CoreBanner />
+        <ProblemBanner />
         <SetupBanner />
         <TabBar tab={tab} onChange={setTab} />
         <main className="main" id={`panel-${tab}`} role="tabpanel" aria-labelledby={`tab-${tab}`}>
