@@ -1,4 +1,5 @@
 import type { Health } from './health.ts';
+import type { HistoryExport, HistoryPeriod, HistoryView } from './history.ts';
 import type { JobProgress, JobState, JobView, QueueTotals } from './job.ts';
 import type { PolicyView } from './policy.ts';
 import type { ReconcileSummary } from './reconcile.ts';
@@ -115,6 +116,10 @@ export interface BridgeCommands {
    * until the timetable's next change of rate.
    */
   setUploadLimitNow: { params: { limited: boolean }; result: UploadRateView };
+  /** Recordings uploaded, their bytes and failures per day over the last `days` days (UTC). */
+  getHistory: { params: { days: HistoryPeriod }; result: HistoryView };
+  /** The same period's report rows, as `report --format csv` writes them. */
+  exportHistory: { params: { days: HistoryPeriod }; result: HistoryExport };
   /**
    * The OS folder dialog. Only the desktop shell answers it (path null: the operator cancelled); the
    * core and the browser UI answer with the error code NO_FOLDER_DIALOG: type the folder path. It

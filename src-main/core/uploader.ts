@@ -9,6 +9,7 @@ import {
 import { clockTime } from '../../src-shared/clock-time.ts';
 import { HEADLINE_TONE, type Health } from '../../src-shared/health.ts';
 import { headlineText } from '../../src-shared/health-words.ts';
+import type { HistoryExport, HistoryPeriod, HistoryView } from '../../src-shared/history.ts';
 import type { JobView } from '../../src-shared/job.ts';
 import { SettingLockedError } from '../../src-shared/policy.ts';
 import {
@@ -38,6 +39,7 @@ import type { HostServices } from './host-services.ts';
 import { redactReason } from './logging/redact-secrets.ts';
 import { NO_POLICY_RULES, type PolicyRules } from './policy/policy-rules.ts';
 import { Heartbeat } from './proof/heartbeat.ts';
+import { HistoryBook } from './proof/history.ts';
 import type { Receipt } from './proof/receipt.ts';
 import { ReceiptBook } from './proof/receipt-book.ts';
 import { type ReconcileResult, reconcile } from './proof/reconcile.ts';
@@ -94,6 +96,7 @@ export class Uploader {
   readonly #store: SqliteJobStore;
   readonly #settingsStore: SettingsStore;
   readonly #receipts: ReceiptBook;
+  readonly #history: HistoryBook;
   readonly #reconcileSchedule: ReconcileSchedule;
   readonly #heartbeat: Heartbeat;
   readonly #overrides: Partial<Settings>;
@@ -119,6 +122,7 @@ export class Uploader {
     this.#host = host;
     this.#policy = options.policy ?? NO_POLICY_RULES;
     this.#store = new SqliteJobStore(db, host.clock, this.#sessions);
+    this.#history = new HistoryBook(db, host.clock);
     this.#settingsStore = new SettingsStore(db, host.logger, host.clock, {
       base: this.#policy.baseValues,
       rules: this.#policy.settingsRules,
@@ -321,6 +325,14 @@ export class Uploader {
   /** The uploader's health as it is now: what the header, the tray and `status` show. */
   getHealth(): Health {
     return this.#health.now();
+  }
+
+  getHistory(params: { days: HistoryPeriod }): HistoryView {
+    return this.#history.days(params.days);
+  }
+
+  exportHistory(params: { days: HistoryPeriod }): HistoryExport {
+    return this.#history.csv(params.days);
   }
 
   listJobs(params: { filter: JobFilter; offset: number; limit: number }): JobView[] {

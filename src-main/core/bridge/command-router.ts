@@ -56,6 +56,8 @@ export function createCommandRouter(uploader: Uploader): (request: BridgeRequest
     pauseAll: (p) => uploader.pauseAll(p),
     resumeAll: () => uploader.resumeAll(),
     setUploadLimitNow: (p) => uploader.setUploadLimitNow(p),
+    getHistory: (p) => uploader.getHistory(p),
+    exportHistory: (p) => uploader.exportHistory(p),
     chooseLocalFolder: () => {
       throw new NoFolderDialogError();
     },
