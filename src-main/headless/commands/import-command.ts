@@ -8,7 +8,7 @@ import { storageApiEndpoints } from '../../core/destinations/storage-api/storage
 import type { PolicyRules } from '../../core/policy/policy-rules.ts';
 import { CredentialBindingStore } from '../../core/store/credential-binding-store.ts';
 import { SettingsStore } from '../../core/store/settings-store.ts';
-import { Uploader } from '../../core/uploader.ts';
+import { checkNewFolder, Uploader } from '../../core/uploader.ts';
 import { openNodeHost } from '../../node-host/node-host.ts';
 import { type CliArgs, expectOptions, UsageError } from '../cli-args.ts';
 import { parseWatsConfig } from '../wats-config.ts';
@@ -33,6 +33,14 @@ export async function importCommand(args: CliArgs, dataDir: string, policy: Poli
   }
   const imported = parseWatsConfig(json, path, undefined, policy.settingsRules);
   const { kept, skipped } = withoutLocked(imported.settings, policy);
+  // A recordings folder that cannot be watched is refused before anything is written.
+  try {
+    checkNewFolder(kept.recordingsFolder, '');
+  } catch (error) {
+    throw new UsageError(
+      `${path}: ${error instanceof Error ? error.message : String(error)}; nothing was imported`,
+    );
+  }
   const host = openNodeHost(dataDir);
   try {
     new SettingsStore(host.db, host.services.logger, host.services.clock, {

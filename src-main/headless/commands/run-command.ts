@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { MANAGED_REASON } from '../../../src-shared/policy.ts';
 import { applySettings, type SettingName, type Settings } from '../../../src-shared/settings.ts';
 import type { PolicyRules } from '../../core/policy/policy-rules.ts';
-import { Uploader } from '../../core/uploader.ts';
+import { checkNewFolder, Uploader } from '../../core/uploader.ts';
 import { dataPaths } from '../../node-host/data-dir.ts';
 import { acquireInstanceLock } from '../../node-host/instance-lock.ts';
 import { openNodeHost } from '../../node-host/node-host.ts';
@@ -23,6 +23,12 @@ export async function runCommand(args: CliArgs, dataDir: string, policy: PolicyR
     process.once('SIGTERM', resolve);
   });
   const overrides = await readOverrides(stringOption(args, 'settings'), policy);
+  // A recordings folder the settings file names must be there to watch: a typo is named at once.
+  try {
+    checkNewFolder(overrides.recordingsFolder, '');
+  } catch (error) {
+    throw new UsageError(`settings file: ${error instanceof Error ? error.message : String(error)}`);
+  }
   const lock = acquireInstanceLock(dataPaths(dataDir).lock);
   const host = openNodeHost(dataDir, (line) => process.stdout.write(`${line}\n`));
   let uploader: Uploader;
