@@ -51,6 +51,9 @@ const COMMANDS: Record<string, Command> = {
   'verify-receipt': verifyReceiptCommand,
 };
 
+/** Every command the headless host knows, as `--help` lists them. */
+export const COMMAND_NAMES = Object.keys(COMMANDS);
+
 /**
  * The command line, under the machine's policy. `main.ts` hands it the policy read from where the
  * OS keeps it; nothing on the command line or in the environment can name another one.
@@ -59,7 +62,9 @@ export async function runCli(argv: readonly string[], machinePolicy: () => Machi
   const args = parseCliArgs(argv);
   if (args.command === null || args.command === 'help' || args.options.has('help')) {
     process.stdout.write(USAGE);
-    return args.command === null ? 2 : 0;
+    // Asked for (--help, help): an answer. Given nothing to do: a usage error.
+    const asked = args.command === 'help' || args.options.has('help');
+    return asked ? 0 : 2;
   }
   const command = COMMANDS[args.command];
   if (command === undefined) throw new UsageError(`unknown command "${args.command}"\n\n${USAGE}`);
