@@ -528,7 +528,12 @@ export class Uploader {
   }
 
   setUploadLimitNow(params: { limited: boolean }): UploadRateView {
-    return this.#uploadRate.setLimitedNow(params.limited === true);
+    const limited = params.limited === true;
+    // A limit the policy locks is the organisation's floor: the operator may slow down, never lift it.
+    if (!limited && this.#policy.isLocked('uploadRateLimit')) {
+      throw new SettingLockedError(['uploadRateLimit'], this.#policy.file);
+    }
+    return this.#uploadRate.setLimitedNow(limited);
   }
 
   // --- wiring ---

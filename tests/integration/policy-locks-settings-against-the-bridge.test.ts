@@ -71,4 +71,19 @@ describe('a setting the policy locks cannot be changed through the bridge', () =
     // The operator's own choice stays in the database, unused while the lock holds.
     expect(new SettingsStore(h.db).load().deleteAfterUpload).toBe(true);
   });
+
+  it('a locked upload speed limit cannot be lifted by the quick control; limiting further is allowed', async () => {
+    const h = await UploaderHarness.start({
+      policy: policyOf({ settings: { uploadRateLimit: '2M' }, locked: ['uploadRateLimit'] }),
+    });
+    harness = h;
+    const route = createCommandRouter(h.uploader);
+    const lifted = await route({ id: 1, method: 'setUploadLimitNow', params: { limited: false } });
+    expect(lifted).toMatchObject({
+      id: 1,
+      error: { code: 'SettingLockedError', message: expect.stringContaining('"uploadRateLimit"') },
+    });
+    const limited = await route({ id: 2, method: 'setUploadLimitNow', params: { limited: true } });
+    expect(limited).toMatchObject({ id: 2, result: expect.anything() });
+  });
 });
