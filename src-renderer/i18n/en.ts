@@ -94,7 +94,7 @@ export const en = {
   'job.sentOf': '{sent} of {size}',
   'job.timeLeft': '{time} left',
   'job.attempts': 'Retries: {count}',
-  'job.nextTry': 'next try at {time}',
+  'job.nextTry': 'next try {when}',
   'job.doneAt': 'finished {time}',
   'job.reconciled.present': 'present and unchanged as of {time}',
   'job.reconciled.missing': 'missing at the destination as of {time}',

@@ -74,7 +74,7 @@ export const ptBR: Messages = {
   'job.sentOf': '{sent} de {size}',
   'job.timeLeft': 'faltam {time}',
   'job.attempts': 'Novas tentativas: {count}',
-  'job.nextTry': 'próxima tentativa às {time}',
+  'job.nextTry': 'próxima tentativa {when}',
   'job.doneAt': 'concluído {time}',
   'job.reconciled.present': 'presente e inalterada em {time}',
   'job.reconciled.missing': 'ausente no destino em {time}',

@@ -95,7 +95,9 @@ describe('the header tells the health', () => {
     const port = Number(new URL(fixture.peer.origin).port);
     await fixture.peer.close();
     fixture.writeRecording('2024-10-26_1000_outage.mp4', 100 * KiB);
-    await waitForRowState(page, '2024-10-26_1000_outage.mp4', 'Waiting to retry');
+    const waiting = await waitForRowState(page, '2024-10-26_1000_outage.mp4', 'Waiting to retry');
+    // The row counts down to its next try, as the header does.
+    await waiting.getByText(/next try (in \d+ s|now)/).waitFor();
     await headlineIs(/^The storage API is unreachable since .+ — next try (in \d+ s|now)$/);
     const note = page.getByRole('note');
     await note

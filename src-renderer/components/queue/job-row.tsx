@@ -7,12 +7,14 @@ import {
   percentOf,
   secondsLeft,
 } from '../../../src-shared/format-units.ts';
+import { countdown } from '../../../src-shared/health-words.ts';
 import type { JobState, JobView } from '../../../src-shared/job.ts';
 import { useI18n } from '../../i18n/i18n-context.tsx';
 import { useActions, useApp, useBridge } from '../../state/app-context.tsx';
 import { confirmedOf, type ProgressSample } from '../../state/core-view.ts';
 import { type RowAction, rowActions } from '../../state/job-lists.ts';
 import { useAsyncAction } from '../common/use-async-action.ts';
+import { useNow } from '../common/use-now.ts';
 import { useLimitNote } from '../common/use-upload-limit.ts';
 import { ProgressBar } from './progress-bar.tsx';
 
@@ -59,9 +61,10 @@ function JobRowView(props: {
   onCancel(job: JobView): void;
 }) {
   const { job, sample } = props;
-  const { t, locale } = useI18n();
+  const { t, locale, language } = useI18n();
   const bridge = useBridge();
   const { jobChanged } = useActions();
+  const now = useNow(job.state === 'waiting' && job.nextAttemptAt !== null);
   const host = useApp((state) => state.host);
   const limit = useLimitNote();
   const command = useAsyncAction(async (method: 'retry' | 'pauseJob' | 'resumeJob') => {
@@ -87,7 +90,7 @@ function JobRowView(props: {
   if (job.state === 'uploading' && limit !== null) details.push(limit);
   if (job.attempts > 0) details.push(t('job.attempts', { count: job.attempts }));
   if (job.state === 'waiting' && job.nextAttemptAt !== null) {
-    details.push(t('job.nextTry', { time: formatMoment(job.nextAttemptAt, locale, Date.now()) }));
+    details.push(t('job.nextTry', { when: countdown(job.nextAttemptAt, now, language) }));
   }
   if (job.state === 'done' && job.completedAt !== null) {
     details.push(t('job.doneAt', { time: formatMoment(job.completedAt, locale, Date.now()) }));

@@ -1,22 +1,11 @@
-import { useEffect, useState } from 'react';
 import { HEADLINE_TONE, type Headline, headlineFix } from '../../../src-shared/health.ts';
 import { headlineText } from '../../../src-shared/health-words.ts';
 import { useI18n } from '../../i18n/i18n-context.tsx';
 import { useApp } from '../../state/app-context.tsx';
 import { overallStatus } from '../../state/overall-status.ts';
+import { useNow } from '../common/use-now.ts';
 import { useLimitNote } from '../common/use-upload-limit.ts';
 import { FixButton } from './fix-button.tsx';
-
-/** A headline that counts down ("next try in 42 s") is redrawn every second. */
-function useNow(ticking: boolean): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!ticking) return;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, [ticking]);
-  return ticking ? now : Date.now();
-}
 
 const countsDown = (headline: Headline | null) =>
   headline !== null && (headline.kind === 'unreachable' || headline.kind === 'throttled');
