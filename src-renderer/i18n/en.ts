@@ -31,6 +31,7 @@ export const en = {
   'nav.destinations': 'Destinations',
   'nav.folders': 'Folders',
   'nav.settings': 'Settings',
+  'nav.history': 'History',
 
   'status.coreDown': 'Reconnecting to the uploader…',
   'status.loading': 'Connecting to the uploader…',
@@ -391,6 +392,27 @@ export const en = {
   'setup.back': 'Back',
   'setup.next': 'Next',
   'setup.finish': 'Open the queue',
+
+  'history.period': 'Period',
+  'history.period.7': 'Last 7 days',
+  'history.period.30': 'Last 30 days',
+  'history.period.90': 'Last 90 days',
+  'history.series.uploaded': 'Recordings uploaded',
+  'history.series.gigabytes': 'GiB uploaded',
+  'history.series.failures': 'Failures',
+  'history.axis.count': 'Recordings',
+  'history.axis.gigabytes': 'GiB',
+  'history.chart': 'Recordings, gigabytes and failures per day',
+  'history.summary': '{uploaded} recordings uploaded ({size}) and {failures} failed from {from} to {to}',
+  'history.note':
+    'Each recording counts on the day (UTC) it was found; the export lists the same recordings, one line each.',
+  'history.table.caption': 'Recordings per day',
+  'history.table.day': 'Day (UTC)',
+  'history.table.size': 'Size',
+  'history.export': 'Export CSV',
+  'history.loading': 'Reading the history…',
+  'history.failed': 'Cannot read the history: {reason}',
+  'history.exportFailed': 'Cannot export the report: {reason}',
 } as const satisfies Record<RequiredKeys, string> & Record<string, string>;
 
 export type MessageKey = keyof typeof en;

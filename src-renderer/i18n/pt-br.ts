@@ -12,6 +12,7 @@ export const ptBR: Messages = {
   'nav.destinations': 'Destinos',
   'nav.folders': 'Pastas',
   'nav.settings': 'Configurações',
+  'nav.history': 'Histórico',
 
   'status.coreDown': 'Reconectando ao enviador…',
   'status.loading': 'Conectando ao enviador…',
@@ -373,4 +374,25 @@ export const ptBR: Messages = {
   'setup.back': 'Voltar',
   'setup.next': 'Avançar',
   'setup.finish': 'Abrir a fila',
+
+  'history.period': 'Período',
+  'history.period.7': 'Últimos 7 dias',
+  'history.period.30': 'Últimos 30 dias',
+  'history.period.90': 'Últimos 90 dias',
+  'history.series.uploaded': 'Gravações enviadas',
+  'history.series.gigabytes': 'GiB enviados',
+  'history.series.failures': 'Falhas',
+  'history.axis.count': 'Gravações',
+  'history.axis.gigabytes': 'GiB',
+  'history.chart': 'Gravações, gigabytes e falhas por dia',
+  'history.summary': '{uploaded} gravações enviadas ({size}) e {failures} com falha de {from} a {to}',
+  'history.note':
+    'Cada gravação conta no dia (UTC) em que foi encontrada; a exportação lista as mesmas gravações, uma por linha.',
+  'history.table.caption': 'Gravações por dia',
+  'history.table.day': 'Dia (UTC)',
+  'history.table.size': 'Tamanho',
+  'history.export': 'Exportar CSV',
+  'history.loading': 'Lendo o histórico…',
+  'history.failed': 'Não foi possível ler o histórico: {reason}',
+  'history.exportFailed': 'Não foi possível exportar o relatório: {reason}',
 };

@@ -5,6 +5,7 @@ import { needsFirstRun } from '../../state/first-run.ts';
 import { AppMark } from '../common/icons.tsx';
 import { DestinationsView } from '../destinations/destinations-view.tsx';
 import { FoldersView } from '../folders/folders-view.tsx';
+import { HistoryView } from '../history/history-view.tsx';
 import { QueueView } from '../queue/queue-view.tsx';
 import { SettingsView } from '../settings/settings-view.tsx';
 import { NavigationContext, TABS, type Tab } from './navigation.tsx';
@@ -32,6 +33,7 @@ export function AppShell() {
         <TabBar tab={tab} onChange={setTab} />
         <main className="main" id={`panel-${tab}`} role="tabpanel" aria-labelledby={`tab-${tab}`}>
           {tab === 'queue' && <QueueView />}
+          {tab === 'history' && <HistoryView />}
           {tab === 'destinations' && <DestinationsView />}
           {tab === 'folders' && <FoldersView />}
           {tab === 'settings' && <SettingsView />}

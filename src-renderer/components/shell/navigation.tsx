@@ -1,6 +1,6 @@
 import { createContext, useContext } from 'react';
 
-export const TABS = ['queue', 'destinations', 'folders', 'settings'] as const;
+export const TABS = ['queue', 'destinations', 'folders', 'history', 'settings'] as const;
 export type Tab = (typeof TABS)[number];
 
 export const NavigationContext = createContext<(tab: Tab) => void>(() => {});
