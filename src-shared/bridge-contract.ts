@@ -36,10 +36,16 @@ export interface HostCapabilities {
   folderDialog: boolean;
   /** `showInFolder` opens the OS file manager at a job's recording. */
   showInFolder: boolean;
+  /** The host starts itself at login (the desktop app): only then is startAtLogin a setting to show. */
+  startAtLogin: boolean;
 }
 
 /** A host with no screen of its own: the headless host, a test. */
-export const NO_HOST_CAPABILITIES: HostCapabilities = { folderDialog: false, showInFolder: false };
+export const NO_HOST_CAPABILITIES: HostCapabilities = {
+  folderDialog: false,
+  showInFolder: false,
+  startAtLogin: false,
+};
 
 export interface Snapshot {
   settings: Settings;

@@ -5,4 +5,8 @@ import type { HostCapabilities } from '../../src-shared/bridge-contract.ts';
  * snapshot, and the shell's router (desktop/bridge/shell-commands.ts) answers exactly these
  * commands. A test keeps the two together.
  */
-export const DESKTOP_HOST_CAPABILITIES: HostCapabilities = { folderDialog: true, showInFolder: true };
+export const DESKTOP_HOST_CAPABILITIES: HostCapabilities = {
+  folderDialog: true,
+  showInFolder: true,
+  startAtLogin: true,
+};

@@ -70,7 +70,7 @@ describe('the desktop app', () => {
     const snapshot = (await page.evaluate(() =>
       (globalThis as unknown as PageWindow).uploader?.invoke('getSnapshot', {}),
     )) as { host?: unknown };
-    expect(snapshot.host).toEqual({ folderDialog: true, showInFolder: true });
+    expect(snapshot.host).toEqual({ folderDialog: true, showInFolder: true, startAtLogin: true });
   });
 
   it('uploads a recording dropped into the folder, and the tray follows', async () => {

@@ -178,7 +178,8 @@ describe('show in folder, answered by the desktop shell', () => {
   it('answers every command it states it can, itself: none of them reaches the core', async () => {
     const job = queue('2024-10-26_1100_davi.mp4');
     const answered = { ...handlers, chooseLocalFolder: async () => ({ path: folder }) };
-    const commands: Record<keyof HostCapabilities, BridgeRequest> = {
+    // Every capability that is a command (starting at login is the shell's own, asked of no one).
+    const commands: Record<Exclude<keyof HostCapabilities, 'startAtLogin'>, BridgeRequest> = {
       folderDialog: { id: 1, method: 'chooseLocalFolder', params: {} },
       showInFolder: { id: 2, method: 'showInFolder', params: { jobId: job.id } },
     };
@@ -202,8 +203,16 @@ describe('show in folder, answered by the desktop shell', () => {
     expect(await route({ id: 10, method: 'chooseLocalFolder', params: {} })).toMatchObject({
       error: { code: NO_FOLDER_DIALOG },
     });
-    expect(headless.getSnapshot().host).toEqual({ folderDialog: false, showInFolder: false });
-    expect(uploader.getSnapshot().host).toEqual({ folderDialog: true, showInFolder: true });
+    expect(headless.getSnapshot().host).toEqual({
+      folderDialog: false,
+      showInFolder: false,
+      startAtLogin: false,
+    });
+    expect(uploader.getSnapshot().host).toEqual({
+      folderDialog: true,
+      showInFolder: true,
+      startAtLogin: true,
+    });
     expect([...shown, ...opened]).toEqual([]);
   });
 });

@@ -31,13 +31,15 @@ describe("a queue row's buttons", () => {
   it('offer Show in folder in every state where the host has a file manager, and nowhere else', () => {
     for (const state of JOB_STATES) {
       expect(rowActions(state, NO_HOST_CAPABILITIES), state).not.toContain('show-in-folder');
-      expect(rowActions(state, { folderDialog: false, showInFolder: true }).at(-1), state).toBe(
-        'show-in-folder',
-      );
+      expect(
+        rowActions(state, { folderDialog: false, showInFolder: true, startAtLogin: false }).at(-1),
+        state,
+      ).toBe('show-in-folder');
       // A folder dialog alone is no file manager.
-      expect(rowActions(state, { folderDialog: true, showInFolder: false }), state).not.toContain(
-        'show-in-folder',
-      );
+      expect(
+        rowActions(state, { folderDialog: true, showInFolder: false, startAtLogin: false }),
+        state,
+      ).not.toContain('show-in-folder');
     }
   });
 
@@ -96,13 +98,17 @@ describe('what the UI learns of its host', () => {
 
   it('offers no folder dialog and no file manager where the host is headless', async () => {
     const { app, stop } = await storeOver();
-    expect(app.store.getState().host).toEqual({ folderDialog: false, showInFolder: false });
+    expect(app.store.getState().host).toEqual({
+      folderDialog: false,
+      showInFolder: false,
+      startAtLogin: false,
+    });
     stop();
   });
 
   it('offers both where the desktop shell says it answers them', async () => {
     const { app, stop } = await storeOver(DESKTOP_HOST_CAPABILITIES);
-    expect(app.store.getState().host).toEqual({ folderDialog: true, showInFolder: true });
+    expect(app.store.getState().host).toEqual({ folderDialog: true, showInFolder: true, startAtLogin: true });
     stop();
   });
 });

@@ -36,6 +36,7 @@ function SettingsForm(props: { settings: Settings; policy: PolicyView }) {
   const issueText = useIssueText();
   const bridge = useBridge();
   const { settingsSaved } = useActions();
+  const host = useApp((state) => state.host);
   const [edits, setEdits] = useState<Edits>({});
   const [saved, setSaved] = useState(false);
   const { patch, issues } = useMemo(() => changesOf(props.settings, edits), [props.settings, edits]);
@@ -64,8 +65,10 @@ function SettingsForm(props: { settings: Settings; policy: PolicyView }) {
       }}
     />
   );
+  // A setting the host does not act on (start at login, where no desktop app runs) is not offered.
+  const applies = (name: (typeof FORM_SETTINGS)[number]) => name !== 'startAtLogin' || host.startAtLogin;
   const fieldsOf = (section: SettingsSection) =>
-    FORM_SETTINGS.filter((name) => FORM_FIELDS[name].section === section).map(field);
+    FORM_SETTINGS.filter((name) => FORM_FIELDS[name].section === section && applies(name)).map(field);
 
   return (
     <section className="view view-settings" aria-labelledby="settings-title">
