@@ -108,6 +108,12 @@ describe('the History view in the browser', () => {
       expect(r?.remoteId).toBe(peerCopy?.fileId);
     }
     expect(rows.find((r) => r.fileName === '2024-10-26_1010_carla.mp4')?.state).toBe('failed');
-    expect(ui.problems).toEqual([]);
+    // The dark theme draws the chart in its own colours (the CSS variables the chart reads).
+    const dark = await openUi(browser, page.url(), { colorScheme: 'dark' });
+    await dark.page.getByRole('tab', { name: 'History' }).click();
+    await expect.poll(() => dark.page.locator('.history-chart').getAttribute('data-points')).toBe('7');
+    await screenshot(dark.page, 'history-dark');
+    await dark.context.close();
+    expect([...ui.problems, ...dark.problems]).toEqual([]);
   });
 });

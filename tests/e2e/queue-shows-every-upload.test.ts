@@ -240,7 +240,7 @@ describe('the queue in the browser', () => {
     await menu.waitFor({ state: 'hidden' });
     expect(await page.locator(':focus').textContent()).toBe('Pause');
 
-    for (const tab of ['Queue', 'Destinations', 'Folders', 'Settings']) {
+    for (const tab of ['Queue', 'Destinations', 'Folders', 'History', 'Settings']) {
       await page.getByRole('tab', { name: tab }).click();
       await page.locator(`#panel-${tab.toLowerCase()}`).waitFor();
       await page.locator('details').evaluateAll((all) => {

@@ -8,6 +8,8 @@ const GIB = 1024 ** 3;
 export interface ChartColours {
   text: string;
   grid: string;
+  /** Behind the points, so a point is a ring on the card in either theme. */
+  surface: string;
   uploaded: string;
   gigabytes: string;
   failures: string;
@@ -19,6 +21,7 @@ export function themeColours(element: Element): ChartColours {
   return {
     text: colour('--text-2'),
     grid: colour('--border'),
+    surface: colour('--surface'),
     uploaded: colour('--accent'),
     gigabytes: colour('--good'),
     failures: colour('--bad'),
@@ -104,6 +107,7 @@ export function chartOptions(
         scale: 'gib',
         stroke: colours.gigabytes,
         width: 2,
+        points: { fill: colours.surface },
         value: (_u, value) => (value === null ? '—' : `${gib.format(value)} GiB`),
       },
       {
@@ -111,6 +115,7 @@ export function chartOptions(
         scale: 'count',
         stroke: colours.failures,
         width: 2,
+        points: { fill: colours.surface },
         dash: [6, 4],
         value: (_u, value) => (value === null ? '—' : count.format(value)),
       },
