@@ -14,6 +14,8 @@ export interface WatsImport {
   token: string | null;
   /** What was imported, in the operator's terms, one line each. */
   notes: string[];
+  /** Keys of the file's api section this uploader does not know (a typo, or a newer recorder): ignored. */
+  unknownKeys: string[];
 }
 
 type NumberSetting = 'maxConcurrentUploads' | 'maxRetries' | 'maxFileAgeDays' | 'requestTimeoutSeconds';
@@ -108,7 +110,19 @@ export function parseWatsConfig(
     );
   }
 
-  return { settings, token, notes };
+  const known = new Set([
+    'base_url',
+    'api_token',
+    'enabled',
+    'auto_upload',
+    'upload_timeout',
+    ...WHOLE_NUMBERS.map((n) => n.key),
+    ...FLAGS.map((f) => f.key),
+  ]);
+  const unknownKeys = Object.keys(api)
+    .filter((key) => !known.has(key))
+    .map((key) => `api.${key}`);
+  return { settings, token, notes, unknownKeys };
 }
 
 function section(value: unknown, key: string, sourcePath: string): Record<string, unknown> {

@@ -142,6 +142,17 @@ describe('headless import-wats-config', () => {
     expect(savedSettings(fixture).uploadsPaused).toBe(true);
   });
 
+  it('warns about api keys it does not know, and imports the ones it does', async () => {
+    fixture = await HeadlessFixture.start();
+    const config = writeWatsConfig(fixture, { max_concurent_uploads: 4, max_retries: 2 });
+    const imported = await fixture.cli(['import-wats-config', config]);
+    expect(imported.code).toBe(0);
+    expect(imported.stderr).toBe(
+      `Warning: ${config} has "api.max_concurent_uploads", which this uploader does not know: ignored\n`,
+    );
+    expect(savedSettings(fixture).maxRetries).toBe(2);
+  });
+
   it('refuses a value of the wrong type, naming the key and the file, and imports nothing', async () => {
     fixture = await HeadlessFixture.start();
     const token = newToken();

@@ -65,6 +65,9 @@ export async function importCommand(args: CliArgs, dataDir: string, policy: Poli
     process.stdout.write(
       `Imported ${path} into ${dataDir}:\n${imported.notes.map((n) => `  - ${n}`).join('\n')}\n`,
     );
+    for (const key of imported.unknownKeys) {
+      process.stderr.write(`Warning: ${path} has "${key}", which this uploader does not know: ignored\n`);
+    }
     for (const name of skipped) {
       process.stderr.write(
         `Warning: skipped "${name}" from ${path}: ${MANAGED_REASON.toLowerCase()} (locked by the policy ${policy.file})\n`,
