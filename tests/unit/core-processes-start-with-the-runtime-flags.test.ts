@@ -44,8 +44,12 @@ describe('every uploader process starts with the runtime flags that keep its mem
   it('the headless host, as `npm run headless` starts it (built, after building it if stale)', () => {
     const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
     const commands: string[] = manifest.scripts.headless.split(' && ');
-    // The build check runs first and ends; the host itself is the last command, with the flags.
+    // The Node version check and the build check run first and end; the host itself is the last
+    // command, with the flags.
     expect(commands.at(-1)).toBe(`node ${CORE_RUNTIME_FLAGS.join(' ')} out/headless/main.js`);
-    expect(commands.slice(0, -1)).toEqual(['node scripts/build-headless.ts --if-stale']);
+    expect(commands.slice(0, -1)).toEqual([
+      'node scripts/check-node.mjs',
+      'node scripts/build-headless.ts --if-stale',
+    ]);
   });
 });
