@@ -46,6 +46,8 @@ describe('a destination held for sign-in', () => {
     const written = new Map<string, Buffer>();
     for (const name of NAMES) written.set(name, await h.writeRecording(name, 2 * MiB));
     await h.waitForStates(NAMES, ['needs-auth']);
+    // The other recording's request may still be answered: the hold is read once the wire is quiet.
+    await new Promise((resolve) => setTimeout(resolve, 500));
     const heldSince = h.uploader.reachability.get('storage-api').needsAuthSince;
     expect(heldSince).not.toBeNull();
 
