@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { posix, win32 } from 'node:path';
 import { type MachinePolicy, readPolicy } from '../../../src-shared/policy.ts';
+import { queryMachineRegistry, type RegQuery, windowsProgramData } from './windows-program-data.ts';
 
 const FOLDER = 'Recording Uploader';
 const FILE = 'policy.json';
@@ -8,20 +9,15 @@ const FILE = 'policy.json';
 /**
  * Where an administrator puts the machine's policy: a folder only administrators can write, the
  * same for every user of the machine. Fixed by the OS alone: no setting, flag or variable of this
- * app moves it, so an operator cannot point the app at a policy of their own.
- *
- * Windows' ProgramData folder comes from the environment (%ProgramData%), which a user can set for
- * a process they start; only a value of the shape `X:\ProgramData` is taken, else `C:\ProgramData`.
+ * app or of the user's environment moves it, so an operator cannot point the app at a policy of
+ * their own. On Windows the ProgramData folder is read from the machine's registry, not from
+ * %ProgramData%, which a user may set for a process they start.
  */
 export function machinePolicyPath(
   platform: NodeJS.Platform = process.platform,
-  env: Record<string, string | undefined> = process.env,
+  registry: RegQuery = queryMachineRegistry,
 ): string {
-  if (platform === 'win32') {
-    const given = env.ProgramData ?? env.PROGRAMDATA ?? '';
-    const programData = /^[A-Za-z]:\\ProgramData$/i.test(given) ? given : 'C:\\ProgramData';
-    return win32.join(programData, FOLDER, FILE);
-  }
+  if (platform === 'win32') return win32.join(windowsProgramData(registry), FOLDER, FILE);
   if (platform === 'darwin') return posix.join('/Library/Application Support', FOLDER, FILE);
   return posix.join('/etc/recording-uploader', FILE);
 }
