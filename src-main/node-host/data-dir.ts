@@ -26,6 +26,8 @@ export interface DataPaths {
   logs: string;
   secrets: string;
   lock: string;
+  /** The headless web UI's port and secret path, so its address outlives a restart. */
+  webUi: string;
 }
 
 export function dataPaths(dataDir: string): DataPaths {
@@ -34,5 +36,6 @@ export function dataPaths(dataDir: string): DataPaths {
     logs: join(dataDir, 'logs'),
     secrets: join(dataDir, 'secrets'),
     lock: join(dataDir, 'uploader.lock'),
+    webUi: join(dataDir, 'web-ui.json'),
   };
 }

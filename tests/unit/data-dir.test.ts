@@ -28,13 +28,14 @@ describe('data folder', () => {
     expect(defaultDataDir('linux', {}, '/home/op')).toBe('/home/op/.config/Recording Uploader');
   });
 
-  it('lays out the database, logs, secrets and lock inside the data folder', () => {
+  it('lays out the database, logs, secrets, lock and web UI address inside the data folder', () => {
     const dir = join('/data', 'Recording Uploader');
     expect(dataPaths(dir)).toEqual({
       database: join(dir, 'uploader.db'),
       logs: join(dir, 'logs'),
       secrets: join(dir, 'secrets'),
       lock: join(dir, 'uploader.lock'),
+      webUi: join(dir, 'web-ui.json'),
     });
   });
 });

@@ -8,7 +8,7 @@ import { acquireInstanceLock } from '../../node-host/instance-lock.ts';
 import { openNodeHost } from '../../node-host/node-host.ts';
 import { type CliArgs, expectOptions, stringOption, UsageError } from '../cli-args.ts';
 import { destinationLabel } from '../destination-lines.ts';
-import { startWebUiIfAsked, WEB_UI_OPTIONS } from '../web-ui/web-ui-option.ts';
+import { startWebUi, WEB_UI_OPTIONS, webUiRequest } from '../web-ui/web-ui-option.ts';
 import type { WebUiServer } from '../web-ui/web-ui-server.ts';
 
 const STOP_DEADLINE_MS = 9000;
@@ -22,6 +22,7 @@ export async function runCommand(args: CliArgs, dataDir: string, policy: PolicyR
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  const webUiAsked = webUiRequest(args);
   const overrides = await readOverrides(stringOption(args, 'settings'), policy);
   // A recordings folder the settings file names must be there to watch: a typo is named at once.
   try {
@@ -33,9 +34,14 @@ export async function runCommand(args: CliArgs, dataDir: string, policy: PolicyR
   const host = openNodeHost(dataDir, (line) => process.stdout.write(`${line}\n`));
   let uploader: Uploader;
   let webUi: WebUiServer | null = null;
+  let webUiNotice: string | null = null;
   try {
     uploader = new Uploader({ host: host.services, db: host.db, overrides, policy });
-    webUi = await startWebUiIfAsked(args, uploader);
+    if (webUiAsked !== null) {
+      const started = await startWebUi(webUiAsked, uploader, dataDir);
+      webUi = started.server;
+      webUiNotice = started.notice;
+    }
     await uploader.start();
   } catch (error) {
     await webUi?.close();
@@ -47,6 +53,7 @@ export async function runCommand(args: CliArgs, dataDir: string, policy: PolicyR
   process.stdout.write(
     `Watching ${settings.recordingsFolder || '(no recordings folder set)'}; uploading to ${destinationLabel(settings)}${settings.uploadsPaused ? ' (paused)' : ''}. Data: ${dataDir}\n`,
   );
+  if (webUiNotice !== null) process.stderr.write(`${webUiNotice}\n`);
   if (webUi !== null) process.stdout.write(`Web UI: ${webUi.url}\n`);
   const stopped = policy.stopsUploads;
   if (stopped !== null) process.stderr.write(`${stopped}\n`);

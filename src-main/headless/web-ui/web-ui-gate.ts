@@ -12,9 +12,10 @@ export interface GateRequest {
 /**
  * Who may talk to the headless web UI: a request must name this server exactly in Host (a DNS
  * rebinding attack arrives with the attacker's host name), carry no foreign Origin (another site's
- * page), and start its path with the per-run secret. The secret lives in the path, not a cookie:
- * cookies are shared by every port of 127.0.0.1, a path is not, and the page's relative asset URLs
- * carry it along by themselves.
+ * page), and start its path with the secret (kept with the data folder, so a page left open
+ * reconnects after a restart). The secret lives in the path, not a cookie: cookies are shared by
+ * every port of 127.0.0.1, a path is not, and the page's relative asset URLs carry it along by
+ * themselves.
  */
 export class WebUiGate {
   readonly secret: string;

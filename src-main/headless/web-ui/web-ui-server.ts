@@ -17,12 +17,15 @@ export interface WebUiServerOptions {
   rendererDir: string;
   /** 0 (the default) lets the OS pick a free port. */
   port?: number;
+  /** The secret path segment; a new random one by default. */
+  secret?: string;
 }
 
 export interface WebUiServer {
   /** The address to open, secret included; whoever has it can drive the uploader. */
   readonly url: string;
   readonly port: number;
+  readonly secret: string;
   close(): Promise<void>;
 }
 
@@ -31,7 +34,7 @@ const MAX_MESSAGE_BYTES = 1024 * 1024;
 
 /**
  * The headless host's web UI: the renderer build and the bridge over a WebSocket, on 127.0.0.1
- * only, behind a per-run secret path (see WebUiGate). Without the secret nothing is served, not
+ * only, behind a secret path (see WebUiGate). Without the secret nothing is served, not
  * the page, not an asset, not the socket.
  */
 export async function startWebUiServer(options: WebUiServerOptions): Promise<WebUiServer> {
@@ -50,11 +53,12 @@ export async function startWebUiServer(options: WebUiServerOptions): Promise<Web
     sockets.handleUpgrade(request, stream, head, (socket) => sockets.emit('connection', socket, request));
   });
   const port = await listen(server, options.port ?? 0);
-  gate = new WebUiGate(port);
+  gate = new WebUiGate(port, options.secret);
   const url = gate.pageUrl;
   return {
     url,
     port,
+    secret: gate.secret,
     close: async () => {
       for (const client of sockets.clients) client.terminate();
       sockets.close();
