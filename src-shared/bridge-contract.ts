@@ -73,6 +73,13 @@ export interface CoreStatus {
   state: 'running' | 'unavailable';
   /** Why it is unavailable, in a sentence for the operator; null when running. */
   detail: string | null;
+  /**
+   * How the UI comes back while unavailable: the desktop shell restarts its core by itself
+   * ('by-itself', also when absent); a browser page reconnects once the headless host serves its
+   * address again ('at-this-address'), unless that address now answers as another page's ('no':
+   * the host was started with another data folder or port, and prints the address to open).
+   */
+  reconnect?: 'by-itself' | 'at-this-address' | 'no';
 }
 
 /** The error code of a command sent while the core is unavailable (see CoreStatus): try again later. */

@@ -1,6 +1,6 @@
 import type { UploaderBridge } from '../../src-shared/bridge-client.ts';
 import { withBridgeErrors } from './preload-bridge.ts';
-import { bridgeSocketUrl, createWebSocketBridge } from './web-socket-bridge.ts';
+import { bridgeSocketUrl, createWebSocketBridge, probePageAddress } from './web-socket-bridge.ts';
 
 declare global {
   interface Window {
@@ -21,7 +21,10 @@ export function getBridge(): UploaderBridge {
     const preloaded = window.uploader;
     bridge =
       preloaded === undefined
-        ? createWebSocketBridge({ url: bridgeSocketUrl(window.location) })
+        ? createWebSocketBridge({
+            url: bridgeSocketUrl(window.location),
+            probeAddress: () => probePageAddress(window.location.href),
+          })
         : withBridgeErrors(preloaded);
   }
   return bridge;

@@ -22,7 +22,16 @@ export interface WebSocketBridgeOptions {
   openSocket?: (url: string) => SocketLike;
   /** Waits between reconnection attempts; the last one repeats. */
   reconnectDelaysMs?: readonly number[];
+  /**
+   * Asks, while the socket is down, whether the page's own address still serves this page: 'down'
+   * when nothing answers there (the host is stopped or restarting), 'foreign' when something else
+   * answers (the host now runs with another secret, or another program holds the port). Without
+   * it the carrier assumes the address comes back.
+   */
+  probeAddress?: () => Promise<AddressProbe>;
 }
+
+export type AddressProbe = 'ours' | 'down' | 'foreign';
 
 export interface WebSocketBridge extends UploaderBridge {
   /** Closes the socket for good; pending and later commands fail with CORE_UNAVAILABLE. */
@@ -31,9 +40,25 @@ export interface WebSocketBridge extends UploaderBridge {
 
 const DEFAULT_DELAYS_MS = [250, 500, 1000, 2000, 5000] as const;
 
+const FOREIGN_ADDRESS =
+  'The address of this page no longer serves it: the uploader was started with another data folder or port';
+
 /**
- * Where the bridge socket of a page lives. The headless host serves the UI under a per-run secret
- * path, /SECRET/, so the first path segment is that secret and the socket is /SECRET/bridge.
+ * The page's own address, asked for with HEAD: the headless host answers it only under its secret,
+ * so anything but a success means the address is someone else's now.
+ */
+export async function probePageAddress(pageUrl: string): Promise<AddressProbe> {
+  let response: Response;
+  try {
+    response = await fetch(pageUrl, { method: 'HEAD', cache: 'no-store', credentials: 'omit' });
+  } catch {
+    return 'down';
+  }
+  return response.ok ? 'ours' : 'foreign';
+}
+
+/**
+ * Where the bridge socket of a page lives. The headless host serves the UI under a secret path, /SECRET/, so the first path segment is that secret and the socket is /SECRET/bridge.
  */
 export function bridgeSocketUrl(location: { protocol: string; host: string; pathname: string }): string {
   const secret = location.pathname.split('/')[1] ?? '';
@@ -44,7 +69,8 @@ export function bridgeSocketUrl(location: { protocol: string; host: string; path
 /**
  * The bridge over the headless host's loopback WebSocket. Commands wait while the socket opens;
  * a socket that closes fails the commands it carried (nothing is silently lost or left hanging),
- * reports the core as unavailable through a `core-status` event, and reconnects.
+ * reports the core as unavailable through a `core-status` event (saying whether the page's
+ * address can bring it back), and reconnects.
  */
 export function createWebSocketBridge(options: WebSocketBridgeOptions): WebSocketBridge {
   const openSocket = options.openSocket ?? ((url: string) => new WebSocket(url) as unknown as SocketLike);
@@ -54,18 +80,36 @@ export function createWebSocketBridge(options: WebSocketBridgeOptions): WebSocke
   let isOpen = false;
   let closedForGood = false;
   let failedAttempts = 0;
-  let announced: CoreStatus['state'] | null = null;
+  let announced: string | null = null;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
   const outbox: BridgeRequest[] = [];
   const inFlight = new Set<number>();
 
-  const announce = (state: CoreStatus['state'], detail: string | null) => {
-    if (announced === state || (announced === null && state === 'running')) {
-      announced = state;
+  const announce = (status: CoreStatus) => {
+    const key = `${status.state}/${status.reconnect ?? ''}`;
+    if (announced === key || (announced === null && status.state === 'running')) {
+      announced = key;
       return;
     }
-    announced = state;
-    deliver({ event: 'core-status', payload: { state, detail } });
+    announced = key;
+    deliver({ event: 'core-status', payload: status });
+  };
+
+  /** The page's address, looked at between attempts: the banner says whether it can come back. */
+  const lookAtAddress = (reason: string) => {
+    const probe = options.probeAddress;
+    if (probe === undefined) return;
+    void probe().then(
+      (seen) => {
+        if (isOpen || closedForGood) return;
+        announce({
+          state: 'unavailable',
+          detail: seen === 'foreign' ? FOREIGN_ADDRESS : reason,
+          reconnect: seen === 'foreign' ? 'no' : 'at-this-address',
+        });
+      },
+      () => {},
+    );
   };
 
   const failAll = (reason: string) => {
@@ -98,7 +142,7 @@ export function createWebSocketBridge(options: WebSocketBridgeOptions): WebSocke
     current.onopen = () => {
       isOpen = true;
       failedAttempts = 0;
-      announce('running', null);
+      announce({ state: 'running', detail: null });
       for (const request of outbox.splice(0)) transmit(request);
     };
     current.onmessage = (event) => receive(event.data);
@@ -113,7 +157,10 @@ export function createWebSocketBridge(options: WebSocketBridgeOptions): WebSocke
         : 'The connection to the uploader was lost; reconnecting';
       failAll(reason);
       if (closedForGood) return;
-      announce('unavailable', reason);
+      if (!announced?.startsWith('unavailable')) {
+        announce({ state: 'unavailable', detail: reason, reconnect: 'at-this-address' });
+      }
+      lookAtAddress(reason);
       const delay = delays[Math.min(failedAttempts, delays.length - 1)] ?? 1000;
       failedAttempts++;
       retryTimer = setTimeout(connect, delay);

@@ -46,7 +46,13 @@ export const en = {
 
   'core.down': 'The uploader is not answering.',
   'core.downDetail':
-    'This window reconnects by itself. Nothing is lost: uploads continue where they stopped.',
+    'This window reconnects by itself as the uploader restarts. Nothing is lost: uploads continue where they stopped.',
+  'core.downAtAddress':
+    'This page reconnects by itself as soon as the uploader serves this address again (run it again with the same data folder). Nothing is lost: uploads continue where they stopped.',
+  'core.gone': 'This page cannot reconnect.',
+  'core.goneDetail':
+    'The uploader at this address no longer serves it: it was started with another data folder or on another port. Open the address it printed ("Web UI: …").',
+  'status.coreGone': 'Not connected to the uploader',
 
   'setupBanner.text': 'The uploader is not set up yet: recordings are not being uploaded.',
   'setupBanner.action': 'Set up now',
@@ -91,6 +97,7 @@ export const en = {
   'state.failed': 'Failed',
   'state.paused': 'Paused',
   'state.cancelled': 'Cancelled',
+  'state.unknown': 'Not connected',
 
   'job.sentOf': '{sent} of {size}',
   'job.timeLeft': '{time} left',

@@ -26,7 +26,14 @@ export const ptBR: Messages = {
   'status.pausedUntil': 'Pausado até {time}',
 
   'core.down': 'O enviador não está respondendo.',
-  'core.downDetail': 'Esta janela se reconecta sozinha. Nada se perde: os envios continuam de onde pararam.',
+  'core.downDetail':
+    'Esta janela se reconecta sozinha quando o enviador reinicia. Nada se perde: os envios continuam de onde pararam.',
+  'core.downAtAddress':
+    'Esta página se reconecta sozinha assim que o enviador voltar a servir este endereço (execute-o de novo com a mesma pasta de dados). Nada se perde: os envios continuam de onde pararam.',
+  'core.gone': 'Esta página não consegue se reconectar.',
+  'core.goneDetail':
+    'O enviador neste endereço não a serve mais: foi iniciado com outra pasta de dados ou em outra porta. Abra o endereço que ele mostrou ("Web UI: …").',
+  'status.coreGone': 'Sem conexão com o enviador',
 
   'setupBanner.text': 'O enviador ainda não está configurado: as gravações não estão sendo enviadas.',
   'setupBanner.action': 'Configurar agora',
@@ -71,6 +78,7 @@ export const ptBR: Messages = {
   'state.failed': 'Falhou',
   'state.paused': 'Pausado',
   'state.cancelled': 'Cancelado',
+  'state.unknown': 'Sem conexão',
 
   'job.sentOf': '{sent} de {size}',
   'job.timeLeft': 'faltam {time}',

@@ -102,7 +102,10 @@ export function applyEvent(view: CoreView, raw: BridgeEvent): CoreView {
     case 'health':
       return { ...view, health: event.payload };
     case 'core-status':
-      return { ...view, core: event.payload };
+      // Live progress stops with the connection: a speed and a time left from before it would lie.
+      return event.payload.state === 'running'
+        ? { ...view, core: event.payload }
+        : { ...view, core: event.payload, progress: {} };
     case 'upload-rate':
       return { ...view, uploadRate: event.payload };
     case 'sign-in-started': {

@@ -179,6 +179,20 @@ describe("the UI store's event reducer", () => {
     expect(view.core.state).toBe('running');
   });
 
+  it('drops live progress when the core goes away: no speed or time left from before is shown', () => {
+    let view = applyEvents(emptyView(), [
+      { event: 'job-updated', payload: job(7, 'uploading') },
+      { event: 'progress', payload: { jobId: 7, confirmedBytes: 46, sizeBytes: 100, bytesPerSecond: 5 } },
+    ]);
+    expect(view.progress[7]?.confirmedBytes).toBe(46);
+    view = applyEvent(view, {
+      event: 'core-status',
+      payload: { state: 'unavailable', detail: 'lost', reconnect: 'at-this-address' },
+    });
+    expect(view.progress).toEqual({});
+    expect(view.core.reconnect).toBe('at-this-address');
+  });
+
   it('replaces the loaded list after a bulk change, keeping what arrived meanwhile and newer updates', () => {
     let view = withFilter(emptyView(), 'active');
     view = applyPage(view, 'active', [job(4, 'uploading'), job(3, 'queued'), job(2, 'queued')], PAGE_SIZE);

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { withBridgeErrors } from '../../src-renderer/bridge/preload-bridge.ts';
 import {
+  type AddressProbe,
   bridgeSocketUrl,
   createWebSocketBridge,
   type SocketLike,
@@ -28,7 +29,7 @@ class FakeSocket implements SocketLike {
   }
 }
 
-function setup() {
+function setup(probeAddress?: () => Promise<AddressProbe>) {
   const sockets: FakeSocket[] = [];
   const bridge = createWebSocketBridge({
     url: 'ws://127.0.0.1:1/secret/bridge',
@@ -38,6 +39,7 @@ function setup() {
       return socket;
     },
     reconnectDelaysMs: [10, 20],
+    ...(probeAddress === undefined ? {} : { probeAddress }),
   });
   const events: BridgeEvent[] = [];
   bridge.onEvent((event) => events.push(event));
@@ -76,7 +78,11 @@ describe('the browser bridge over a WebSocket', () => {
       expect(events).toEqual([
         {
           event: 'core-status',
-          payload: { state: 'unavailable', detail: 'The connection to the uploader was lost; reconnecting' },
+          payload: {
+            state: 'unavailable',
+            detail: 'The connection to the uploader was lost; reconnecting',
+            reconnect: 'at-this-address',
+          },
         },
       ]);
       const later = bridge.invoke('getSnapshot', {});
@@ -99,6 +105,38 @@ describe('the browser bridge over a WebSocket', () => {
     await expect(bridge.invoke('getSnapshot', {})).rejects.toMatchObject({ code: CORE_UNAVAILABLE });
     await new Promise((resolve) => setTimeout(resolve, 40));
     expect(sockets).toHaveLength(1);
+  });
+
+  it('promises to reconnect only while the address may serve the page again', async () => {
+    let seen: AddressProbe = 'down';
+    const { events, latest } = setup(() => Promise.resolve(seen));
+    latest().open();
+    latest().close();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    // Nothing answers there: the host is away, and the same address brings it back.
+    expect(events.map((e) => e.payload)).toEqual([
+      {
+        state: 'unavailable',
+        detail: 'The connection to the uploader was lost; reconnecting',
+        reconnect: 'at-this-address',
+      },
+    ]);
+    // The host came back with another secret: the page is told it cannot come back by itself.
+    seen = 'foreign';
+    await new Promise((resolve) => setTimeout(resolve, 15));
+    latest().close();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(events.at(-1)?.payload).toEqual({
+      state: 'unavailable',
+      detail:
+        'The address of this page no longer serves it: the uploader was started with another data folder or port',
+      reconnect: 'no',
+    });
+    // Served here again: it reconnects, and says so.
+    seen = 'ours';
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    latest().open();
+    expect(events.at(-1)?.payload).toEqual({ state: 'running', detail: null });
   });
 
   it('ignores frames that are not JSON text instead of failing the page', async () => {

@@ -42,9 +42,36 @@ interface JobRowProps {
 export const JobRow = memo(function JobRow(props: JobRowProps) {
   const job = useApp((state) => state.jobs[props.id]);
   const sample = useApp((state) => state.progress[props.id]);
+  const connected = useApp((state) => state.core.state === 'running');
   if (job === undefined) return <JobRowPlaceholder />;
+  if (!connected && MOVING.has(job.state)) return <JobRowOutOfTouch job={job} />;
   return <JobRowView job={job} sample={sample} onCancel={props.onCancel} />;
 });
+
+/** States whose figures move by the second: shown as they were, they soon say something false. */
+const MOVING: ReadonlySet<JobState> = new Set(['uploading', 'verifying']);
+
+/**
+ * A recording that was under way when the connection to the uploader went: where it stands now is
+ * not known here, so the row shows neither a state nor a figure from before, until it reconnects.
+ */
+function JobRowOutOfTouch(props: { job: JobView }) {
+  const { t, locale } = useI18n();
+  const { job } = props;
+  return (
+    <div className="job job-unknown">
+      <div className="job-main">
+        <div className="job-name" title={job.path}>
+          {job.fileName}
+        </div>
+        <div className="job-details">{formatBytes(job.sizeBytes, locale)}</div>
+      </div>
+      <div className="job-status">
+        <span className="badge badge-idle">{t('state.unknown')}</span>
+      </div>
+    </div>
+  );
+}
 
 export function JobRowPlaceholder() {
   return (

@@ -90,10 +90,17 @@ function CoreBanner() {
   const { t } = useI18n();
   const core = useApp((state) => state.core);
   if (core.state === 'running') return null;
+  // The carrier says whether it can come back; the page promises only that.
+  const [title, detail] =
+    core.reconnect === 'no'
+      ? (['core.gone', 'core.goneDetail'] as const)
+      : core.reconnect === 'at-this-address'
+        ? (['core.down', 'core.downAtAddress'] as const)
+        : (['core.down', 'core.downDetail'] as const);
   return (
     <div className="banner banner-bad" role="alert">
       {/* The carrier's own detail is in English only: the operator reads their language. */}
-      <strong>{t('core.down')}</strong> {t('core.downDetail')}
+      <strong>{t(title)}</strong> {t(detail)}
     </div>
   );
 }

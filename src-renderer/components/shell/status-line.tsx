@@ -27,7 +27,11 @@ export function StatusLine() {
     return (
       <output className={`status status-${tone}`} aria-live="polite">
         <span className="status-dot" aria-hidden="true" />
-        {status.kind === 'core-down' ? t('status.coreDown') : t('status.loading')}
+        {status.kind === 'loading'
+          ? t('status.loading')
+          : core.reconnect === 'no'
+            ? t('status.coreGone')
+            : t('status.coreDown')}
       </output>
     );
   }
