@@ -1,6 +1,7 @@
 import type { Health } from './health.ts';
 import type { HistoryExport, HistoryPeriod, HistoryView } from './history.ts';
 import type { JobProgress, JobState, JobView, QueueTotals } from './job.ts';
+import type { JobDetails } from './job-details.ts';
 import type { PolicyView } from './policy.ts';
 import type { ReconcileSummary } from './reconcile.ts';
 import type { DestinationKind, RemoteFolderRef, Settings } from './settings.ts';
@@ -118,6 +119,8 @@ export interface BridgeCommands {
   chooseRemoteFolder: { params: { destination: DestinationKind; folder: RemoteFolderRef }; result: Settings };
   /** One job as it is now; an unknown id is refused. */
   getJob: { params: { jobId: number }; result: JobView };
+  /** One job's details: its destination, hashes, times and every ledger entry; an unknown id is refused. */
+  getJobDetails: { params: { jobId: number }; result: JobDetails };
   retry: { params: { jobId: number }; result: JobView };
   pauseJob: { params: { jobId: number }; result: JobView };
   resumeJob: { params: { jobId: number }; result: JobView };

@@ -11,6 +11,7 @@ import { HEADLINE_TONE, type Health } from '../../src-shared/health.ts';
 import { headlineText } from '../../src-shared/health-words.ts';
 import type { HistoryExport, HistoryPeriod, HistoryView } from '../../src-shared/history.ts';
 import type { JobView } from '../../src-shared/job.ts';
+import { HISTORY_LIMIT, type JobDetails } from '../../src-shared/job-details.ts';
 import { SettingLockedError } from '../../src-shared/policy.ts';
 import {
   applySettings,
@@ -40,6 +41,7 @@ import { redactReason } from './logging/redact-secrets.ts';
 import { NO_POLICY_RULES, type PolicyRules } from './policy/policy-rules.ts';
 import { Heartbeat } from './proof/heartbeat.ts';
 import { HistoryBook } from './proof/history.ts';
+import { jobDetailsOf } from './proof/job-details.ts';
 import type { Receipt } from './proof/receipt.ts';
 import { ReceiptBook } from './proof/receipt-book.ts';
 import { type ReconcileResult, reconcile } from './proof/reconcile.ts';
@@ -484,6 +486,14 @@ export class Uploader {
     const job = this.#store.get(params.jobId);
     if (job === undefined) throw new Error(`there is no job ${params.jobId}`);
     return toJobView(job);
+  }
+
+  /** One recording's details for an administrator: where it went, its hashes, times and every move. */
+  getJobDetails(params: { jobId: number }): JobDetails {
+    const job = this.#store.get(params.jobId);
+    if (job === undefined) throw new Error(`there is no job ${params.jobId}`);
+    const place = this.#receipts.placeOf(job.destination);
+    return jobDetailsOf(job, this.#store.historyOf(job.id, HISTORY_LIMIT), place);
   }
 
   /**

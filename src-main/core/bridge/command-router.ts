@@ -49,6 +49,7 @@ export function createCommandRouter(uploader: Uploader): (request: BridgeRequest
     describeRemoteFolder: (p) => uploader.describeRemoteFolder(p),
     chooseRemoteFolder: (p) => uploader.chooseRemoteFolder(p),
     getJob: (p) => uploader.getJob(p),
+    getJobDetails: (p) => uploader.getJobDetails(p),
     retry: (p) => uploader.retry(p),
     pauseJob: (p) => uploader.pauseJob(p),
     resumeJob: (p) => uploader.resumeJob(p),

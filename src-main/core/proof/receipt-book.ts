@@ -1,11 +1,13 @@
 import { hostname } from 'node:os';
 import { APP_VERSION } from '../../../src-shared/app-version.ts';
+import type { DestinationPlace } from '../../../src-shared/job-details.ts';
 import type { DestinationKind, Settings } from '../../../src-shared/settings.ts';
 import type { Destination, RemoteFile, UploadItem } from '../destinations/destination.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { AccountStore } from '../store/account-store.ts';
 import type { JobRecord } from '../store/job-record.ts';
 import type { SqliteJobStore } from '../store/job-store.ts';
+import { destinationPlace } from './destination-place.ts';
 import { buildReceipt, type Receipt, receiptBytes, receiptFileName } from './receipt.ts';
 
 export interface ReceiptBookOptions {
@@ -28,17 +30,18 @@ export class ReceiptBook {
     this.#options = options;
   }
 
+  /** Where this destination's recordings go, as the receipt (and the details view) name it. */
+  placeOf(kind: DestinationKind): DestinationPlace {
+    return destinationPlace(this.#options.settings(), this.#options.accounts, kind);
+  }
+
   receiptOf(jobId: number): Receipt {
-    const { store, accounts } = this.#options;
+    const { store } = this.#options;
     const job = store.get(jobId);
     if (job === undefined) throw new Error(`there is no job ${jobId}`);
     const entry = store.verifiedEntry(jobId);
     if (entry === null) throw new Error(`job ${jobId} (${job.fileName}) has no verified entry in the ledger`);
-    const place = {
-      kind: job.destination,
-      account: accounts.get(job.destination)?.label ?? null,
-      folder: folderOf(this.#options.settings(), job.destination),
-    };
+    const place = this.placeOf(job.destination);
     return buildReceipt(job, entry, place, hostname(), APP_VERSION);
   }
 
@@ -62,11 +65,4 @@ export class ReceiptBook {
       store.setWarning(job.id, `uploaded and verified, but its receipt was not placed: ${reason}`);
     }
   }
-}
-
-/** Where a destination's recordings go, as the receipt names it. */
-function folderOf(settings: Settings, kind: DestinationKind): string | null {
-  if (kind === 'onedrive') return settings.oneDriveFolder?.path ?? null;
-  if (kind === 'gdrive') return settings.googleDriveFolder?.path ?? null;
-  return settings.storageApiBaseUrl === '' ? null : settings.storageApiBaseUrl;
 }

@@ -9,6 +9,7 @@ import {
   type OperatorAction,
   type QueueTotals,
 } from '../../../src-shared/job.ts';
+import type { LedgerEvent } from '../../../src-shared/ledger-events.ts';
 import { DESTINATION_KINDS, type DestinationKind } from '../../../src-shared/settings.ts';
 import type { SessionSealer } from '../auth/session-sealer.ts';
 import type { HashSet, RemoteFile, RemoteSession } from '../destinations/destination.ts';
@@ -19,7 +20,7 @@ import { stemOf } from '../watcher/recording-files.ts';
 import type { Database, Statement } from './database.ts';
 import type { JobRecord, JobRepository, ReconciledState, StoredFile } from './job-record.ts';
 import { ENGINE_MOVES, type EngineMove, type Move, OPERATOR_ACTIONS } from './job-transitions.ts';
-import { Ledger, type LedgerDetails, type LedgerEvent, type LedgerHead } from './ledger.ts';
+import { Ledger, type LedgerDetails, type LedgerHead, type LedgerRow } from './ledger.ts';
 
 interface JobRow {
   id: number;
@@ -393,6 +394,11 @@ export class SqliteJobStore implements JobRepository {
   verifiedEntry(id: number): { seq: number; hash: string } | null {
     const row = this.#ledger.latest(id, 'verified');
     return row === null ? null : { seq: row.seq, hash: row.hash };
+  }
+
+  /** A job's ledger entries, the newest `limit` of them oldest first, with how many it has in all. */
+  historyOf(id: number, limit: number): { rows: LedgerRow[]; total: number } {
+    return this.#ledger.entriesOf(id, limit);
   }
 
   /** The recordings this destination verified since `sinceMs`, oldest first: what reconciliation checks. */

@@ -1,36 +1,6 @@
 import { hash } from 'node:crypto';
+import type { LedgerEvent } from '../../../src-shared/ledger-events.ts';
 import type { Database, Statement } from './database.ts';
-
-/**
- * What the ledger records. Job events are written by the job store in the same transaction as the
- * state change they name; the others by the settings and account stores and by reconciliation.
- */
-export const LEDGER_EVENTS = [
-  'found',
-  'queued',
-  'upload-started',
-  'verifying',
-  'stored',
-  'verified',
-  'sidecar-placed',
-  'local-deleted',
-  'waiting',
-  'failed',
-  'restarted',
-  'requeued',
-  'held-for-sign-in',
-  'released',
-  'retried',
-  'paused',
-  'resumed',
-  'cancelled',
-  'settings-changed',
-  'signed-in',
-  'signed-out',
-  'reconciled',
-  'receipt-placed',
-] as const;
-export type LedgerEvent = (typeof LEDGER_EVENTS)[number];
 
 /** Details are flat facts: a hash, a reason, a remote id, a list of setting names. */
 export type LedgerValue = string | number | boolean | null | readonly string[];
@@ -146,6 +116,18 @@ export class Ledger {
       .prepare('SELECT * FROM ledger WHERE job_id = ? AND event = ? ORDER BY seq DESC LIMIT 1')
       .get(jobId, event) as LedgerRow | undefined;
     return row ?? null;
+  }
+
+  /** A job's newest `limit` entries, oldest first, and how many it has in all. */
+  entriesOf(jobId: number, limit: number): { rows: LedgerRow[]; total: number } {
+    const rows = this.#db
+      .prepare('SELECT * FROM ledger WHERE job_id = ? ORDER BY seq DESC LIMIT ?')
+      .all(jobId, limit) as LedgerRow[];
+    const total = this.#db
+      .prepare('SELECT COUNT(*) FROM ledger WHERE job_id = ?')
+      .pluck()
+      .get(jobId) as number;
+    return { rows: rows.reverse(), total };
   }
 
   /** The last entry's number and hash; seq 0 and the genesis hash for an empty ledger. */

@@ -3,6 +3,9 @@ import type { Logger } from '../logging/logger.ts';
 import type { JobRecord, JobRepository } from '../store/job-record.ts';
 import { findSidecar, readSidecar, recordingIdOf } from '../watcher/sidecar.ts';
 
+/** How a job's warning ends when its sidecar could not be used and the video went without it. */
+export const WITHOUT_METADATA = '; the recording is uploaded without its metadata';
+
 /**
  * A job as its destination sees it, built as its upload begins: the metadata sidecar paired (one
  * written after the video settled is still found, as long as the upload has not begun) and read
@@ -23,7 +26,7 @@ export async function prepareUploadItem(
   const recordingId = recordingIdOf(job.path, sidecar);
   if (recordingId !== job.recordingId) store.setRecordingId(job.id, recordingId);
   if (sidecar?.problem) {
-    store.setWarning(job.id, `${sidecar.problem}; the recording is uploaded without its metadata`);
+    store.setWarning(job.id, `${sidecar.problem}${WITHOUT_METADATA}`);
     logger.warn('metadata sidecar unusable', { job: job.id, problem: sidecar.problem });
   }
   return {

@@ -1,0 +1,102 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createCommandRouter } from '../../src-main/core/bridge/command-router.ts';
+import type { BridgeResponse } from '../../src-shared/bridge-contract.ts';
+import type { JobDetails } from '../../src-shared/job-details.ts';
+import { ledgerRows } from '../support/ledger-rows.ts';
+import { waitFor } from '../support/recording-jobs.ts';
+import { sha256, UploaderHarness } from '../support/uploader-harness.ts';
+
+/** Asks the core over the bridge's one channel, as the page does. */
+async function details(harness: UploaderHarness, jobId: number): Promise<JobDetails> {
+  const answer: BridgeResponse = await createCommandRouter(harness.uploader)({
+    id: 1,
+    method: 'getJobDetails',
+    params: { jobId },
+  });
+  if ('error' in answer) throw new Error(answer.error.message);
+  return answer.result as JobDetails;
+}
+
+describe('a recording’s details', () => {
+  let harness: UploaderHarness | undefined;
+  afterEach(async () => {
+    await harness?.close();
+    harness = undefined;
+  });
+
+  it('name where it went, its hashes and times, and every attempt with its reason, with no secret', {
+    timeout: 30_000,
+  }, async () => {
+    harness = await UploaderHarness.start({ settings: { maxRetries: 3 } });
+    const h = harness;
+    // The first try meets a server error: the ledger keeps its reason, the second try lands it.
+    h.peer.faults.serverErrors(1, 503, ['create'], 'maintenance window until 02:00');
+    const bytes = await h.writeRecording('2024-10-26_0915_ana.mp4', 300_000, {
+      session_id: 'ana-0915',
+      user: 'ana',
+    });
+    const [job] = await h.waitForStates(['2024-10-26_0915_ana.mp4'], ['done']);
+    if (job === undefined) throw new Error('no job');
+    await waitFor(
+      () => ledgerRows(h.db).some((row) => row.event === 'receipt-placed' && row.job_id === job.id),
+      10_000,
+      () => 'the receipt to be placed',
+    );
+
+    const seen = await details(h, job.id);
+    expect(seen.job).toMatchObject({ id: job.id, state: 'done', sizeBytes: 300_000 });
+    expect(seen.destination).toEqual({ kind: 'storage-api', account: null, folder: h.peer.baseUrl });
+    expect(seen.job.remoteId).toBe(job.remoteId);
+    expect(seen.remoteLink).toBe(`${h.peer.baseUrl}/recordings/${job.remoteId}`);
+    expect(seen.sha256).toBe(sha256(bytes));
+    expect(seen.remoteHashes).toEqual({ sha256: sha256(bytes) });
+    expect(seen.sidecar).toEqual({
+      fileName: '2024-10-26_0915_ana_metadata.json',
+      stored: 'with-the-upload',
+    });
+    expect(seen.receipt).toBe('2024-10-26_0915_ana.receipt.json');
+
+    // Found, then started (the first try, not the one that landed it), stored, done: in that order.
+    const events = seen.history.map((entry) => entry.event);
+    expect(events.filter((event) => event === 'upload-started')).toHaveLength(2);
+    const firstStart = seen.history.find((entry) => entry.event === 'upload-started');
+    expect(seen.startedAt).toBe(firstStart?.at);
+    expect(seen.foundAt).toBeLessThanOrEqual(seen.startedAt ?? 0);
+    expect(seen.startedAt).toBeLessThanOrEqual(seen.storedAt ?? 0);
+    expect(seen.storedAt).toBeLessThanOrEqual(seen.completedAt ?? 0);
+    expect(events.slice(0, 2)).toEqual(['found', 'queued']);
+    expect(events).toEqual(expect.arrayContaining(['waiting', 'stored', 'verified', 'receipt-placed']));
+    const wait = seen.history.find((entry) => entry.event === 'waiting');
+    expect(wait?.reason).toMatch(/503.*maintenance window until 02:00/);
+    expect(wait?.from).toBe('uploading');
+    expect(wait?.until).toBeGreaterThan(wait?.at ?? Number.POSITIVE_INFINITY);
+    expect(seen.earlierEntries).toBe(0);
+    // Every entry of the job's ledger is there, in order.
+    const seqs = ledgerRows(h.db)
+      .filter((row) => row.job_id === job.id)
+      .map((row) => row.seq);
+    expect(seen.history.map((entry) => entry.seq)).toEqual(seqs);
+
+    const text = JSON.stringify(seen);
+    expect(text).not.toContain(h.peer.token);
+    // No upload session: its addresses are capabilities (the reason may name the request, not a session).
+    expect(text).not.toMatch(/\/uploads\/(?!create-session)[^"]/);
+  });
+
+  it('keep a sidecar’s whole warning, say it was not placed, and refuse a job that does not exist', {
+    timeout: 30_000,
+  }, async () => {
+    harness = await UploaderHarness.start();
+    const h = harness;
+    await h.writeRecording('2024-10-26_1010_carla.mp4', 50_000, '{"session_id": "carla", "user": ');
+    const [job] = await h.waitForStates(['2024-10-26_1010_carla.mp4'], ['done']);
+    if (job === undefined) throw new Error('no job');
+
+    const seen = await details(h, job.id);
+    expect(seen.job.warning).toMatch(
+      /^metadata file ".*2024-10-26_1010_carla_metadata\.json" .+; the recording is uploaded without its metadata$/,
+    );
+    expect(seen.sidecar).toEqual({ fileName: '2024-10-26_1010_carla_metadata.json', stored: 'no' });
+    await expect(details(h, job.id + 1000)).rejects.toThrow(`there is no job ${job.id + 1000}`);
+  });
+});
