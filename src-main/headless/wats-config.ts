@@ -8,6 +8,9 @@ import {
   settingsSchemaFor,
 } from '../../src-shared/settings.ts';
 
+/** The note for a token in the file, which the importer stores in the keychain. */
+export const TOKEN_STORED_NOTE = 'API token: stored in the keychain';
+
 export interface WatsImport {
   settings: Partial<Settings>;
   /** The storage API token, for the caller to put in the keychain. Never part of settings or notes. */
@@ -75,7 +78,7 @@ export function parseWatsConfig(
   }
 
   const token = read.secretText(api, 'api.api_token') || null;
-  notes.push(token === null ? 'API token: none in the file' : 'API token: stored in the keychain');
+  notes.push(token === null ? 'API token: none in the file' : TOKEN_STORED_NOTE);
 
   for (const { key, setting, label, unit } of WHOLE_NUMBERS) {
     const value = read.wholeNumber(api, `api.${key}`);

@@ -9,14 +9,15 @@ import type { PolicyRules } from '../../core/policy/policy-rules.ts';
 import { CredentialBindingStore } from '../../core/store/credential-binding-store.ts';
 import { SettingsStore } from '../../core/store/settings-store.ts';
 import { checkNewFolder, Uploader } from '../../core/uploader.ts';
-import { openNodeHost } from '../../node-host/node-host.ts';
+import { type NodeHost, openNodeHost } from '../../node-host/node-host.ts';
 import { type CliArgs, expectOptions, UsageError } from '../cli-args.ts';
-import { parseWatsConfig } from '../wats-config.ts';
+import { parseWatsConfig, TOKEN_STORED_NOTE, type WatsImport } from '../wats-config.ts';
 
 /**
  * Imports the recording system's config.json: settings into the database, the token into the
  * keychain, bound to the storage API address the file names. A setting the machine's policy locks
- * is skipped, with a warning line.
+ * is skipped, with a warning line; so is the token when the policy locks the address to another
+ * server.
  */
 export async function importCommand(args: CliArgs, dataDir: string, policy: PolicyRules): Promise<number> {
   expectOptions(args, ['data-dir']);
@@ -47,24 +48,14 @@ export async function importCommand(args: CliArgs, dataDir: string, policy: Poli
       base: policy.baseValues,
       rules: policy.settingsRules,
     }).save(kept);
-    if (imported.token !== null) {
-      await host.services.secrets.set(STORAGE_API_TOKEN_SECRET, imported.token);
-      const { settings } = new Uploader({ host: host.services, db: host.db, policy });
-      // The token is the file's, for the address the file names.
-      const address = {
-        ...settings,
-        storageApiBaseUrl: imported.settings.storageApiBaseUrl ?? settings.storageApiBaseUrl,
-      };
-      new EndpointBinding({
-        destination: 'storage-api',
-        store: new CredentialBindingStore(host.db, host.services.clock),
-        current: () => storageApiEndpoints(address),
-        remedy: 'enter the storage API token again',
-      }).bind();
-    }
-    process.stdout.write(
-      `Imported ${path} into ${dataDir}:\n${imported.notes.map((n) => `  - ${n}`).join('\n')}\n`,
+    const tokenSkipped =
+      imported.token === null ? null : await storeToken(host, imported.token, imported, path, policy);
+    const notes = imported.notes.map((note) =>
+      tokenSkipped !== null && note === TOKEN_STORED_NOTE
+        ? 'API token: not stored (see the warning below)'
+        : note,
     );
+    process.stdout.write(`Imported ${path} into ${dataDir}:\n${notes.map((n) => `  - ${n}`).join('\n')}\n`);
     for (const key of imported.unknownKeys) {
       process.stderr.write(`Warning: ${path} has "${key}", which this uploader does not know: ignored\n`);
     }
@@ -73,10 +64,40 @@ export async function importCommand(args: CliArgs, dataDir: string, policy: Poli
         `Warning: skipped "${name}" from ${path}: ${MANAGED_REASON.toLowerCase()} (locked by the policy ${policy.file})\n`,
       );
     }
+    if (tokenSkipped !== null) process.stderr.write(`Warning: ${tokenSkipped}\n`);
     return 0;
   } finally {
     await host.close();
   }
+}
+
+/**
+ * Stores the file's token, bound to the storage API address the file names. When the policy locks
+ * that address to another origin the token would never be used (it goes only where it was given
+ * for), and storing it would replace the token entered for the policy's server: it is skipped, and
+ * the reason returned.
+ */
+async function storeToken(
+  host: NodeHost,
+  token: string,
+  imported: WatsImport,
+  path: string,
+  policy: PolicyRules,
+): Promise<string | null> {
+  const { settings } = new Uploader({ host: host.services, db: host.db, policy });
+  const given = imported.settings.storageApiBaseUrl ?? settings.storageApiBaseUrl;
+  const forFile = storageApiEndpoints({ ...settings, storageApiBaseUrl: given });
+  if (JSON.stringify(forFile) !== JSON.stringify(storageApiEndpoints(settings))) {
+    return `skipped the API token from ${path}: it was given for ${forFile.storageApiBaseUrl ?? given}, but the policy ${policy.file} sets the storage API address to ${settings.storageApiBaseUrl}; enter that server's token with set-secret storage-api`;
+  }
+  await host.services.secrets.set(STORAGE_API_TOKEN_SECRET, token);
+  new EndpointBinding({
+    destination: 'storage-api',
+    store: new CredentialBindingStore(host.db, host.services.clock),
+    current: () => forFile,
+    remedy: 'enter the storage API token again',
+  }).bind();
+  return null;
 }
 
 /** The imported settings a policy lock would change are left out; the same value again is harmless. */
