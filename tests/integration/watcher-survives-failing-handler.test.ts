@@ -34,8 +34,8 @@ describe('a ready handler that throws', () => {
         error: (message, fields) =>
           errors.push(`${message} ${String(fields?.path)} ${String(fields?.error)}`),
       },
-      onReady: (recording) => {
-        seen.push(recording);
+      onReady: (recordings) => {
+        seen.push(...recordings);
         if (seen.length === 1) throw new Error('the queue is full');
       },
     });

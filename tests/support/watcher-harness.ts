@@ -48,9 +48,9 @@ export async function startWatcher(
     maxFileAgeDays: 7,
     clock: systemClock,
     logger: silentLogger,
-    onReady: (recording) => {
-      ready.push(recording);
-      readyAt.push(Date.now());
+    onReady: (recordings) => {
+      ready.push(...recordings);
+      for (const _ of recordings) readyAt.push(Date.now());
     },
     onProblem: (problemPath, message) => problems.push({ path: problemPath, message }),
     folderRecheckMs: 100,

@@ -134,6 +134,40 @@ describe('the ledger records each change in the transaction that makes it', () =
     expect(ledgerRows(db)).toEqual(before);
   });
 
+  it('recordings queued together go in with their entries, or, when one entry fails, none of them', () => {
+    const batch = [recording(), recording(), recording()];
+    const jobs = store.enqueueMany(batch, 'onedrive');
+    expect(jobs.map((job) => job.path)).toEqual(batch.map((r) => r.path));
+    expect(jobs.flatMap((job) => ledgerEvents(db, job.id))).toEqual([
+      'found',
+      'queued',
+      'found',
+      'queued',
+      'found',
+      'queued',
+    ]);
+    // Known ones are left out; only the new one is queued.
+    expect(
+      store
+        .enqueueMany([...batch, recording({ path: '/recordings/later.mp4' })], 'onedrive')
+        .map((j) => j.path),
+    ).toEqual(['/recordings/later.mp4']);
+    const before = ledgerRows(db);
+    // The third recording's second entry is the one the full disk refuses.
+    db.exec(`CREATE TEMP TRIGGER disk_full BEFORE INSERT ON ledger
+               WHEN (SELECT COUNT(*) FROM ledger) >= ${before.length + 5}
+               BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`);
+    expect(() => store.enqueueMany([recording(), recording(), recording()], 'onedrive')).toThrow(
+      /disk is full/,
+    );
+    expect(() => store.enqueueMany([recording(), recording({ sizeBytes: -1 })], 'onedrive')).toThrow(
+      /whole number/,
+    );
+
+    expect(store.list('all', 0, 10)).toHaveLength(4);
+    expect(ledgerRows(db)).toEqual(before);
+  });
+
   it('a change refused by the database writes no entry for it', () => {
     const id = queued();
     store.claimNext(['onedrive']);

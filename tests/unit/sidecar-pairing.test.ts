@@ -1,7 +1,12 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findSidecar, readSidecar, recordingIdOf } from '../../src-main/core/watcher/sidecar.ts';
+import {
+  findSidecar,
+  findSidecars,
+  readSidecar,
+  recordingIdOf,
+} from '../../src-main/core/watcher/sidecar.ts';
 import { makeTempFolder, removeFolder } from '../support/watcher-harness.ts';
 
 let folder = '';
@@ -104,6 +109,48 @@ describe('finding a recording sidecar', () => {
       'meta.json': json({ video_file: `${composed}.mkv`.normalize('NFD') }),
     });
     expect(await findSidecar(path.join(folder, `${composed}.mkv`))).toBe(path.join(folder, 'meta.json'));
+  });
+});
+
+describe('finding the sidecars of recordings that settled together', () => {
+  it('answers, from one listing, what finding each on its own answers', async () => {
+    const decomposed = 'séance'.normalize('NFD');
+    await files({
+      'a.mp4': 'v',
+      'a_metadata.json': json({}),
+      'a.json': json({}),
+      'b.mp4': 'v',
+      'b.json': '{ not json',
+      'c.mp4': 'v',
+      'z-c.json': json({ session_id: 'c' }),
+      'm-c.json': json({ video_file: 'C:\\rec\\c.mp4' }),
+      'd.mp4': 'v',
+      'e.mp4': 'v',
+      'target.json': json({ note: 'reached through a link' }),
+      'f.mp4': 'v',
+      'g.mkv': 'v',
+      'meta-g.json': json({ video_file: 'g' }),
+      [`${decomposed}.mp4`]: 'v',
+      'meta-s.json': json({ session_id: decomposed.normalize('NFC') }),
+    });
+    await mkdir(path.join(folder, 'd_metadata.json'));
+    await symlink(path.join(folder, 'target.json'), path.join(folder, 'e.json'));
+    await symlink(path.join(folder, 'missing.json'), path.join(folder, 'f.json'));
+    const videos = ['a.mp4', 'b.mp4', 'c.mp4', 'd.mp4', 'e.mp4', 'f.mp4', 'g.mkv', `${decomposed}.mp4`];
+
+    const together = await findSidecars(folder, videos);
+    const alone = await Promise.all(videos.map((video) => findSidecar(path.join(folder, video))));
+    expect(together).toEqual(alone);
+    expect(together).toEqual([
+      path.join(folder, 'a_metadata.json'),
+      path.join(folder, 'b.json'),
+      path.join(folder, 'm-c.json'),
+      null,
+      path.join(folder, 'e.json'),
+      null,
+      path.join(folder, 'meta-g.json'),
+      path.join(folder, 'meta-s.json'),
+    ]);
   });
 });
 

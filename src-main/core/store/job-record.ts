@@ -65,6 +65,12 @@ export interface StoredFile {
 export interface JobRepository {
   /** Queues a recording once per destination + file identity; null when it is already known. */
   enqueue(recording: Recording, destination: DestinationKind): JobRecord | null;
+  /**
+   * Queues recordings that settled together, in one transaction with every ledger entry: the new
+   * jobs, in the order given (those already known are left out). Throws, writing nothing, when any
+   * of them cannot be queued.
+   */
+  enqueueMany(recordings: readonly Recording[], destination: DestinationKind): JobRecord[];
   get(id: number): JobRecord | undefined;
   /** The oldest queued job, or waiting job whose time has come, of the given destinations → uploading. */
   claimNext(destinations: readonly DestinationKind[]): JobRecord | undefined;

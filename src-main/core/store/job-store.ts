@@ -179,31 +179,46 @@ export class SqliteJobStore implements JobRepository {
   }
 
   enqueue(recording: Recording, destination: DestinationKind): JobRecord | null {
-    checkQueueable(recording, destination);
+    return this.enqueueMany([recording], destination)[0] ?? null;
+  }
+
+  /**
+   * One transaction for the lot: thousands of recordings already in the folder at start settle
+   * together, and a commit each (with two ledger entries) made queuing them take seconds.
+   */
+  enqueueMany(recordings: readonly Recording[], destination: DestinationKind): JobRecord[] {
+    for (const recording of recordings) checkQueueable(recording, destination);
+    if (recordings.length === 0) return [];
+    const insert = this.#sql(
+      `INSERT INTO jobs (destination, path, file_name, size_bytes, mtime_ms, sidecar_path, state,
+           created_at, updated_at, recording_id)
+         VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)
+         ON CONFLICT (destination, path, size_bytes, mtime_ms) DO NOTHING`,
+    );
     return this.#immediate(() => {
       const now = this.#clock.now();
-      const result = this.#sql(
-        `INSERT INTO jobs (destination, path, file_name, size_bytes, mtime_ms, sidecar_path, state,
-             created_at, updated_at, recording_id)
-           VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)
-           ON CONFLICT (destination, path, size_bytes, mtime_ms) DO NOTHING`,
-      ).run(
-        destination,
-        recording.path,
-        basename(recording.path),
-        recording.sizeBytes,
-        recording.mtimeMs,
-        recording.sidecarPath,
-        now,
-        now,
-        stemOf(basename(recording.path)),
-      );
-      if (result.changes === 0) return null;
-      const job = this.#require(Number(result.lastInsertRowid));
-      const modified = new Date(recording.mtimeMs).toISOString();
-      this.#record(job, 'found', { path: job.path, modified, sidecar: job.sidecarPath }, now);
-      this.#record(job, 'queued', { destination }, now);
-      return job;
+      const queued: JobRecord[] = [];
+      for (const recording of recordings) {
+        const fileName = basename(recording.path);
+        const result = insert.run(
+          destination,
+          recording.path,
+          fileName,
+          recording.sizeBytes,
+          recording.mtimeMs,
+          recording.sidecarPath,
+          now,
+          now,
+          stemOf(fileName),
+        );
+        if (result.changes === 0) continue;
+        const job = this.#require(Number(result.lastInsertRowid));
+        const modified = new Date(recording.mtimeMs).toISOString();
+        this.#record(job, 'found', { path: job.path, modified, sidecar: job.sidecarPath }, now);
+        this.#record(job, 'queued', { destination }, now);
+        queued.push(job);
+      }
+      return queued;
     });
   }
 

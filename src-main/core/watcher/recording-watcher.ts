@@ -7,7 +7,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { Recording } from '../recording.ts';
 import { describeFsError, errorCode } from './fs-problem.ts';
 import { isVideoFileName, normaliseExtensions } from './recording-files.ts';
-import { findSidecar } from './sidecar.ts';
+import { findSidecars } from './sidecar.ts';
 
 export interface RecordingWatcherOptions {
   folder: string;
@@ -20,7 +20,11 @@ export interface RecordingWatcherOptions {
   /** Compared with file mtimes, so it must tell wall-clock time. */
   clock: Clock;
   logger: Logger;
-  onReady(recording: Recording): void;
+  /**
+   * Recordings that settled together (thousands at once when the folder already held them at
+   * start), each reported once, so the queue can take them in one transaction.
+   */
+  onReady(recordings: readonly Recording[]): void;
   onProblem?(path: string, message: string): void;
   /** The folder became watchable, or stopped being so (missing, unreadable): the health shows it. */
   onFolderState?(state: FolderState): void;
@@ -62,6 +66,13 @@ interface TrackedFile {
 
 type Origin = 'initial' | 'live';
 
+/** A recording found settled, waiting for its sidecar to be paired with the others found with it. */
+interface SettledFile {
+  file: TrackedFile;
+  generation: number;
+  observation: Observation;
+}
+
 /**
  * Watches the recordings folder and reports each recording once it is finished.
  *
@@ -101,6 +112,9 @@ export class RecordingWatcher {
   #recheckTimer: NodeJS.Timeout | undefined;
   #lastFolderProblem: string | null = null;
   #releaseStart: (() => void) | null = null;
+  /** Settled recordings whose sidecars are paired and which are reported in the next batch. */
+  #settled: SettledFile[] = [];
+  #reporting = false;
 
   constructor(options: RecordingWatcherOptions) {
     this.#options = options;
@@ -363,11 +377,53 @@ export class RecordingWatcher {
       this.#arm(file, settleMs);
       return;
     }
-    const sidecarPath = await findSidecar(file.path).catch(() => null);
-    if (!current()) return;
-    file.reportedKey = key;
-    file.problemReported = false;
-    this.#emitReady({ path: file.path, ...observation, sidecarPath });
+    this.#settled.push({ file, generation, observation });
+    if (!this.#reporting) {
+      this.#reporting = true;
+      setImmediate(() => {
+        this.#reportSettled().catch((error: unknown) => this.#unexpected(error));
+      });
+    }
+  }
+
+  /**
+   * Reports the recordings found settled, in batches: those that settled while the last batch's
+   * folder listing was read make the next one. A recording whose file changed meanwhile waits for
+   * its next settle check instead.
+   */
+  async #reportSettled(): Promise<void> {
+    try {
+      await this.#reportBatches();
+    } finally {
+      this.#reporting = false;
+    }
+  }
+
+  async #reportBatches(): Promise<void> {
+    while (this.#settled.length > 0 && this.#state === 'started') {
+      const batch = this.#settled;
+      this.#settled = [];
+      const sidecars = await findSidecars(
+        this.#folder,
+        batch.map(({ file }) => path.basename(file.path)),
+      ).catch(() => batch.map(() => null));
+      const ready: Recording[] = [];
+      for (const [at, { file, generation, observation }] of batch.entries()) {
+        if (
+          this.#state !== 'started' ||
+          this.#files.get(file.path) !== file ||
+          file.generation !== generation
+        ) {
+          continue;
+        }
+        const key = identityKey(observation);
+        if (key === file.skippedKey || key === file.reportedKey) continue;
+        file.reportedKey = key;
+        file.problemReported = false;
+        ready.push({ path: file.path, ...observation, sidecarPath: sidecars[at] ?? null });
+      }
+      if (ready.length > 0) this.#emitReady(ready);
+    }
   }
 
   /** A vanished file is forgotten; an unreadable one is reported once and looked at again. */
@@ -386,17 +442,20 @@ export class RecordingWatcher {
     this.#arm(file, this.#options.settleMs);
   }
 
-  #emitReady(recording: Recording): void {
-    this.#options.logger.info('recording ready', {
-      path: recording.path,
-      sizeBytes: recording.sizeBytes,
-      sidecarPath: recording.sidecarPath,
-    });
+  #emitReady(recordings: readonly Recording[]): void {
+    // The queue logs what it takes; a line each here doubled the cost of a large batch.
+    for (const recording of recordings) {
+      this.#options.logger.debug('recording ready', {
+        path: recording.path,
+        sizeBytes: recording.sizeBytes,
+        sidecarPath: recording.sidecarPath,
+      });
+    }
     try {
-      this.#options.onReady(recording);
+      this.#options.onReady(recordings);
     } catch (error) {
       this.#options.logger.error('handling a ready recording failed', {
-        path: recording.path,
+        path: recordings.map((recording) => recording.path).join(', '),
         error: error instanceof Error ? error.message : String(error),
       });
     }

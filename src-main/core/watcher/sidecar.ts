@@ -99,6 +99,101 @@ async function findSidecarByContent(folder: string, fileName: string, name: stri
 }
 
 /**
+ * The sidecars of several videos of one folder (recordings that settled together), from one
+ * listing of it taken now, by the same pairing order as findSidecar: thousands of recordings in a
+ * folder whose listing cannot be trusted yet (it changed moments ago) would otherwise list it once
+ * each. Each answer is the sidecar's path or null, in the order of `fileNames`.
+ */
+export async function findSidecars(
+  folder: string,
+  fileNames: readonly string[],
+): Promise<Array<string | null>> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(folder, { withFileTypes: true });
+  } catch {
+    return fileNames.map(() => null);
+  }
+  const listed = entries.filter((entry) => !entry.isDirectory() && isSidecarCandidateName(entry.name));
+  const byName = new Map(listed.map((entry) => [entry.name, entry]));
+  // A name spelled otherwise (case on Windows, composed or decomposed accents) is found as stat finds it there.
+  const byNormalName = new Map<string, Dirent>();
+  for (const entry of listed)
+    if (!byNormalName.has(normalName(entry.name))) byNormalName.set(normalName(entry.name), entry);
+  const answers: Array<string | null> = [];
+  const unpaired: number[] = [];
+  for (const [index, fileName] of fileNames.entries()) {
+    const name = stemOf(fileName);
+    const named = await firstListedFile(folder, byName, byNormalName, [
+      `${name}_metadata.json`,
+      `${name}.json`,
+    ]);
+    answers.push(named);
+    if (named === null) unpaired.push(index);
+  }
+  if (unpaired.length === 0 || listed.length === 0) return answers;
+  const index = await contentIndex(
+    folder,
+    listed.map((entry) => entry.name).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
+  for (const at of unpaired) answers[at] = index.find(fileNames[at] ?? '');
+  return answers;
+}
+
+/** The first of the names listed as a file (a link is followed, as findSidecar's stat does). */
+async function firstListedFile(
+  folder: string,
+  byName: ReadonlyMap<string, Dirent>,
+  byNormalName: ReadonlyMap<string, Dirent>,
+  names: readonly string[],
+): Promise<string | null> {
+  for (const name of names) {
+    const entry = byName.get(name) ?? byNormalName.get(normalName(name));
+    if (entry === undefined) continue;
+    const candidatePath = path.join(folder, entry.name);
+    if (entry.isFile() || (entry.isSymbolicLink() && (await isFile(candidatePath)))) return candidatePath;
+  }
+  return null;
+}
+
+/**
+ * Every candidate's pairing keys, read once, indexed by the names they give: for each key the first
+ * candidate in file-name order, so a lookup answers what findSidecarByContent's walk would.
+ */
+async function contentIndex(folder: string, candidates: readonly string[]) {
+  const keys = await Promise.all(candidates.map((candidate) => pairingKeysOf(path.join(folder, candidate))));
+  const bySessionId = new Map<string, number>();
+  const byVideoFile = new Map<string, number>();
+  const byLastSegment = new Map<string, number>();
+  const keep = (map: Map<string, number>, key: string, at: number) => {
+    const normal = normalName(key);
+    if (!map.has(normal)) map.set(normal, at);
+  };
+  for (const [at, found] of keys.entries()) {
+    if (found === null) continue;
+    if (found.sessionId !== null) keep(bySessionId, found.sessionId, at);
+    if (found.videoFile !== null) {
+      keep(byVideoFile, found.videoFile, at);
+      keep(byLastSegment, found.videoFile.split(/[\\/]/).pop() ?? '', at);
+    }
+  }
+  return {
+    find(fileName: string): string | null {
+      const file = normalName(fileName);
+      const name = normalName(stemOf(fileName));
+      const matches = [
+        bySessionId.get(name),
+        byVideoFile.get(file),
+        byVideoFile.get(name),
+        byLastSegment.get(file),
+      ].filter((at) => at !== undefined);
+      if (matches.length === 0) return null;
+      return path.join(folder, candidates[Math.min(...matches)] ?? '');
+    },
+  };
+}
+
+/**
  * A folder's possible sidecars, listed once while the folder does not change: thousands of
  * recordings settling in one folder would otherwise list it once each (a quadratic start-up).
  * A listing is kept only when the folder's modification time was at least LISTING_TRUSTED_AFTER_MS
@@ -145,9 +240,12 @@ function namesVideo(keys: PairingKeys, fileName: string, name: string): boolean 
 
 /** Non-ASCII names may reach us composed or decomposed (macOS writes NFD); compare them as NFC. */
 function sameName(a: string, b: string): boolean {
-  const left = a.normalize('NFC');
-  const right = b.normalize('NFC');
-  return FOLD_CASE ? left.toLowerCase() === right.toLowerCase() : left === right;
+  return normalName(a) === normalName(b);
+}
+
+function normalName(name: string): string {
+  const composed = name.normalize('NFC');
+  return FOLD_CASE ? composed.toLowerCase() : composed;
 }
 
 /**

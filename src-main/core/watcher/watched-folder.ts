@@ -16,7 +16,7 @@ const WATCHER_SETTINGS = [
 export interface WatchedFolderOptions {
   clock: Clock;
   logger: Logger;
-  onReady(recording: Recording): void;
+  onReady(recordings: readonly Recording[]): void;
   /** The folder watched, missing or unreadable, as the watcher finds it (the health shows it). */
   onFolderState?(folder: string, state: FolderState): void;
 }
