@@ -1,5 +1,6 @@
 import type { Health } from './health.ts';
 import type { HistoryExport, HistoryPeriod, HistoryView } from './history.ts';
+import type { HostPlatform } from './host-platform.ts';
 import type { JobProgress, JobState, JobView, QueueTotals } from './job.ts';
 import type { JobDetails } from './job-details.ts';
 import type { PolicyView } from './policy.ts';
@@ -39,6 +40,8 @@ export interface HostCapabilities {
   showInFolder: boolean;
   /** The host starts itself at login (the desktop app): only then is startAtLogin a setting to show. */
   startAtLogin: boolean;
+  /** The host updates itself from a feed (the desktop app): only then is updateFeedUrl a setting to show. */
+  updates: boolean;
 }
 
 /** A host with no screen of its own: the headless host, a test. */
@@ -46,6 +49,7 @@ export const NO_HOST_CAPABILITIES: HostCapabilities = {
   folderDialog: false,
   showInFolder: false,
   startAtLogin: false,
+  updates: false,
 };
 
 export interface Snapshot {
@@ -55,6 +59,8 @@ export interface Snapshot {
   connections: ConnectionView[];
   paused: boolean;
   host: HostCapabilities;
+  /** The OS of the machine the core runs on: the one whose paths the recordings folder is typed in. */
+  platform: HostPlatform;
   /** The upload speed limit in force now, and until when. */
   uploadRate: UploadRateView;
   /** The administrator's policy in force: locked settings, allowed destinations, or why it is invalid. */

@@ -9,4 +9,5 @@ export const DESKTOP_HOST_CAPABILITIES: HostCapabilities = {
   folderDialog: true,
   showInFolder: true,
   startAtLogin: true,
+  updates: true,
 };

@@ -10,6 +10,7 @@ import { clockTime } from '../../src-shared/clock-time.ts';
 import { HEADLINE_TONE, type Health } from '../../src-shared/health.ts';
 import { headlineText } from '../../src-shared/health-words.ts';
 import type { HistoryExport, HistoryPeriod, HistoryView } from '../../src-shared/history.ts';
+import { hostPlatformOf } from '../../src-shared/host-platform.ts';
 import type { JobView } from '../../src-shared/job.ts';
 import { HISTORY_LIMIT, type JobDetails } from '../../src-shared/job-details.ts';
 import { SettingLockedError } from '../../src-shared/policy.ts';
@@ -372,6 +373,7 @@ export class Uploader {
       connections: [...this.#providers.values()].map((provider) => this.#connectionOf(provider)),
       paused: this.#settings.uploadsPaused,
       host: this.#hostCapabilities,
+      platform: hostPlatformOf(process.platform),
       uploadRate: this.#uploadRate.view,
       policy: this.#policy.view,
       health: this.#health.now(),

@@ -1,4 +1,5 @@
 import type { JobFilter } from '../../src-shared/bridge-contract.ts';
+import type { HostPlatform } from '../../src-shared/host-platform.ts';
 import type { JobState } from '../../src-shared/job.ts';
 import type { DestinationKind, SettingName, Settings } from '../../src-shared/settings.ts';
 import type { FieldIssue, SelectSetting, SettingsSection } from '../state/settings-form.ts';
@@ -16,6 +17,7 @@ type RequiredKeys =
   | `queue.empty.${JobFilter}`
   | `destination.${DestinationKind}`
   | `setup.about.${DestinationKind}`
+  | `folders.localPlaceholder.${HostPlatform}`
   | `settings.section.${SettingsSection}`
   | `issue.${Exclude<FieldIssue['code'], 'too-small' | 'too-big' | 'too-long' | 'not-multiple' | 'other' | 'rate-limit'>}`;
 
@@ -190,7 +192,9 @@ export const en = {
   'folders.localTitle': 'On this computer',
   'folders.remoteTitle': 'In {destination}',
   'folders.local': 'Recordings folder',
-  'folders.localPlaceholder': 'e.g. C:\\Recordings',
+  'folders.localPlaceholder.windows': 'e.g. C:\\Recordings',
+  'folders.localPlaceholder.macos': 'e.g. /Users/you/Recordings',
+  'folders.localPlaceholder.linux': 'e.g. /home/you/recordings',
   'folders.localHelp':
     'The folder where the recording system saves finished recordings. The uploader watches it.',
   'folders.typePath':
@@ -361,6 +365,7 @@ export const en = {
   'issue.https-url': 'Enter an address starting with https://.',
   'policy.managed': 'Managed by your organization',
   'policy.updatesManaged': 'Updates are managed by your organization.',
+  'policy.destinationNotAllowed': 'Not offered by your organization.',
   'policy.invalid':
     'Uploads are stopped: the policy set by your organization is not valid ({problem}). Ask your IT department to fix it.',
   'issue.extension': 'Use letters and digits only, without the dot.',
@@ -375,12 +380,12 @@ export const en = {
   'issue.rateLimit': 'Not understood: {problem}. For example: off, 2M, or Mon-08:00,2M Mon-18:00,off.',
 
   'setup.title': 'Set up the uploader',
-  'setup.lead': 'Three steps, about a minute. You can change everything later.',
+  'setup.lead.two': 'Two steps, about a minute. You can change everything later.',
+  'setup.lead.three': 'Three steps, about a minute. You can change everything later.',
   'setup.progress': 'Set-up steps',
   'setup.step.folder': 'Recordings folder',
   'setup.step.destination': 'Destination',
   'setup.step.remote': 'Remote folder',
-  'setup.step.done': 'Done',
   'setup.title.folder': 'Where are recordings saved?',
   'setup.title.destination': 'Where should recordings go?',
   'setup.title.remote': 'Which folder should they go into?',

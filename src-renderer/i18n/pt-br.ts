@@ -171,7 +171,9 @@ export const ptBR: Messages = {
   'folders.localTitle': 'Neste computador',
   'folders.remoteTitle': 'No destino: {destination}',
   'folders.local': 'Pasta de gravações',
-  'folders.localPlaceholder': 'ex.: C:\\Gravacoes',
+  'folders.localPlaceholder.windows': 'ex.: C:\\Gravacoes',
+  'folders.localPlaceholder.macos': 'ex.: /Users/voce/Gravacoes',
+  'folders.localPlaceholder.linux': 'ex.: /home/voce/gravacoes',
   'folders.localHelp': 'A pasta onde o sistema de gravação salva as gravações prontas. O enviador a observa.',
   'folders.typePath':
     'Digite o caminho completo da pasta onde o sistema de gravação salva as gravações (aqui o navegador não pode abrir um seletor de pastas).',
@@ -343,6 +345,7 @@ export const ptBR: Messages = {
   'issue.https-url': 'Digite um endereço começando com https://.',
   'policy.managed': 'Gerenciado pela sua organização',
   'policy.updatesManaged': 'As atualizações são gerenciadas pela sua organização.',
+  'policy.destinationNotAllowed': 'Não oferecido pela sua organização.',
   'policy.invalid':
     'Os envios estão parados: a política definida pela sua organização não é válida ({problem}). Peça ao seu departamento de TI para corrigi-la.',
   'issue.extension': 'Use só letras e números, sem o ponto.',
@@ -358,12 +361,12 @@ export const ptBR: Messages = {
   'issue.rateLimit': 'Não entendi: {problem}. Por exemplo: off, 2M ou Mon-08:00,2M Mon-18:00,off.',
 
   'setup.title': 'Configurar o enviador',
-  'setup.lead': 'Três passos, cerca de um minuto. Tudo pode ser mudado depois.',
+  'setup.lead.two': 'Dois passos, cerca de um minuto. Tudo pode ser mudado depois.',
+  'setup.lead.three': 'Três passos, cerca de um minuto. Tudo pode ser mudado depois.',
   'setup.progress': 'Passos da configuração',
   'setup.step.folder': 'Pasta de gravações',
   'setup.step.destination': 'Destino',
   'setup.step.remote': 'Pasta de destino',
-  'setup.step.done': 'Pronto',
   'setup.title.folder': 'Onde as gravações são salvas?',
   'setup.title.destination': 'Para onde as gravações devem ir?',
   'setup.title.remote': 'Em qual pasta elas devem ficar?',

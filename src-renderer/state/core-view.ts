@@ -10,6 +10,7 @@ import {
   type Snapshot,
 } from '../../src-shared/bridge-contract.ts';
 import type { Health } from '../../src-shared/health.ts';
+import type { HostPlatform } from '../../src-shared/host-platform.ts';
 import { JOB_STATES, type JobState, type JobView, type QueueTotals } from '../../src-shared/job.ts';
 import { NO_POLICY_VIEW, type PolicyView } from '../../src-shared/policy.ts';
 import type { DestinationKind, Settings } from '../../src-shared/settings.ts';
@@ -35,6 +36,8 @@ export interface CoreView {
   core: CoreStatus;
   /** What the host offers besides the core; nothing until the first snapshot says so. */
   host: HostCapabilities;
+  /** The OS of the machine the core runs on, whose paths the recordings folder is typed in. */
+  platform: HostPlatform;
   filter: JobFilter;
   /** Ids of the loaded jobs of the filter, newest first: the order the core lists them in. */
   order: readonly number[];
@@ -68,6 +71,7 @@ export function emptyView(filter: JobFilter = 'all'): CoreView {
     paused: false,
     core: { state: 'running', detail: null },
     host: NO_HOST_CAPABILITIES,
+    platform: 'linux',
     filter,
     order: [],
     endReached: false,
@@ -130,6 +134,7 @@ export function applySnapshot(view: CoreView, snapshot: Snapshot): CoreView {
     connections,
     paused: snapshot.paused,
     host: snapshot.host,
+    platform: snapshot.platform,
     uploadRate: snapshot.uploadRate,
     policy: snapshot.policy,
     health: snapshot.health,

@@ -26,3 +26,9 @@ export function needsFirstRun(
 ): boolean {
   return settings.recordingsFolder.trim() === '' || !isSetUp(connections[settings.activeDestination]);
 }
+
+/** The steps of the first run for a destination; the storage API files recordings itself: no folder. */
+export function setupSteps(kind: DestinationKind): readonly SetupStep[] {
+  return kind === 'storage-api' ? ['folder', 'destination'] : ['folder', 'destination', 'remote'];
+}
+export type SetupStep = 'folder' | 'destination' | 'remote';

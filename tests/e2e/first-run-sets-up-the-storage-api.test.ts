@@ -7,6 +7,7 @@ import type { HeadlessProcess } from '../support/headless-cli.ts';
 import { HeadlessFixture, KiB, MiB } from '../support/headless-fixture.ts';
 import { ensureRendererBuild } from '../support/renderer-build.ts';
 import { launchChromium, openUi, screenshot, type UiPage } from '../support/ui-browser.ts';
+import { fieldsWithoutOwnLabel, primaryButtons } from '../support/ui-form-checks.ts';
 import { jobRow, waitForRowState } from '../support/ui-queue.ts';
 
 /**
@@ -55,19 +56,34 @@ describe('first run in the browser', () => {
     await page.getByRole('heading', { name: 'Where are recordings saved?' }).waitFor();
     const next = page.getByRole('button', { name: 'Next' });
     expect(await next.isDisabled()).toBe(true);
+    // The storage API files recordings itself: two steps, as the lead and the stepper both say.
+    const steps = page.getByRole('list', { name: 'Set-up steps' }).getByRole('listitem');
+    expect(await steps.locator('.step-name').allInnerTexts()).toEqual(['Recordings folder', 'Destination']);
+    await page.getByText('Two steps, about a minute.').waitFor();
+    // One obvious button: the step's own until its part is done, then Next.
+    expect(await primaryButtons(page)).toEqual(['Save folder']);
+    expect(await fieldsWithoutOwnLabel(page)).toEqual([]);
 
-    // The headless host states it has no folder dialog: none is offered, and the path is typed.
+    // The headless host states it has no folder dialog: none is offered, and the path is typed,
+    // in the form of the host's OS (this one's paths start at /).
     await page.getByText('Type the full path of the folder').waitFor();
     expect(await page.getByRole('button', { name: 'Browse…' }).count()).toBe(0);
-    await page.getByLabel('Recordings folder').fill(fixture.folder);
+    const folderField = page.getByLabel('Recordings folder');
+    expect(await folderField.getAttribute('placeholder')).toBe('e.g. /home/you/recordings');
+    await folderField.fill(fixture.folder);
     await screenshot(page, 'first-run-folder');
     await page.getByRole('button', { name: 'Save folder' }).click();
     await page.getByText(`Saved. The uploader now watches ${fixture.folder}.`).waitFor();
+    expect(await primaryButtons(page)).toEqual(['Next']);
     await next.click();
 
     await page.getByRole('heading', { name: 'Where should recordings go?' }).waitFor();
-    expect(await page.getByRole('radio', { name: /Company storage API/ }).isChecked()).toBe(true);
+    // Each choice is named by its destination alone; what it is describes it.
+    const storageApi = page.getByRole('radio', { name: 'Company storage API', exact: true });
+    expect(await storageApi.isChecked()).toBe(true);
+    expect(await fieldsWithoutOwnLabel(page)).toEqual([]);
     expect(await next.isDisabled()).toBe(true);
+    expect(await primaryButtons(page)).toEqual(['Test connection']);
     // A bad address is refused before anything is sent, in words an operator understands.
     await page.getByRole('textbox', { name: 'Address' }).fill('storage.example.com');
     await page.getByRole('button', { name: 'Test connection' }).click();
@@ -81,15 +97,18 @@ describe('first run in the browser', () => {
     await page.getByRole('button', { name: 'Test connection' }).click();
     await page.getByText('Connection works: the storage API accepted the token.').waitFor();
     expect(await page.getByRole('textbox', { name: 'API token' }).inputValue()).toBe('');
+    expect(await primaryButtons(page)).toEqual(['Next']);
     await screenshot(page, 'first-run-destination');
     await next.click();
 
-    await page.getByRole('heading', { name: 'Which folder should they go into?' }).waitFor();
-    await page.getByText('there is no folder to choose').waitFor();
-    await next.click();
-
+    // No remote folder to choose: straight to the summary, every step done.
     await page.getByRole('heading', { name: 'All set' }).waitFor();
+    expect(await steps.evaluateAll((items) => items.map((item) => item.className))).toEqual([
+      'step is-done',
+      'step is-done',
+    ]);
     await page.getByRole('definition').filter({ hasText: fixture.folder }).waitFor();
+    expect(await primaryButtons(page)).toEqual(['Open the queue']);
     await page.getByRole('button', { name: 'Open the queue' }).click();
 
     await page.getByText('No recordings yet.').waitFor();

@@ -90,6 +90,14 @@ describe('OneDrive in the browser', () => {
     const { page } = ui;
     // The folder is set but OneDrive is not connected: the guide opens, its first step done.
     await page.getByRole('heading', { name: 'Where are recordings saved?' }).waitFor();
+    // A cloud drive has a folder to choose: three steps, as the lead and the stepper both say.
+    const steps = page.getByRole('list', { name: 'Set-up steps' }).getByRole('listitem');
+    expect(await steps.locator('.step-name').allInnerTexts()).toEqual([
+      'Recordings folder',
+      'Destination',
+      'Remote folder',
+    ]);
+    await page.getByText('Three steps, about a minute.').waitFor();
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByRole('heading', { name: 'Where should recordings go?' }).waitFor();
     expect(await page.getByRole('radio', { name: /OneDrive/ }).isChecked()).toBe(true);

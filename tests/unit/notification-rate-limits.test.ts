@@ -85,6 +85,7 @@ describe('which events are worth a notification', () => {
       connections: [{ destination: 'onedrive', state: 'connected', label: 'op@example.com', detail: null }],
       paused: false,
       host: NO_HOST_CAPABILITIES,
+      platform: 'linux',
       uploadRate: { rate: null, until: null, next: null, override: null },
       policy: NO_POLICY_VIEW,
       health: healthWith({ kind: 'caught-up' }),

@@ -178,8 +178,8 @@ describe('show in folder, answered by the desktop shell', () => {
   it('answers every command it states it can, itself: none of them reaches the core', async () => {
     const job = queue('2024-10-26_1100_davi.mp4');
     const answered = { ...handlers, chooseLocalFolder: async () => ({ path: folder }) };
-    // Every capability that is a command (starting at login is the shell's own, asked of no one).
-    const commands: Record<Exclude<keyof HostCapabilities, 'startAtLogin'>, BridgeRequest> = {
+    // Every capability that is a command (starting at login and updating are the shell's own, asked of no one).
+    const commands: Record<Exclude<keyof HostCapabilities, 'startAtLogin' | 'updates'>, BridgeRequest> = {
       folderDialog: { id: 1, method: 'chooseLocalFolder', params: {} },
       showInFolder: { id: 2, method: 'showInFolder', params: { jobId: job.id } },
     };
@@ -207,11 +207,13 @@ describe('show in folder, answered by the desktop shell', () => {
       folderDialog: false,
       showInFolder: false,
       startAtLogin: false,
+      updates: false,
     });
     expect(uploader.getSnapshot().host).toEqual({
       folderDialog: true,
       showInFolder: true,
       startAtLogin: true,
+      updates: true,
     });
     expect([...shown, ...opened]).toEqual([]);
   });

@@ -28,6 +28,7 @@ function stateWith(
       connections: [{ destination: 'storage-api', state: 'connected', label: null, detail: null }],
       paused: more.settings?.uploadsPaused ?? false,
       host: NO_HOST_CAPABILITIES,
+      platform: 'linux',
       uploadRate: { rate: null, until: null, next: null, override: null },
       policy: NO_POLICY_VIEW,
       health: healthWith(headline, more.totals),

@@ -10,6 +10,7 @@ import { type Database, openDatabase } from '../../src-main/core/store/database.
 import { Uploader } from '../../src-main/core/uploader.ts';
 import { DESKTOP_HOST_CAPABILITIES } from '../../src-main/core-process/host-capabilities.ts';
 import { createAppStore } from '../../src-renderer/state/app-store.ts';
+import { setupSteps } from '../../src-renderer/state/first-run.ts';
 import { canDo, rowActions } from '../../src-renderer/state/job-lists.ts';
 import { createBridgeClient } from '../../src-shared/bridge-client.ts';
 import {
@@ -19,6 +20,7 @@ import {
   type HostCapabilities,
   NO_HOST_CAPABILITIES,
 } from '../../src-shared/bridge-contract.ts';
+import { hostPlatformOf } from '../../src-shared/host-platform.ts';
 import { JOB_STATES } from '../../src-shared/job.ts';
 
 const noSecrets: SecretStore = {
@@ -32,12 +34,17 @@ describe("a queue row's buttons", () => {
     for (const state of JOB_STATES) {
       expect(rowActions(state, NO_HOST_CAPABILITIES), state).not.toContain('show-in-folder');
       expect(
-        rowActions(state, { folderDialog: false, showInFolder: true, startAtLogin: false }).at(-1),
+        rowActions(state, {
+          folderDialog: false,
+          showInFolder: true,
+          startAtLogin: false,
+          updates: false,
+        }).at(-1),
         state,
       ).toBe('show-in-folder');
       // A folder dialog alone is no file manager.
       expect(
-        rowActions(state, { folderDialog: true, showInFolder: false, startAtLogin: false }),
+        rowActions(state, { folderDialog: true, showInFolder: false, startAtLogin: false, updates: false }),
         state,
       ).not.toContain('show-in-folder');
     }
@@ -102,14 +109,39 @@ describe('what the UI learns of its host', () => {
       folderDialog: false,
       showInFolder: false,
       startAtLogin: false,
+      updates: false,
     });
     stop();
   });
 
   it('offers both where the desktop shell says it answers them', async () => {
     const { app, stop } = await storeOver(DESKTOP_HOST_CAPABILITIES);
-    expect(app.store.getState().host).toEqual({ folderDialog: true, showInFolder: true, startAtLogin: true });
+    expect(app.store.getState().host).toEqual({
+      folderDialog: true,
+      showInFolder: true,
+      startAtLogin: true,
+      updates: true,
+    });
     stop();
+  });
+  it("learns the OS of the core's machine, whose paths the recordings folder is typed in", async () => {
+    const { app, stop } = await storeOver();
+    expect(app.store.getState().platform).toBe(hostPlatformOf(process.platform));
+    expect(['win32', 'darwin', 'linux', 'freebsd'].map(hostPlatformOf)).toEqual([
+      'windows',
+      'macos',
+      'linux',
+      'linux',
+    ]);
+    stop();
+  });
+});
+
+describe('the first run', () => {
+  it('has no remote-folder step for the storage API, which files recordings itself', () => {
+    expect(setupSteps('storage-api')).toEqual(['folder', 'destination']);
+    expect(setupSteps('onedrive')).toEqual(['folder', 'destination', 'remote']);
+    expect(setupSteps('gdrive')).toEqual(['folder', 'destination', 'remote']);
   });
 });
 

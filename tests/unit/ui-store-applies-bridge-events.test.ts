@@ -56,6 +56,7 @@ function snapshot(jobs: JobView[], counts: Partial<QueueTotals>): Snapshot {
     connections: [{ destination: 'storage-api', state: 'connected', label: 'https://s', detail: null }],
     paused: false,
     host: NO_HOST_CAPABILITIES,
+    platform: 'linux',
     uploadRate: { rate: null, until: null, next: null, override: null },
     policy: NO_POLICY_VIEW,
     health: healthWith({ kind: 'caught-up' }, counts),

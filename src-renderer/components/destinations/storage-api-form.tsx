@@ -94,7 +94,12 @@ export function StorageApiForm() {
         </p>
       </div>
       <div className="actions">
-        <button type="submit" className="btn btn-primary" disabled={test.busy}>
+        {/* The obvious button until the API accepted a token; then testing again is a quieter one. */}
+        <button
+          type="submit"
+          className={connection?.state === 'connected' ? 'btn' : 'btn btn-primary'}
+          disabled={test.busy}
+        >
           {test.busy ? t('storage.testing') : t('storage.test')}
         </button>
         {connection !== undefined && connection.state !== 'not-configured' && (

@@ -1,7 +1,9 @@
 import { useState } from 'react';
 import { DESTINATION_KINDS, type DestinationKind } from '../../../src-shared/settings.ts';
 import { useI18n } from '../../i18n/i18n-context.tsx';
+import type { Translate } from '../../i18n/translate.ts';
 import { useActions, useApp, useBridge } from '../../state/app-context.tsx';
+import { type SetupStep, setupSteps } from '../../state/first-run.ts';
 import { AppMark, DestinationIcon } from '../common/icons.tsx';
 import { ErrorText } from '../common/messages.tsx';
 import { useAsyncAction } from '../common/use-async-action.ts';
@@ -12,17 +14,22 @@ import { StorageApiForm } from '../destinations/storage-api-form.tsx';
 import { LocalFolderField } from '../folders/local-folder-field.tsx';
 import { RemoteFolderPanel } from '../folders/remote-folder-panel.tsx';
 
-const STEPS = ['folder', 'destination', 'remote', 'done'] as const;
-type Step = (typeof STEPS)[number];
+type Step = SetupStep | 'done';
 
-/** From nothing to uploading: the recordings folder, a connected destination, its folder, done. */
+/**
+ * From nothing to uploading: the recordings folder, a connected destination, its folder where it
+ * has one, then a summary. The steps shown, the lead's count and Next follow the destination chosen.
+ */
 export function FirstRun() {
   const { t } = useI18n();
   const { closeFirstRun } = useActions();
+  const kind = useApp((state) => state.settings?.activeDestination ?? 'storage-api');
+  const steps = setupSteps(kind);
   const [step, setStep] = useState<Step>('folder');
   const ready = useStepReady(step);
-  const at = STEPS.indexOf(step);
-  const go = (index: number) => setStep(STEPS[index] ?? 'done');
+  const order: readonly Step[] = [...steps, 'done'];
+  const at = order.indexOf(step);
+  const go = (index: number) => setStep(order[index] ?? 'done');
   return (
     <div className="first-run">
       <main className="wizard" aria-labelledby="wizard-title">
@@ -30,11 +37,11 @@ export function FirstRun() {
           <AppMark />
           <div>
             <h1 id="wizard-title">{t('setup.title')}</h1>
-            <p className="muted">{t('setup.lead')}</p>
+            <p className="muted">{steps.length === 2 ? t('setup.lead.two') : t('setup.lead.three')}</p>
           </div>
         </header>
         <ol className="steps" aria-label={t('setup.progress')}>
-          {STEPS.map((name, index) => (
+          {steps.map((name, index) => (
             <li
               key={name}
               className={index < at ? 'step is-done' : index === at ? 'step is-current' : 'step'}
@@ -71,7 +78,13 @@ export function FirstRun() {
               {t('setup.finish')}
             </button>
           ) : (
-            <button type="button" className="btn btn-primary" disabled={!ready} onClick={() => go(at + 1)}>
+            // The step's own action is the obvious button until its part is done; then Next is.
+            <button
+              type="button"
+              className={ready ? 'btn btn-primary' : 'btn'}
+              disabled={!ready}
+              onClick={() => go(at + 1)}
+            >
               {t('setup.next')}
             </button>
           )}
@@ -118,13 +131,17 @@ function DestinationStep() {
   const { settingsSaved } = useActions();
   const active = useApp((state) => state.settings?.activeDestination ?? 'storage-api');
   const connections = useApp((state) => state.connections);
+  const policy = useApp((state) => state.policy);
+  const locked = policy.locked.includes('activeDestination');
   const choose = useAsyncAction(async (kind: DestinationKind) => {
     settingsSaved(await bridge.invoke('updateSettings', { activeDestination: kind }));
   });
+  const offered = (kind: DestinationKind) =>
+    connections[kind] !== undefined && policy.allowedDestinations.includes(kind);
   return (
     <>
       <p className="lead">{t('setup.destinationLead')}</p>
-      <fieldset className="destination-choice">
+      <fieldset className="destination-choice" aria-describedby={locked ? 'destination-managed' : undefined}>
         <legend className="visually-hidden">{t('setup.step.destination')}</legend>
         {DESTINATION_KINDS.map((kind) => (
           <label key={kind} className={`destination-option${active === kind ? ' is-checked' : ''}`}>
@@ -134,17 +151,24 @@ function DestinationStep() {
                 name="destination"
                 value={kind}
                 checked={active === kind}
-                disabled={connections[kind] === undefined || choose.busy}
+                disabled={!offered(kind) || (locked && active !== kind) || choose.busy}
+                aria-describedby={`destination-about-${kind}`}
                 onChange={() => choose.run(kind)}
               />
               <DestinationIcon kind={kind} />
               <span className="choice-title">{t(`destination.${kind}`)}</span>
             </span>
-            <span className="help">
-              {connections[kind] === undefined ? t('connection.unavailable') : t(`setup.about.${kind}`)}
+            {/* Described by, not named by: the radio's name is the destination's alone. */}
+            <span className="help" id={`destination-about-${kind}`} aria-hidden="true">
+              {aboutDestination(t, kind, connections[kind] !== undefined, policy.allowedDestinations)}
             </span>
           </label>
         ))}
+        {locked && (
+          <p className="help managed" id="destination-managed">
+            {t('policy.managed')}
+          </p>
+        )}
       </fieldset>
       <ErrorText>{choose.error}</ErrorText>
       <div className="card card-inset">
@@ -160,6 +184,17 @@ function DestinationStep() {
       </div>
     </>
   );
+}
+
+/** What a destination is, or why it cannot be chosen here. */
+function aboutDestination(
+  t: Translate,
+  kind: DestinationKind,
+  available: boolean,
+  allowed: readonly DestinationKind[],
+): string {
+  if (!allowed.includes(kind)) return t('policy.destinationNotAllowed');
+  return available ? t(`setup.about.${kind}`) : t('connection.unavailable');
 }
 
 function DoneStep() {

@@ -14,6 +14,8 @@ export function LocalFolderField() {
   const { settingsSaved } = useActions();
   const saved = useApp((state) => state.settings?.recordingsFolder ?? '');
   const dialog = useApp((state) => state.host.folderDialog);
+  const platform = useApp((state) => state.platform);
+  const locked = useApp((state) => state.policy.locked.includes('recordingsFolder'));
   const [path, setPath] = useState(saved);
   const [justSaved, setJustSaved] = useState(false);
   const id = useId();
@@ -37,6 +39,7 @@ export function LocalFolderField() {
     if (folder !== '') void save.run(folder);
   };
   const unchanged = path.trim() === saved;
+  if (locked) return <ManagedFolder id={id} folder={saved} />;
   return (
     <form className="form" onSubmit={onSubmit}>
       <div className="field">
@@ -47,7 +50,7 @@ export function LocalFolderField() {
             data-focus="recordings-folder"
             type="text"
             spellCheck={false}
-            placeholder={t('folders.localPlaceholder')}
+            placeholder={t(`folders.localPlaceholder.${platform}`)}
             value={path}
             aria-describedby={`${id}-help`}
             onChange={(event) => {
@@ -60,9 +63,10 @@ export function LocalFolderField() {
               {t('folders.browse')}
             </button>
           )}
+          {/* The obvious button while no folder is set; changing one later is a quieter action. */}
           <button
             type="submit"
-            className="btn btn-primary"
+            className={saved === '' ? 'btn btn-primary' : 'btn'}
             disabled={unchanged || path.trim() === '' || save.busy}
           >
             {t('folders.save')}
@@ -79,5 +83,28 @@ export function LocalFolderField() {
       )}
       <ErrorText>{save.error ?? browse.error}</ErrorText>
     </form>
+  );
+}
+
+/** The folder the administrator's policy sets: shown, not changeable, and said so. */
+function ManagedFolder(props: { id: string; folder: string }) {
+  const { t } = useI18n();
+  return (
+    <div className="form">
+      <div className="field">
+        <label htmlFor={props.id}>{t('folders.local')}</label>
+        <input
+          id={props.id}
+          type="text"
+          spellCheck={false}
+          value={props.folder}
+          readOnly
+          aria-describedby={`${props.id}-managed`}
+        />
+        <p className="help managed" id={`${props.id}-managed`}>
+          {t('policy.managed')}
+        </p>
+      </div>
+    </div>
   );
 }

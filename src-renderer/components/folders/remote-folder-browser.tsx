@@ -215,9 +215,10 @@ function ChooseFolder(props: { kind: CloudKind; here: Crumb; chosenId: string | 
           <span role="status">{t('remote.chosen', { path: here.path })}</span>
         </Notice>
       ) : (
+        // The obvious button while no folder is chosen; choosing another later is a quieter one.
         <button
           type="button"
-          className="btn btn-primary"
+          className={props.chosenId === null ? 'btn btn-primary' : 'btn'}
           disabled={here.id === null || choose.busy}
           onClick={() => choose.run()}
         >

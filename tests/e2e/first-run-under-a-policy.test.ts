@@ -1,0 +1,78 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HeadlessProcess } from '../support/headless-cli.ts';
+import { HeadlessFixture, MiB } from '../support/headless-fixture.ts';
+import { ensureRendererBuild } from '../support/renderer-build.ts';
+import { launchChromium, openUi, type UiPage } from '../support/ui-browser.ts';
+
+/**
+ * A machine the IT department set up: the policy names the recordings folder and the one
+ * destination, locked, and the operator has only the token left to give. The real UI, served by
+ * the real headless host under that policy, shows what the organization manages wherever it could
+ * otherwise be changed, and offers no way to change it.
+ */
+describe('the first run and the quick controls under a policy', () => {
+  let fixture: HeadlessFixture;
+  let host: HeadlessProcess;
+  let browser: Browser;
+  let ui: UiPage;
+
+  beforeAll(async () => {
+    const [, started] = await Promise.all([
+      ensureRendererBuild(),
+      HeadlessFixture.start(),
+      launchChromium().then((launched) => {
+        browser = launched;
+      }),
+    ]);
+    fixture = started;
+    fixture.writeSettings({ settleSeconds: 1, chunkSizeBytes: MiB });
+    fixture.writePolicy({
+      settings: {
+        recordingsFolder: fixture.folder,
+        activeDestination: 'storage-api',
+        uploadsPaused: false,
+        uploadRateLimit: '4M',
+      },
+      locked: 'all',
+      allowedDestinations: ['storage-api'],
+    });
+    host = fixture.spawn(
+      ['run', '--data-dir', fixture.dataDir, '--settings', fixture.settingsFile, '--web-ui'],
+      { token: null },
+    );
+    const output = await host.waitForOutput(/Web UI: (\S+)/);
+    ui = await openUi(browser, /Web UI: (\S+)/.exec(output)?.[1] ?? '');
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await fixture?.close();
+  });
+
+  it('shows the folder and the destination the policy sets as managed, with nothing to change', async () => {
+    const { page } = ui;
+    await page.getByRole('heading', { name: 'Where are recordings saved?' }).waitFor();
+    const folder = page.getByRole('textbox', { name: 'Recordings folder' });
+    expect(await folder.inputValue()).toBe(fixture.folder);
+    expect(await folder.isEditable()).toBe(false);
+    expect(await folder.getAttribute('aria-describedby')).toBeTruthy();
+    await page.getByText('Managed by your organization', { exact: true }).waitFor();
+    expect(await page.getByRole('button', { name: 'Save folder' }).count()).toBe(0);
+    // The policy's folder is this step done: Next is the one thing to press.
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    await page.getByRole('heading', { name: 'Where should recordings go?' }).waitFor();
+    expect(await page.getByRole('radio', { name: 'Company storage API', exact: true }).isChecked()).toBe(
+      true,
+    );
+    for (const other of ['OneDrive', 'Google Drive']) {
+      expect(await page.getByRole('radio', { name: other, exact: true }).isDisabled()).toBe(true);
+    }
+    expect(await page.getByText('Not offered by your organization.').count()).toBe(2);
+    await page.getByText('Managed by your organization', { exact: true }).waitFor();
+    // What is left to the operator stays theirs: the token.
+    expect(await page.getByRole('textbox', { name: 'API token' }).isEditable()).toBe(true);
+    expect(ui.problems).toEqual([]);
+  });
+});

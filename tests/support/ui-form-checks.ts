@@ -1,0 +1,42 @@
+import type { Page } from 'playwright-core';
+
+/**
+ * The names of the primary buttons shown now: a screen with one obvious thing to do has one. The
+ * class is the look the operator sees (filled, in the accent colour), so it is what is counted.
+ */
+export async function primaryButtons(page: Page): Promise<string[]> {
+  return page.locator('.btn-primary:visible').allInnerTexts();
+}
+
+/** What the check reads of a field in the page (the tests are compiled without the DOM's types). */
+interface FieldInPage {
+  tagName: string;
+  type: string;
+  placeholder: string;
+  labels: ArrayLike<{
+    textContent: string | null;
+    querySelectorAll(selector: string): ArrayLike<unknown>;
+  }> | null;
+}
+
+/**
+ * Every field shown that has no label of its own: none at all, a label it shares with another
+ * field, or a label whose words another field's label also has. Each entry names the field.
+ */
+export function fieldsWithoutOwnLabel(page: Page): Promise<string[]> {
+  return page.locator('input:visible, select:visible, textarea:visible').evaluateAll((elements) => {
+    const fields = elements as unknown as FieldInPage[];
+    const words = (field: FieldInPage) =>
+      Array.from(field.labels ?? [], (label) => label.textContent?.trim() ?? '').join(' ');
+    const seen = new Map<string, number>();
+    for (const field of fields) seen.set(words(field), (seen.get(words(field)) ?? 0) + 1);
+    return fields
+      .filter((field) => {
+        const labels = Array.from(field.labels ?? []);
+        if (labels.length === 0 || words(field) === '') return true;
+        const shared = labels.some((label) => label.querySelectorAll('input, select, textarea').length > 1);
+        return shared || (seen.get(words(field)) ?? 0) > 1;
+      })
+      .map((field) => `${field.tagName.toLowerCase()}[${field.type}] "${words(field) || field.placeholder}"`);
+  });
+}
