@@ -44,6 +44,8 @@ function english(h: Headline, now: number): string {
   const locale = LOCALE.en;
   const at = (time: number) => formatMoment(time, locale, now);
   switch (h.kind) {
+    case 'policy-stopped':
+      return `Uploads are stopped until the policy is fixed: ${h.problem}`;
     case 'set-up':
       return h.missing === 'folder'
         ? 'Set-up needed: choose the recordings folder'
@@ -97,6 +99,9 @@ function portuguese(h: Headline, now: number): string {
   const locale = LOCALE['pt-BR'];
   const at = (time: number) => formatMoment(time, locale, now);
   switch (h.kind) {
+    case 'policy-stopped':
+      // The problem names the file and the key at fault, as the core read them.
+      return `Os envios estão parados até a política ser corrigida: ${h.problem}`;
     case 'set-up':
       return h.missing === 'folder'
         ? 'Configuração pendente: escolha a pasta de gravações'

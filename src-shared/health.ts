@@ -96,12 +96,14 @@ export interface DiskHealth {
 }
 
 /**
- * The headline, most urgent first (the order of this union is the priority): what stops uploads and
+ * The headline, most urgent first (the order of this union is the priority): a machine policy that
+ * does not validate (it stops every upload until an administrator fixes it), what stops uploads and
  * needs the operator, then what passes by itself, then what the operator chose, then work, then rest.
  * "caught-up" only when the folder is watched, the destination accepted its last request and nothing
  * waits; "ready" when the same holds but the destination has not been asked anything yet.
  */
 export type Headline =
+  | { kind: 'policy-stopped'; problem: string }
   | { kind: 'set-up'; missing: 'folder' | 'destination' }
   | { kind: 'folder-missing'; path: string; since: number | null }
   | { kind: 'folder-unreadable'; path: string; detail: string; since: number | null }
@@ -129,6 +131,7 @@ export type HeadlineKind = Headline['kind'];
 export type HeadlineTone = 'bad' | 'warn' | 'offline' | 'calm' | 'busy' | 'good';
 
 export const HEADLINE_TONE: Readonly<Record<HeadlineKind, HeadlineTone>> = {
+  'policy-stopped': 'bad',
   'set-up': 'warn',
   'folder-missing': 'bad',
   'folder-unreadable': 'bad',

@@ -255,6 +255,7 @@ export class Uploader {
       connections: () => [...this.#providers.values()].map((provider) => provider.connection()),
       reachability: (kind) => this.#reachability.get(kind),
       changed: (health) => this.events.emit('health', health),
+      policyProblem: () => (this.#policy.machine.state === 'invalid' ? this.#policy.machine.problem : null),
       watcherSource: options.watcherSource ?? 'probe',
     });
     this.events.subscribe((event) => this.#health.observe(event));

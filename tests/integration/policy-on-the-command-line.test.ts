@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SettingsStore } from '../../src-main/core/store/settings-store.ts';
+import type { StatusReport } from '../../src-main/headless/commands/status-command.ts';
 import { HeadlessFixture, sleep } from '../support/headless-fixture.ts';
 
 const POLICY = {
@@ -75,7 +76,13 @@ describe('the machine policy on the command line', () => {
     expect(f.peer.requests.filter((r) => r.kind === 'create')).toEqual([]);
     const status = await f.cli(['status']);
     expect(status.stdout).toContain(`Policy: ${problem}`);
-    expect(status.stdout).toContain('uploads are stopped');
+    // The headline — status's first line, the header's, the tray's — says so before anything else.
+    const first = status.stdout.split('\n')[0] ?? '';
+    expect(first).toMatch(/^Uploads are stopped until the policy is fixed: /);
+    expect(first).toContain(problem);
+    const report = JSON.parse((await f.cli(['status', '--json'])).stdout) as StatusReport;
+    expect(report.health.headline).toMatchObject({ kind: 'policy-stopped' });
+    expect(report.headline).toBe(first);
 
     // Not even JSON: never ignored either.
     f.writePolicy('{ "settings": ');

@@ -38,6 +38,7 @@ function inputs(more: {
   lastSuccessAt?: number | null;
   queue?: QueueFacts;
   freeBytes?: number | null;
+  policyProblem?: string;
 }): HealthInputs {
   return {
     now: NOW,
@@ -50,6 +51,7 @@ function inputs(more: {
     queue: more.queue ?? facts(),
     bytesPerSecond: 0,
     freeBytes: more.freeBytes ?? 100 * 1024 ** 3,
+    policyProblem: more.policyProblem ?? null,
   };
 }
 
@@ -101,6 +103,23 @@ describe('the health’s one headline, by a fixed priority', () => {
     expect(headline({ ...everything, queue: facts({ uploading: 1 }) }).kind).toBe('disk-low');
     expect(headline({ ...everything, queue: facts({ uploading: 1 }), freeBytes: null }).kind).toBe('paused');
     expect(headline({ queue: facts({ uploading: 1 }) }).kind).toBe('uploading');
+  });
+
+  it('puts a policy that stops every upload above everything, in the words of its problem', () => {
+    const problem = 'the policy /etc/recording-uploader/policy.json is not valid JSON (Unexpected token)';
+    const stopped = headline({
+      policyProblem: problem,
+      settings: { recordingsFolder: '' },
+      queue: facts({ failed: 2, queued: 3 }),
+      seen: { needsAuthSince: NOW - 10, needsAuthReason: 'answered 401' },
+    });
+    expect(stopped).toEqual({ kind: 'policy-stopped', problem });
+    expect(headlineText(stopped, 'en', NOW)).toBe(
+      `Uploads are stopped until the policy is fixed: ${problem}`,
+    );
+    expect(headlineText(stopped, 'pt-BR', NOW)).toBe(
+      `Os envios estão parados até a política ser corrigida: ${problem}`,
+    );
   });
 
   it('knows a destination needs sign-in from the jobs held for it, even with nothing remembered', () => {

@@ -29,6 +29,8 @@ export interface HealthInputs {
   bytesPerSecond: number;
   /** Free bytes on the recordings volume; null when unknown. */
   freeBytes: number | null;
+  /** Why the machine's policy stops every upload (it does not validate); null when it does not. */
+  policyProblem: string | null;
 }
 
 /** The one place the uploader's health is derived: everything that shows it reads this. */
@@ -48,7 +50,11 @@ export function deriveHealth(inputs: HealthInputs): Health {
     paused,
     pausedUntil: paused ? settings.pausedUntil : null,
   };
-  return { ...health, headline: headlineOf(health, inputs.queue, settings) };
+  const headline: Headline =
+    inputs.policyProblem === null
+      ? headlineOf(health, inputs.queue, settings)
+      : { kind: 'policy-stopped', problem: inputs.policyProblem };
+  return { ...health, headline };
 }
 
 function destinationHealth(kind: DestinationKind, inputs: HealthInputs): DestinationHealth {
@@ -123,7 +129,7 @@ function diskHealth(inputs: HealthInputs): DiskHealth {
 }
 
 /**
- * The fixed priority: set-up, the folder, the destinations (credentials, then outages, then
+ * The fixed priority (after a policy that stops every upload): set-up, the folder, the destinations (credentials, then outages, then
  * throttling), failures, the disk, the operator's pause, uploads under way, recordings waiting, and
  * only then "caught up" — which needs the folder watched, the destination's last request accepted
  * and nothing waiting.

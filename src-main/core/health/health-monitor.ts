@@ -18,6 +18,8 @@ export interface HealthMonitorOptions {
   reachability(kind: DestinationKind): DestinationReachability;
   /** A new health, different from the one before: the uploader sends it to every carrier. */
   changed(health: Health): void;
+  /** Why the machine's policy stops every upload, or null (none by default). */
+  policyProblem?(): string | null;
   /** Free bytes on the volume of a folder, null when unknown; statfs by default. */
   freeBytes?(folder: string): number | null;
   /**
@@ -220,6 +222,7 @@ export class HealthMonitor {
       queue: this.#options.store.queueFacts(midnight.getTime()),
       bytesPerSecond: speed,
       freeBytes: this.#freeBytes,
+      policyProblem: this.#options.policyProblem?.() ?? null,
     });
   }
 

@@ -17,6 +17,7 @@ export interface TrayView {
 
 /** The icon for each headline: what needs the operator, what passes by itself, the pause, work, rest. */
 const ICON: Readonly<Record<HeadlineKind, TrayState>> = {
+  'policy-stopped': 'attention',
   'set-up': 'attention',
   'folder-missing': 'attention',
   'folder-unreadable': 'attention',
