@@ -283,6 +283,7 @@ export class Uploader {
     // Holds from the last run stay, unless the credentials changed while the uploader was stopped.
     await this.#credentials.restore();
     this.#engine.wake();
+    void this.#placeOwedReceipts();
     await this.#folder.start(this.#settings);
   }
 
@@ -653,6 +654,19 @@ export class Uploader {
     if (!this.#policy.allowedDestinations.includes(kind)) return undefined;
     const provider = this.#providers.get(kind);
     return provider?.isReady() ? provider.destination : undefined;
+  }
+
+  /** Receipts a stopped process still owed, placed where the destination takes requests now. */
+  async #placeOwedReceipts(): Promise<void> {
+    try {
+      await this.#receipts.placeOwed((kind) =>
+        this.#reachability.isAuthHeld(kind) ? undefined : this.#destination(kind),
+      );
+    } catch (error) {
+      this.#host.logger.warn('owed receipts not placed', {
+        reason: error instanceof Error ? error.message : String(error),
+      });
+    }
   }
 
   #requestSignal(): AbortSignal {

@@ -45,6 +45,7 @@ function job(changes: Partial<JobRecord> = {}): JobRecord {
     storedAt: null,
     reconciledAt: null,
     reconciledState: null,
+    receiptOwed: false,
     ...changes,
   };
 }

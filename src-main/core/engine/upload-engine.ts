@@ -278,6 +278,8 @@ export class UploadEngine {
       url: remote.url,
       sha256: remote.localHashes?.sha256 ?? null,
       remoteHashes: remote.matchedHashes ?? {},
+      // Owed from the moment it is done, so a stop before it is placed does not lose it.
+      receiptOwed: this.#options.receipts !== undefined && destination.placeBeside !== undefined,
     };
     if (!store.markDone(job.id, stored)) return;
     logger.info('upload verified', { job: job.id, file: job.fileName, remoteId: remote.id });

@@ -7,6 +7,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { AccountStore } from '../store/account-store.ts';
 import type { JobRecord } from '../store/job-record.ts';
 import type { SqliteJobStore } from '../store/job-store.ts';
+import { readSidecar } from '../watcher/sidecar.ts';
 import { destinationPlace } from './destination-place.ts';
 import { buildReceipt, type Receipt, receiptBytes, receiptFileName } from './receipt.ts';
 
@@ -57,12 +58,52 @@ export class ReceiptBook {
     try {
       const bytes = receiptBytes(this.receiptOf(job.id));
       const file = { name, bytes, role: 'receipt' as const };
-      if (!(await destination.placeBeside(item, remote, file, this.#options.signal()))) return;
-      store.markReceiptPlaced(job.id, name);
+      if (await destination.placeBeside(item, remote, file, this.#options.signal())) {
+        store.markReceiptPlaced(job.id, name);
+      } else {
+        store.markReceiptUnplaceable(job.id);
+      }
+      if (job.warning?.startsWith(NOT_PLACED) === true) store.setWarning(job.id, null);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       logger.warn('receipt not placed', { job: job.id, file: job.fileName, reason });
-      store.setWarning(job.id, `uploaded and verified, but its receipt was not placed: ${reason}`);
+      store.setWarning(job.id, `${NOT_PLACED}: ${reason}`);
     }
   }
+
+  /**
+   * The receipts still owed (the process stopped between `done` and placing one, or placing it
+   * failed), placed now where their destination takes uploads; the others stay owed until then.
+   */
+  async placeOwed(destination: (kind: DestinationKind) => Destination | undefined): Promise<number> {
+    let placed = 0;
+    for (const job of this.#options.store.owingReceipts()) {
+      const target = destination(job.destination);
+      if (target === undefined || job.remoteId === null) continue;
+      const remote = { id: job.remoteId, url: job.remoteUrl, hashes: job.remoteHashes, verified: true };
+      await this.place(job, await itemOf(job), remote, target);
+      if (this.#options.store.get(job.id)?.receiptOwed === false) placed += 1;
+    }
+    if (placed > 0) this.#options.logger.info('owed receipts placed', { receipts: placed });
+    return placed;
+  }
+}
+
+const NOT_PLACED = 'uploaded and verified, but its receipt was not placed';
+
+/**
+ * The recording as its destination saw it when it was uploaded, rebuilt from the job: the sidecar
+ * read again where it is still there (a destination may file the recording by its metadata).
+ */
+async function itemOf(job: JobRecord): Promise<UploadItem> {
+  const sidecar = job.sidecarPath === null ? null : await readSidecar(job.sidecarPath);
+  return {
+    jobId: job.id,
+    path: job.path,
+    fileName: job.fileName,
+    sizeBytes: job.sizeBytes,
+    mtimeMs: job.mtimeMs,
+    recordingId: job.recordingId,
+    sidecar: sidecar !== null && sidecar.json !== null ? sidecar : null,
+  };
 }

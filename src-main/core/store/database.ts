@@ -18,6 +18,7 @@ export const MIGRATIONS: readonly Migration[] = [
   addLedgerAndProofColumns,
   addPendingDiscard,
   addCredentialBindings,
+  addReceiptOwed,
 ];
 
 /**
@@ -272,5 +273,17 @@ function addCredentialBindings(db: Database): void {
       endpoints TEXT NOT NULL,
       bound_at INTEGER NOT NULL
     );
+  `);
+}
+
+/**
+ * A verified recording's receipt still to be placed at its destination: an obligation kept with
+ * the job from the moment it is done, so a process that dies before placing it places it at the
+ * next start.
+ */
+function addReceiptOwed(db: Database): void {
+  db.exec(`
+    ALTER TABLE jobs ADD COLUMN receipt_owed INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX jobs_owing_receipts ON jobs (id) WHERE receipt_owed = 1;
   `);
 }

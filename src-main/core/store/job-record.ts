@@ -42,6 +42,8 @@ export interface JobRecord {
   /** The last reconciliation that looked for this recording at the destination, and what it found. */
   reconciledAt: number | null;
   reconciledState: ReconciledState | null;
+  /** Done, and its receipt still to be placed at the destination (placed again at the next start). */
+  receiptOwed: boolean;
 }
 
 export type ReconciledState = 'present' | 'missing' | 'altered';
@@ -54,6 +56,8 @@ export interface StoredFile {
   sha256?: string | null;
   /** The remote's own hashes that were compared with ours and matched. */
   remoteHashes?: HashSet;
+  /** The destination places receipts: the job owes one until it is placed (or has no place). */
+  receiptOwed?: boolean;
 }
 
 /**

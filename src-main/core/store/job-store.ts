@@ -51,6 +51,7 @@ interface JobRow {
   stored_at: number | null;
   reconciled_at: number | null;
   reconciled_state: ReconciledState | null;
+  receipt_owed: number;
 }
 
 /** The states of a recording not yet archived nor given up: the queue a heartbeat reports. */
@@ -107,6 +108,7 @@ const COLUMNS = {
   storedAt: 'stored_at',
   reconciledAt: 'reconciled_at',
   reconciledState: 'reconciled_state',
+  receiptOwed: 'receipt_owed',
 } as const;
 type Changes = Partial<Record<keyof typeof COLUMNS, string | number | null>>;
 type ChangesOf = (job: JobRecord, now: number) => Changes;
@@ -320,6 +322,7 @@ export class SqliteJobStore implements JobRepository {
         remoteHashes: JSON.stringify(remoteHashes),
         lastError: null,
         nextAttemptAt: null,
+        receiptOwed: remote.receiptOwed === true ? 1 : 0,
       }),
       (job) => ({
         event: 'verified',
@@ -396,13 +399,24 @@ export class SqliteJobStore implements JobRepository {
     );
   }
 
-  /** The receipt of a verified recording was placed at the destination under `name`. */
+  /** The receipt of a verified recording was placed at the destination under `name`: it owes none. */
   markReceiptPlaced(id: number, name: string): void {
     this.#update(
       id,
-      () => ({}),
+      () => ({ receiptOwed: 0 }),
       () => ({ event: 'receipt-placed', details: { receipt: name } }),
     );
+  }
+
+  /** The destination has no place for receipts (a server without the extension): none is owed. */
+  markReceiptUnplaceable(id: number): void {
+    this.#update(id, () => ({ receiptOwed: 0 }));
+  }
+
+  /** Done jobs whose receipt is still to be placed (the process stopped first, or placing failed). */
+  owingReceipts(): JobRecord[] {
+    const rows = this.#sql(`SELECT * FROM jobs WHERE receipt_owed = 1 AND state = 'done' ORDER BY id`).all();
+    return (rows as JobRow[]).map((row) => this.#recordOf(row));
   }
 
   /** A job's `verified` ledger entry: its receipt names it. */
@@ -745,6 +759,7 @@ function toRecord(row: JobRow, openSession: (text: string) => string | null): Jo
     storedAt: row.stored_at,
     reconciledAt: row.reconciled_at,
     reconciledState: row.reconciled_state,
+    receiptOwed: row.receipt_owed === 1,
   };
 }
 
