@@ -10,6 +10,7 @@ import { reportCommand } from './commands/report-command.ts';
 import { runCommand } from './commands/run-command.ts';
 import { setSecretCommand } from './commands/set-secret-command.ts';
 import { statusCommand } from './commands/status-command.ts';
+import { supportFilesCommand } from './commands/support-files-command.ts';
 import { verifyLedgerCommand } from './commands/verify-ledger-command.ts';
 
 const USAGE = `Recording Uploader, headless
@@ -30,6 +31,8 @@ const USAGE = `Recording Uploader, headless
                            check every verified recording is still at the destination, unchanged (exit 1 if not)
   receipt JOB              [--data-dir DIR] [--settings FILE]   print a verified recording's receipt
   verify-receipt RECEIPT FILE  [--json]                         check a file against its receipt, offline
+  support-files            [--data-dir DIR] [--settings FILE] [--out DIR]
+                           write the status, a copy of the database, the logs and the policy into a new folder for support
 
 Without --data-dir the desktop app's own data folder is used: ${defaultDataDir()}
 `;
@@ -49,6 +52,7 @@ const COMMANDS: Record<string, Command> = {
   report: reportCommand,
   reconcile: reconcileCommand,
   'verify-receipt': verifyReceiptCommand,
+  'support-files': supportFilesCommand,
 };
 
 /** Every command the headless host knows, as `--help` lists them. */

@@ -1,3 +1,4 @@
+import type { Snapshot } from '../../../src-shared/bridge-contract.ts';
 import { formatBytes } from '../../../src-shared/format-units.ts';
 import type { DestinationHealth, Health } from '../../../src-shared/health.ts';
 import { headlineText } from '../../../src-shared/health-words.ts';
@@ -49,18 +50,9 @@ export async function statusCommand(args: CliArgs, dataDir: string, policy: Poli
     const snapshot = uploader.getSnapshot({ jobLimit: 1000 });
     const { settings, health } = snapshot;
     const now = Date.now();
-    const headline = `${headlineText(health.headline, 'en', now)}${running ? '' : ' (the uploader is not running)'}`;
-    const destination = activeDestination(health);
+    const report = statusReport(snapshot, running, now);
+    const { headline, destination } = report;
     if (args.options.has('json')) {
-      const report: StatusReport = {
-        headline,
-        running,
-        health,
-        totals: snapshot.totals,
-        destination: { where: destinationLabel(settings), ...destination },
-        policy: snapshot.policy,
-        jobs: snapshot.jobs,
-      };
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       return 0;
     }
@@ -80,6 +72,20 @@ export async function statusCommand(args: CliArgs, dataDir: string, policy: Poli
   } finally {
     await host.close();
   }
+}
+
+/** What `status --json` prints, from the uploader's snapshot. */
+export function statusReport(snapshot: Snapshot, running: boolean, now: number): StatusReport {
+  const { settings, health } = snapshot;
+  return {
+    headline: `${headlineText(health.headline, 'en', now)}${running ? '' : ' (the uploader is not running)'}`,
+    running,
+    health,
+    totals: snapshot.totals,
+    destination: { where: destinationLabel(settings), ...activeDestination(health) },
+    policy: snapshot.policy,
+    jobs: snapshot.jobs,
+  };
 }
 
 /** The machine's policy: in force (what it locks), or invalid (uploads stopped, and why). */
