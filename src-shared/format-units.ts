@@ -72,6 +72,13 @@ export function formatMoment(epochMs: number, locale: string, now: number): stri
   return new Intl.DateTimeFormat(locale, options).format(date);
 }
 
+/** A moment of record, to the second and always with its date: when an administrator checks what happened. */
+export function formatInstant(epochMs: number, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' }).format(
+    new Date(epochMs),
+  );
+}
+
 export function formatCount(count: number, locale: string): string {
   return new Intl.NumberFormat(locale).format(count);
 }

@@ -70,4 +70,6 @@ export interface JobHistoryEntry {
   until: number | null;
   /** Who moved it, when it was the operator. */
   by: string | null;
+  /** What a reconciliation found at the destination (missing, altered), for its entry. */
+  finding: string | null;
 }

@@ -1,6 +1,7 @@
 import type { JobFilter } from '../../src-shared/bridge-contract.ts';
 import type { HostPlatform } from '../../src-shared/host-platform.ts';
 import type { JobState } from '../../src-shared/job.ts';
+import type { LedgerEvent } from '../../src-shared/ledger-events.ts';
 import type { DestinationKind, SettingName, Settings } from '../../src-shared/settings.ts';
 import type { FieldIssue, SelectSetting, SettingsSection } from '../state/settings-form.ts';
 
@@ -16,6 +17,7 @@ type RequiredKeys =
   | `filters.${JobFilter}`
   | `queue.empty.${JobFilter}`
   | `destination.${DestinationKind}`
+  | `details.event.${LedgerEvent}`
   | `setup.about.${DestinationKind}`
   | `folders.localPlaceholder.${HostPlatform}`
   | `settings.section.${SettingsSection}`
@@ -121,6 +123,72 @@ export const en = {
   'job.cancelFile': 'Cancel {name}',
   'job.showInFolder': 'Show in folder',
   'job.showInFolderFile': 'Show {name} in its folder',
+  'job.detailsFile': 'Details of {name}',
+  'details.title': 'Recording details',
+  'details.loading': 'Reading the details…',
+  'details.close': 'Close',
+  'details.where': 'Where it went',
+  'details.destination': 'Destination',
+  'details.account': 'Account',
+  'details.folder': 'Folder (as set now)',
+  'details.address': 'Address (as set now)',
+  'details.notChosen': 'not chosen',
+  'details.remoteId': 'Remote id',
+  'details.link': 'Link',
+  'details.recording': 'The recording',
+  'details.state': 'State',
+  'details.path': 'Path',
+  'details.size': 'Size',
+  'details.sizeExact': '{size} ({bytes} bytes)',
+  'details.sha256': 'SHA-256 (computed here)',
+  'details.remoteHash': '{name} (the destination’s)',
+  'details.sidecar': 'Metadata file',
+  'details.sidecarNone': 'none found',
+  'details.sidecar.beside-the-video': 'placed beside the video',
+  'details.sidecar.with-the-upload': 'sent with the upload',
+  'details.sidecar.no': 'not stored at the destination',
+  'details.sidecar.not-yet': 'not sent yet',
+  'details.receipt': 'Receipt',
+  'details.receiptNone': 'not placed',
+  'details.warning': 'Warning',
+  'details.problem': 'Last error',
+  'details.notYet': 'not yet',
+  'details.times': 'When',
+  'details.foundAt': 'Found in the folder',
+  'details.startedAt': 'Upload first started',
+  'details.storedAt': 'Stored at the destination',
+  'details.completedAt': 'Verified and done',
+  'details.localDeletedAt': 'Local copy deleted',
+  'details.checked': 'Last check at the destination',
+  'details.notChecked': 'not checked yet',
+  'details.history': 'Every step, from the ledger',
+  'details.earlier': '{count} earlier entries are not shown here; verify-ledger and report read them all.',
+  'details.seq': 'Entry number in the ledger (verify-ledger names entries by it)',
+  'details.byOperator': 'by the operator',
+  'details.until': 'until {time}',
+  'details.event.found': 'Found in the folder',
+  'details.event.queued': 'Queued',
+  'details.event.upload-started': 'Upload started',
+  'details.event.verifying': 'Verifying',
+  'details.event.stored': 'Stored at the destination',
+  'details.event.verified': 'Verified: the hashes match',
+  'details.event.sidecar-placed': 'Metadata file placed',
+  'details.event.local-deleted': 'Local copy deleted',
+  'details.event.waiting': 'Waiting to retry',
+  'details.event.failed': 'Failed',
+  'details.event.restarted': 'Started over',
+  'details.event.requeued': 'Queued again',
+  'details.event.held-for-sign-in': 'Held until sign-in',
+  'details.event.released': 'Released',
+  'details.event.retried': 'Retried',
+  'details.event.paused': 'Paused',
+  'details.event.resumed': 'Resumed',
+  'details.event.cancelled': 'Cancelled',
+  'details.event.settings-changed': 'Settings changed',
+  'details.event.signed-in': 'Signed in',
+  'details.event.signed-out': 'Signed out',
+  'details.event.reconciled': 'Checked at the destination',
+  'details.event.receipt-placed': 'Receipt placed',
 
   'cancel.title': 'Cancel this upload?',
   'cancel.body':
@@ -132,7 +200,7 @@ export const en = {
   'unit.minutes': 'min',
   'unit.seconds': 'seconds',
   'unit.days': 'days',
-  'unit.mebibytes': 'MB',
+  'unit.mebibytes': 'MiB',
 
   'destination.storage-api': 'Company storage API',
   'destination.onedrive': 'OneDrive',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DICTIONARIES } from '../../src-renderer/i18n/translate.ts';
 import {
   formatBytes,
   formatCount,
@@ -20,6 +21,14 @@ describe('sizes, speeds and time left as a row shows them', () => {
     expect(formatBytes(300 * 1024, 'en-US')).toBe('300 KiB');
     expect(formatBytes(2.25 * 1024 ** 3, 'en-US')).toBe('2.3 GiB');
     expect(formatBytes(5 * 1024 ** 5, 'en-US')).toBe('5,120 TiB');
+  });
+
+  it('names a size by its IEC unit in every word of both dictionaries too (a setting in MiB says MiB, never MB)', () => {
+    for (const [language, messages] of Object.entries(DICTIONARIES)) {
+      expect(messages['unit.mebibytes'], language).toBe('MiB');
+      const decimal = Object.entries(messages).filter(([, text]) => /\b[kKMGT]B\b/.test(text));
+      expect(decimal, language).toEqual([]);
+    }
   });
 
   it('uses the decimal comma in Brazilian Portuguese', () => {

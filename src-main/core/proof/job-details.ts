@@ -69,9 +69,11 @@ function historyEntry(row: LedgerRow): JobHistoryEntry | null {
     at: Date.parse(row.at),
     event: row.event,
     from: textOf(details.from),
-    reason: textOf(details.reason),
+    // A reconciliation's entry says what it found in `detail`; every other move says why in `reason`.
+    reason: textOf(details.reason) ?? textOf(details.detail),
     until: until === null ? null : Date.parse(until),
     by: textOf(details.by),
+    finding: textOf(details.finding),
   };
 }
 

@@ -7,6 +7,7 @@ import { rowCount } from '../../state/core-view.ts';
 import { ConfirmDialog } from '../common/confirm-dialog.tsx';
 import { ErrorText } from '../common/messages.tsx';
 import { useAsyncAction } from '../common/use-async-action.ts';
+import { JobDetailsDialog } from './job-details-dialog.tsx';
 import { JobRow, JobRowPlaceholder, ROW_HEIGHT } from './job-row.tsx';
 
 /** How close to the loaded end the list asks for the next page. */
@@ -36,6 +37,8 @@ export function JobList() {
 
   const [cancelling, setCancelling] = useState<JobView | null>(null);
   const onCancel = useCallback((job: JobView) => setCancelling(job), []);
+  const [detailsOf, setDetailsOf] = useState<number | null>(null);
+  const onDetails = useCallback((jobId: number) => setDetailsOf(jobId), []);
 
   if (count === 0) {
     return (
@@ -59,13 +62,18 @@ export function JobList() {
                 className="job-slot"
                 style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
               >
-                {id === undefined ? <JobRowPlaceholder /> : <JobRow id={id} onCancel={onCancel} />}
+                {id === undefined ? (
+                  <JobRowPlaceholder />
+                ) : (
+                  <JobRow id={id} onCancel={onCancel} onDetails={onDetails} />
+                )}
               </li>
             );
           })}
         </ul>
       </section>
       <CancelDialog job={cancelling} onClose={() => setCancelling(null)} />
+      <JobDetailsDialog jobId={detailsOf} onClose={() => setDetailsOf(null)} />
     </>
   );
 }

@@ -36,6 +36,7 @@ const TONES: Record<JobState, 'active' | 'done' | 'problem' | 'idle'> = {
 interface JobRowProps {
   id: number;
   onCancel(job: JobView): void;
+  onDetails(jobId: number): void;
 }
 
 /** Subscribes to its own job and its live progress only: an event re-renders the rows it concerns. */
@@ -45,7 +46,7 @@ export const JobRow = memo(function JobRow(props: JobRowProps) {
   const connected = useApp((state) => state.core.state === 'running');
   if (job === undefined) return <JobRowPlaceholder />;
   if (!connected && MOVING.has(job.state)) return <JobRowOutOfTouch job={job} />;
-  return <JobRowView job={job} sample={sample} onCancel={props.onCancel} />;
+  return <JobRowView job={job} sample={sample} onCancel={props.onCancel} onDetails={props.onDetails} />;
 });
 
 /** States whose figures move by the second: shown as they were, they soon say something false. */
@@ -86,6 +87,7 @@ function JobRowView(props: {
   job: JobView;
   sample: ProgressSample | undefined;
   onCancel(job: JobView): void;
+  onDetails(jobId: number): void;
 }) {
   const { job, sample } = props;
   const { t, locale, language } = useI18n();
@@ -131,9 +133,16 @@ function JobRowView(props: {
   return (
     <div className={`job job-${job.state}`}>
       <div className="job-main">
-        <div className="job-name" title={job.path}>
+        {/* The name opens the recording's details, by mouse or by keyboard (Tab, Enter). */}
+        <button
+          type="button"
+          className="job-name"
+          title={job.path}
+          aria-label={t('job.detailsFile', { name })}
+          onClick={() => props.onDetails(job.id)}
+        >
           {name}
-        </div>
+        </button>
         <div className="job-details">{details.join(' · ')}</div>
         {problem !== null ? (
           <div className="job-problem" title={problem}>
