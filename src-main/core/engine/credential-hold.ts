@@ -32,6 +32,8 @@ export interface CredentialHoldOptions {
 export class CredentialHold {
   readonly #options: CredentialHoldOptions;
   readonly #timers = new Map<DestinationKind, NodeJS.Timeout>();
+  /** Per destination, how often its credentials were given anew in this process. */
+  readonly #epochs = new Map<DestinationKind, number>();
 
   constructor(options: CredentialHoldOptions) {
     this.#options = options;
@@ -55,20 +57,34 @@ export class CredentialHold {
     return this.#options.reachability.isAuthHeld(destination);
   }
 
+  /**
+   * Which credentials a request goes with: a number that changes each time new ones are given (or
+   * the stored ones are to be tried again). A refusal counts for the hold only when the request
+   * was sent with the credentials in force now.
+   */
+  epoch(destination: DestinationKind): number {
+    return this.#epochs.get(destination) ?? 0;
+  }
+
   /** The destination rejected its credentials: every job of it waits until they change. */
   hold(destination: DestinationKind, reason: string): void {
     const source = this.#options.source(destination);
+    // Refused again while held: which credential was refused is already known (or on its way),
+    // and forgetting it would let the watch below take the same credential for a new one.
+    const known = this.#rejectedOf(destination);
     // Held at once, so no other job of the destination is started meanwhile; which credential was
     // rejected is added as soon as the store has answered.
-    this.#options.reachability.holdForAuth(destination, reason, null);
+    this.#options.reachability.holdForAuth(destination, reason, known);
     this.#options.store.holdForAuth(destination, reason);
     this.#options.logger.warn('credentials rejected: uploads wait for new ones', { destination, reason });
     this.#options.changed(destination, true, 0);
+    if (known !== null) return;
     void (source?.credentialFingerprint() ?? Promise.resolve(null))
       .catch(() => null)
       .then((rejected) => {
         if (!this.isHeld(destination)) return;
-        this.#options.reachability.holdForAuth(destination, reason, rejected);
+        if (this.#rejectedOf(destination) === null)
+          this.#options.reachability.holdForAuth(destination, this.#reason(destination), rejected);
         source?.forgetCredentials();
         this.#watch(destination);
       });
@@ -84,6 +100,7 @@ export class CredentialHold {
    * for another try with the stored ones (Retry on a held job): the hold ends and its jobs go on.
    */
   release(destination: DestinationKind, why: string): number {
+    this.#epochs.set(destination, this.epoch(destination) + 1);
     clearInterval(this.#timers.get(destination));
     this.#timers.delete(destination);
     this.#options.source(destination)?.forgetCredentials();
@@ -95,6 +112,11 @@ export class CredentialHold {
       this.#options.changed(destination, false, released);
     }
     return released;
+  }
+
+  #rejectedOf(destination: DestinationKind): string | null {
+    const hold = this.#options.reachability.authHolds().find((h) => h.destination === destination);
+    return hold?.rejectedCredential ?? null;
   }
 
   #reason(destination: DestinationKind): string {
@@ -112,13 +134,19 @@ export class CredentialHold {
   }
 
   async #checkReplaced(destination: DestinationKind): Promise<boolean> {
-    const hold = this.#options.reachability.authHolds().find((h) => h.destination === destination);
-    if (hold === undefined) return false;
+    if (!this.isHeld(destination)) return false;
     const source = this.#options.source(destination);
     if (source === undefined) return false;
     const current = await source.credentialFingerprint().catch(() => null);
-    if (current === null || current === hold.rejectedCredential) return false;
-    if (!this.isHeld(destination)) return false;
+    if (current === null || !this.isHeld(destination)) return false;
+    // Read again: the refused credential's fingerprint may have been added meanwhile.
+    const rejected = this.#rejectedOf(destination);
+    if (rejected === null) {
+      // Which credential was refused could not be read when it was: the one stored now is it.
+      this.#options.reachability.holdForAuth(destination, this.#reason(destination), current);
+      return false;
+    }
+    if (current === rejected) return false;
     this.release(destination, 'the stored credentials changed');
     return true;
   }

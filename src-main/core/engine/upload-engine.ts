@@ -70,6 +70,12 @@ export interface EngineTuning extends Partial<Omit<RetryTuning, 'maxRetries'>> {
   recheckMs?: number;
 }
 
+/** One run of a job: the credentials it went with, and what stops it. */
+interface Attempt {
+  epoch: number;
+  signal: AbortSignal;
+}
+
 interface Running {
   controller: AbortController;
   done: Promise<void>;
@@ -201,7 +207,8 @@ export class UploadEngine {
 
   #run(job: JobRecord, settings: EngineSettings): void {
     const controller = new AbortController();
-    const done = this.#transfer(job, settings, controller.signal).finally(() => {
+    const sent = { epoch: this.#options.credentials.epoch(job.destination), signal: controller.signal };
+    const done = this.#transfer(job, settings, sent).finally(() => {
       this.#running.delete(job.id);
       this.#progress.forget(job.id);
       this.wake();
@@ -209,8 +216,9 @@ export class UploadEngine {
     this.#running.set(job.id, { controller, done, destination: job.destination });
   }
 
-  async #transfer(job: JobRecord, settings: EngineSettings, signal: AbortSignal): Promise<void> {
+  async #transfer(job: JobRecord, settings: EngineSettings, sent: Attempt): Promise<void> {
     const { store, logger } = this.#options;
+    const { signal } = sent;
     const destination = this.#options.destination(job.destination);
     try {
       if (destination === undefined) throw new TransferFault('auth', `${job.destination} is not connected`);
@@ -251,7 +259,7 @@ export class UploadEngine {
               cause: error,
             },
           );
-      await this.#failed(job, fault, settings, signal);
+      await this.#failed(job, fault, settings, sent);
     }
   }
 
@@ -297,9 +305,10 @@ export class UploadEngine {
     job: JobRecord,
     fault: TransferFault,
     settings: EngineSettings,
-    signal: AbortSignal,
+    sent: Attempt,
   ): Promise<void> {
     const { store, logger } = this.#options;
+    const { signal } = sent;
     // A stop, pause or cancel aborted the transfer: the store already says where the job stands.
     if (signal.aborted || fault.kind === 'cancelled') {
       this.#requeueIfStillUploading(job.id);
@@ -321,7 +330,7 @@ export class UploadEngine {
       context.pinged !== null
         ? decide(context.pinged, current, this.#tuning(settings), context)
         : decide(fault, current, this.#tuning(settings), context);
-    this.#apply(current, decision);
+    this.#apply(current, decision, sent);
   }
 
   /**
@@ -356,7 +365,7 @@ export class UploadEngine {
     }
   }
 
-  #apply(job: JobRecord, decision: Decision): void {
+  #apply(job: JobRecord, decision: Decision, sent: Attempt): void {
     const { store, reachability } = this.#options;
     const now = this.#options.now();
     switch (decision.action) {
@@ -394,6 +403,12 @@ export class UploadEngine {
         this.#requeueIfStillUploading(job.id);
         return;
       case 'hold-auth': {
+        // Refused credentials that were replaced while the request was out say nothing of the new
+        // ones: the job goes again with them, and only a refusal of those holds the destination.
+        if (sent.epoch !== this.#options.credentials.epoch(job.destination)) {
+          this.#requeueIfStillUploading(job.id);
+          return;
+        }
         this.#options.credentials.hold(job.destination, decision.reason);
         // The other transfers of this destination will hit the same wall: stop them now.
         for (const [id, running] of this.#running) {
