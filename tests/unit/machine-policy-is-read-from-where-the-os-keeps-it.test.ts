@@ -1,4 +1,14 @@
-import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadMachinePolicy, machinePolicyPath } from '../../src-main/core/policy/policy-file.ts';
@@ -13,13 +23,17 @@ const LINUX_POLICY = '/etc/recording-uploader/policy.json';
 function withMachinePolicy<T>(text: string, read: () => T): T {
   const folderExisted = existsSync(dirname(LINUX_POLICY));
   const before = existsSync(LINUX_POLICY) ? readFileSync(LINUX_POLICY) : null;
+  const owner = before === null ? null : statSync(LINUX_POLICY);
   mkdirSync(dirname(LINUX_POLICY), { recursive: true });
   try {
     writeFileSync(LINUX_POLICY, text);
     return read();
   } finally {
-    if (before !== null) writeFileSync(LINUX_POLICY, before);
-    else rmSync(LINUX_POLICY, { force: true });
+    if (before !== null && owner !== null) {
+      writeFileSync(LINUX_POLICY, before);
+      chmodSync(LINUX_POLICY, owner.mode & 0o7777);
+      chownSync(LINUX_POLICY, owner.uid, owner.gid);
+    } else rmSync(LINUX_POLICY, { force: true });
     if (!folderExisted) rmdirSync(dirname(LINUX_POLICY));
   }
 }
@@ -144,5 +158,47 @@ describe('the machine policy file', () => {
       state: 'invalid',
       problem: expect.stringContaining('key "locked": unknown setting "maxRetry"'),
     });
+  });
+
+  it('that someone other than root could have written is not in force: uploads stop, naming the file and why', () => {
+    const policy = JSON.stringify({ locked: ['deleteAfterUpload'] });
+    const groupWritable = withMachinePolicy(policy, () => {
+      chmodSync(LINUX_POLICY, 0o664);
+      chownSync(LINUX_POLICY, 0, 1000);
+      return loadMachinePolicy();
+    });
+    expect(groupWritable).toMatchObject({
+      state: 'invalid',
+      file: LINUX_POLICY,
+      problem: `the policy ${LINUX_POLICY} is not in force: ${LINUX_POLICY} can be changed by its group (group 1000, mode 664); make it and its folder owned by root and writable by root only (chown root:root, chmod 644, its folder 755)`,
+    });
+    const userOwned = withMachinePolicy(policy, () => {
+      chownSync(LINUX_POLICY, 1000, 1000);
+      return loadMachinePolicy();
+    });
+    expect(userOwned).toMatchObject({
+      state: 'invalid',
+      problem: expect.stringContaining(`: ${LINUX_POLICY} is owned by user 1000, not root;`),
+    });
+    const folder = dirname(LINUX_POLICY);
+    const openFolder = withMachinePolicy(policy, () => {
+      const mode = statSync(folder).mode & 0o7777;
+      chmodSync(folder, 0o777);
+      try {
+        return loadMachinePolicy();
+      } finally {
+        chmodSync(folder, mode);
+      }
+    });
+    expect(openFolder).toMatchObject({
+      state: 'invalid',
+      problem: expect.stringContaining(`: ${folder} can be changed by any user (mode 777);`),
+    });
+    // Root's own file, read-only to the rest: in force.
+    const rootOwned = withMachinePolicy(policy, () => {
+      chmodSync(LINUX_POLICY, 0o644);
+      return loadMachinePolicy();
+    });
+    expect(rootOwned.state).toBe('in-force');
   });
 });

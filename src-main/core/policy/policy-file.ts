@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { posix, win32 } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, posix, win32 } from 'node:path';
 import { type MachinePolicy, readPolicy } from '../../../src-shared/policy.ts';
 import { queryMachineRegistry, type RegQuery, windowsProgramData } from './windows-program-data.ts';
 
@@ -48,5 +48,37 @@ export function loadPolicyFile(file: string): MachinePolicy {
     : { state: 'invalid', file, problem: result.problem };
 }
 
-/** The policy of this machine, read from where the OS keeps it. */
-export const loadMachinePolicy = (): MachinePolicy => loadPolicyFile(machinePolicyPath());
+/**
+ * The policy of this machine, read from where the OS keeps it. On Linux and macOS a policy that
+ * someone other than root could have written (the file or its folder) is not in force: it stops
+ * uploads, as an invalid one does, rather than letting whoever wrote it lock or open settings.
+ */
+export function loadMachinePolicy(): MachinePolicy {
+  const file = machinePolicyPath();
+  const machine = loadPolicyFile(file);
+  if (machine.state === 'none' || process.platform === 'win32') return machine;
+  const problem = notOnlyRootsToWrite(file);
+  if (problem === null) return machine;
+  return {
+    state: 'invalid',
+    file,
+    problem: `the policy ${file} is not in force: ${problem}; make it and its folder owned by root and writable by root only (chown root:root, chmod 644, its folder 755)`,
+  };
+}
+
+/** Groups whose members are administrators: root's (wheel on macOS) and macOS's admin. */
+const ADMIN_GROUPS = new Set(process.platform === 'darwin' ? [0, 80] : [0]);
+
+/** Why someone other than an administrator could change `file` (or put another in its place), or null. */
+function notOnlyRootsToWrite(file: string): string | null {
+  for (const path of [file, dirname(file)]) {
+    const stats = statSync(path, { throwIfNoEntry: false });
+    if (stats === undefined) continue;
+    const mode = (stats.mode & 0o777).toString(8);
+    if (stats.uid !== 0) return `${path} is owned by user ${stats.uid}, not root`;
+    if ((stats.mode & 0o002) !== 0) return `${path} can be changed by any user (mode ${mode})`;
+    if ((stats.mode & 0o020) !== 0 && !ADMIN_GROUPS.has(stats.gid))
+      return `${path} can be changed by its group (group ${stats.gid}, mode ${mode})`;
+  }
+  return null;
+}
