@@ -19,6 +19,8 @@ export interface ShellStrings {
       | 'resume'
       | 'limitNow'
       | 'fullSpeed'
+      | 'pauseManaged'
+      | 'fullSpeedManaged'
       | 'openRecordings'
       | 'openLogs'
       | 'quit',
@@ -78,6 +80,8 @@ function english(): ShellStrings {
       resume: 'Resume',
       limitNow: 'Limit upload speed now',
       fullSpeed: 'Upload at full speed',
+      pauseManaged: 'Pausing: managed by your organization',
+      fullSpeedManaged: 'Full speed: managed by your organization',
       openRecordings: 'Open recordings folder',
       openLogs: 'Open logs folder',
       quit: 'Quit',
@@ -131,6 +135,8 @@ function portuguese(): ShellStrings {
       resume: 'Retomar',
       limitNow: 'Limitar a velocidade de envio agora',
       fullSpeed: 'Enviar na velocidade máxima',
+      pauseManaged: 'Pausa: gerenciada pela sua organização',
+      fullSpeedManaged: 'Velocidade máxima: gerenciada pela sua organização',
       openRecordings: 'Abrir pasta de gravações',
       openLogs: 'Abrir pasta de logs',
       quit: 'Sair',

@@ -75,4 +75,33 @@ describe('the first run and the quick controls under a policy', () => {
     expect(await page.getByRole('textbox', { name: 'API token' }).isEditable()).toBe(true);
     expect(ui.problems).toEqual([]);
   });
+
+  it('offers no pause, resume or full speed the policy holds, in the header, Settings and Destinations', async () => {
+    const { page } = ui;
+    await page.getByRole('button', { name: 'Skip set-up' }).click();
+    await page.getByRole('button', { name: 'Pause' }).click();
+    const menu = page.getByRole('menu');
+    for (const length of ['Pause for 1 hour', 'Pause for 8 hours', 'Pause until I resume']) {
+      expect(await menu.getByRole('menuitem', { name: length }).isDisabled()).toBe(true);
+    }
+    // The policy's 4 MiB/s is the organization's floor: lifting it is not offered either.
+    expect(await menu.getByRole('menuitem', { name: 'Upload at full speed' }).isDisabled()).toBe(true);
+    expect(await menu.getByText('Managed by your organization', { exact: true }).count()).toBe(2);
+    await page.keyboard.press('Escape');
+
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    const pausePanel = page.getByRole('region', { name: 'Pause uploads' });
+    for (const length of ['1 hour', '8 hours', 'Until I resume']) {
+      expect(await pausePanel.getByRole('button', { name: length }).isDisabled()).toBe(true);
+    }
+    await pausePanel.getByText('Managed by your organization', { exact: true }).waitFor();
+
+    await page.getByRole('tab', { name: 'Destinations' }).click();
+    for (const other of ['OneDrive', 'Google Drive']) {
+      const card = page.getByRole('region', { name: other, exact: true });
+      expect(await card.getByRole('button', { name: 'Use for uploads' }).isDisabled()).toBe(true);
+      await card.getByText('Managed by your organization', { exact: true }).waitFor();
+    }
+    expect(ui.problems).toEqual([]);
+  });
 });

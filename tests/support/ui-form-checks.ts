@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 /**
  * The names of the primary buttons shown now: a screen with one obvious thing to do has one. The
@@ -38,5 +38,18 @@ export function fieldsWithoutOwnLabel(page: Page): Promise<string[]> {
         return shared || (seen.get(words(field)) ?? 0) > 1;
       })
       .map((field) => `${field.tagName.toLowerCase()}[${field.type}] "${words(field) || field.placeholder}"`);
+  });
+}
+
+/** Whether a field has the focus and is inside the window, where the operator sees it. */
+export function isFocusedInView(field: Locator): Promise<boolean> {
+  return field.evaluate((element) => {
+    const shown = element as unknown as {
+      ownerDocument: { activeElement: unknown; defaultView: { innerHeight: number } | null };
+      getBoundingClientRect(): { top: number; bottom: number };
+    };
+    const box = shown.getBoundingClientRect();
+    const height = shown.ownerDocument.defaultView?.innerHeight ?? 0;
+    return shown.ownerDocument.activeElement === element && box.top >= 0 && box.bottom <= height;
   });
 }

@@ -12,12 +12,12 @@ import type { Headline } from '../../src-shared/health.ts';
 import { headlineText } from '../../src-shared/health-words.ts';
 import type { QueueTotals } from '../../src-shared/job.ts';
 import { NO_POLICY_VIEW } from '../../src-shared/policy.ts';
-import { defaultSettings, type Settings } from '../../src-shared/settings.ts';
+import { defaultSettings, type SettingName, type Settings } from '../../src-shared/settings.ts';
 import { healthWith, zeroTotals } from '../support/health-samples.ts';
 
 function stateWith(
   headline: Headline,
-  more: { settings?: Partial<Settings>; totals?: Partial<QueueTotals> } = {},
+  more: { settings?: Partial<Settings>; totals?: Partial<QueueTotals>; locked?: SettingName[] } = {},
 ) {
   return applyShellEvent(initialShellState(), {
     event: 'snapshot',
@@ -30,7 +30,15 @@ function stateWith(
       host: NO_HOST_CAPABILITIES,
       platform: 'linux',
       uploadRate: { rate: null, until: null, next: null, override: null },
-      policy: NO_POLICY_VIEW,
+      policy:
+        more.locked === undefined
+          ? NO_POLICY_VIEW
+          : {
+              ...NO_POLICY_VIEW,
+              state: 'in-force',
+              file: '/etc/recording-uploader/policy.json',
+              locked: more.locked,
+            },
       health: healthWith(headline, more.totals),
     },
   });
@@ -145,6 +153,42 @@ describe('the tray menu', () => {
       payload: { state: 'unavailable', detail: null },
     });
     expect(enabled(down)).toMatchObject({ 'pause-1h': false, resume: false, open: true, quit: true });
+  });
+
+  it('offers no pause, resume or lifting of a limit the policy holds, and says who holds them', () => {
+    const menu = (state: ShellState) =>
+      trayMenuModel(trayViewOf(state), state, en).flatMap((e) =>
+        e.type === 'action' ? [`${e.action}:${e.enabled}`] : e.type === 'status' ? [e.label] : [],
+      );
+    const held = stateWith(
+      { kind: 'caught-up' },
+      { settings: { recordingsFolder: '/rec' }, locked: ['uploadsPaused', 'uploadRateLimit'] },
+    );
+    const limited = applyShellEvent(held, {
+      event: 'upload-rate',
+      payload: { rate: 2 * 1024 * 1024, until: null, next: null, override: null },
+    });
+    expect(menu(limited).slice(1)).toEqual([
+      'open:true',
+      'pause-1h:false',
+      'pause-8h:false',
+      'pause-until-resumed:false',
+      'resume:false',
+      'Pausing: managed by your organization',
+      'limit-now:false',
+      'full-speed:false',
+      'Full speed: managed by your organization',
+      'open-recordings:true',
+      'open-logs:true',
+      'quit:true',
+    ]);
+    // Slowing down stays the operator's: the organization's limit is a floor, not a ceiling.
+    expect(menu(held)).toContain('limit-now:true');
+    expect(menu(held)).not.toContain('Full speed: managed by your organization');
+    const portuguese = trayMenuModel(trayViewOf(limited), limited, shellStrings('pt-BR'));
+    expect(portuguese.filter((e) => e.type === 'status').map((e) => e.label)).toContain(
+      'Pausa: gerenciada pela sua organização',
+    );
   });
 
   it('offers full speed while a limit holds, and a limit while none does', () => {

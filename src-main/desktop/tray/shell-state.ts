@@ -6,7 +6,7 @@ import type {
 } from '../../../src-shared/bridge-contract.ts';
 import type { Health } from '../../../src-shared/health.ts';
 import type { QueueTotals } from '../../../src-shared/job.ts';
-import type { Settings } from '../../../src-shared/settings.ts';
+import type { SettingName, Settings } from '../../../src-shared/settings.ts';
 import type { UploadRateView } from '../../../src-shared/upload-rate-limit.ts';
 
 /** What the tray and the notifications know of the core, built only from bridge events. */
@@ -19,6 +19,8 @@ export interface ShellState {
   core: CoreStatus;
   /** The upload speed limit in force, for the tray's quick control. */
   uploadRate: UploadRateView;
+  /** The settings the administrator's policy locks: the quick controls do not offer to change them. */
+  locked: readonly SettingName[];
 }
 
 export const initialShellState = (): ShellState => ({
@@ -28,14 +30,15 @@ export const initialShellState = (): ShellState => ({
   health: null,
   core: { state: 'running', detail: null },
   uploadRate: { rate: null, until: null, next: null, override: null },
+  locked: [],
 });
 
 export function applyShellEvent(state: ShellState, raw: BridgeEvent): ShellState {
   const event = raw as AnyBridgeEvent;
   switch (event.event) {
     case 'snapshot': {
-      const { settings, totals, connections, health, uploadRate } = event.payload;
-      return { ...state, settings, totals, connections, health, uploadRate };
+      const { settings, totals, connections, health, uploadRate, policy } = event.payload;
+      return { ...state, settings, totals, connections, health, uploadRate, locked: policy.locked };
     }
     case 'health':
       return { ...state, health: event.payload, totals: event.payload.queue.counts };

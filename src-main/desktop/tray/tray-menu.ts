@@ -28,6 +28,10 @@ export function trayMenuModel(view: TrayView, state: ShellState, strings: ShellS
   const paused = state.settings?.uploadsPaused === true;
   const hasFolder = (state.settings?.recordingsFolder ?? '') !== '';
   const limited = state.uploadRate.rate !== null;
+  // The policy's pause and limit are the organization's: the operator may slow down, never lift them.
+  const pauseLocked = state.locked.includes('uploadsPaused') || state.locked.includes('pausedUntil');
+  const limitLocked = limited && state.locked.includes('uploadRateLimit');
+  const canPause = coreUp && !pauseLocked;
   const action = (a: TrayAction, label: string, enabled = true): TrayMenuEntry => ({
     type: 'action',
     action: a,
@@ -39,18 +43,20 @@ export function trayMenuModel(view: TrayView, state: ShellState, strings: ShellS
     { type: 'separator' },
     action('open', strings.menu.open),
     { type: 'separator' },
-    action('pause-1h', strings.menu.pause1h, coreUp),
-    action('pause-8h', strings.menu.pause8h, coreUp),
+    action('pause-1h', strings.menu.pause1h, canPause),
+    action('pause-8h', strings.menu.pause8h, canPause),
     action(
       'pause-until-resumed',
       strings.menu.pauseUntilResumed,
-      coreUp && !(paused && state.settings?.pausedUntil === null),
+      canPause && !(paused && state.settings?.pausedUntil === null),
     ),
-    action('resume', strings.menu.resume, coreUp && paused),
+    action('resume', strings.menu.resume, canPause && paused),
+    ...(pauseLocked ? [{ type: 'status', label: strings.menu.pauseManaged } as const] : []),
     { type: 'separator' },
     // Until the timetable's next change: one of the two is always the one that changes something.
     action('limit-now', strings.menu.limitNow, coreUp && !limited),
-    action('full-speed', strings.menu.fullSpeed, coreUp && limited),
+    action('full-speed', strings.menu.fullSpeed, coreUp && limited && !limitLocked),
+    ...(limitLocked ? [{ type: 'status', label: strings.menu.fullSpeedManaged } as const] : []),
     { type: 'separator' },
     action('open-recordings', strings.menu.openRecordings, hasFolder),
     action('open-logs', strings.menu.openLogs),

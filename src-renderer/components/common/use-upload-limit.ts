@@ -18,8 +18,10 @@ export function useLimitNote(): string | null {
 export function useUploadLimitNow() {
   const bridge = useBridge();
   const limited = useApp((state) => state.uploadRate.rate !== null);
+  // A limit the policy locks is the organization's floor: slowing down stays the operator's, lifting it does not.
+  const locked = useApp((state) => limited && state.policy.locked.includes('uploadRateLimit'));
   const toggle = useAsyncAction(async () => {
     await bridge.invoke('setUploadLimitNow', { limited: !limited });
   });
-  return { limited, toggle };
+  return { limited, locked, toggle };
 }

@@ -36,6 +36,14 @@ function DestinationCard(props: { kind: DestinationKind; children: ReactNode }) 
   const { settingsSaved } = useActions();
   const active = useApp((state) => state.settings?.activeDestination === props.kind);
   const connection = useApp((state) => state.connections[props.kind]);
+  // The policy may hold the destination in use, or leave this one out of those it allows.
+  const managed = useApp((state) =>
+    state.policy.locked.includes('activeDestination')
+      ? t('policy.managed')
+      : state.policy.allowedDestinations.includes(props.kind)
+        ? null
+        : t('policy.destinationNotAllowed'),
+  );
   const use = useAsyncAction(async () => {
     settingsSaved(await bridge.invoke('updateSettings', { activeDestination: props.kind }));
   });
@@ -51,13 +59,19 @@ function DestinationCard(props: { kind: DestinationKind; children: ReactNode }) 
           <button
             type="button"
             className="btn btn-small"
-            disabled={connection === undefined || use.busy}
+            disabled={connection === undefined || managed !== null || use.busy}
+            aria-describedby={managed === null ? undefined : `${titleId}-managed`}
             onClick={() => use.run()}
           >
             {t('destinations.use')}
           </button>
         )}
       </header>
+      {!active && managed !== null && (
+        <p className="help managed" id={`${titleId}-managed`}>
+          {managed}
+        </p>
+      )}
       <ConnectionStatus kind={props.kind} connection={connection} />
       <ErrorText>{use.error}</ErrorText>
       {props.children}

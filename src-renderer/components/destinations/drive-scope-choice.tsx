@@ -19,6 +19,7 @@ export function DriveScopeChoice() {
     const connection = state.connections.gdrive;
     return connection !== undefined && connection.label !== null;
   });
+  const locked = useApp((state) => state.policy.locked.includes('googleDriveScope'));
   const [changed, setChanged] = useState(false);
   const name = useId();
   const save = useAsyncAction(async (next: (typeof SCOPES)[number]) => {
@@ -35,7 +36,7 @@ export function DriveScopeChoice() {
             name={name}
             value={value}
             checked={scope === value}
-            disabled={save.busy}
+            disabled={save.busy || locked}
             onChange={() => save.run(value)}
           />
           <span className="choice-text">
@@ -45,6 +46,7 @@ export function DriveScopeChoice() {
         </label>
       ))}
       <p className="help">{t('drive.scopeSwitch')}</p>
+      {locked && <p className="help managed">{t('policy.managed')}</p>}
       {changed && signedIn && <Notice tone="info">{t('drive.reconnectToApply')}</Notice>}
       <ErrorText>{save.error}</ErrorText>
     </fieldset>

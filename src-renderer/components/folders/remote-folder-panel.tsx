@@ -16,7 +16,20 @@ export function RemoteFolderPanel() {
         ? state.settings?.googleDriveFolder
         : null,
   );
+  const locked = useApp((state) =>
+    state.policy.locked.includes(kind === 'onedrive' ? 'oneDriveFolder' : 'googleDriveFolder'),
+  );
   if (kind === 'storage-api') return <p className="muted">{t('remote.storageApi')}</p>;
+  if (locked) {
+    return (
+      <>
+        <p className="lead">
+          {chosen ? t('destinations.folder', { path: chosen.path }) : t('destinations.noFolder')}
+        </p>
+        <p className="help managed">{t('policy.managed')}</p>
+      </>
+    );
+  }
   return (
     <>
       <p className="lead">

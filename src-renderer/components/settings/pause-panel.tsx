@@ -2,7 +2,7 @@ import { formatMoment } from '../../../src-shared/format-units.ts';
 import { useI18n } from '../../i18n/i18n-context.tsx';
 import { useApp } from '../../state/app-context.tsx';
 import { ErrorText } from '../common/messages.tsx';
-import { PAUSE_LENGTHS, usePauseCommands } from '../shell/use-pause.ts';
+import { PAUSE_LENGTHS, usePauseCommands, usePauseLocked } from '../shell/use-pause.ts';
 
 /** The uploadsPaused and pausedUntil settings, as the operator thinks of them: pause for how long. */
 export function PausePanel() {
@@ -10,6 +10,7 @@ export function PausePanel() {
   const paused = useApp((state) => state.paused);
   const until = useApp((state) => state.settings?.pausedUntil ?? null);
   const { pause, resume } = usePauseCommands();
+  const locked = usePauseLocked();
   const state = !paused
     ? t('settings.running')
     : until === null
@@ -26,7 +27,7 @@ export function PausePanel() {
             key={length}
             type="button"
             className="btn"
-            disabled={pause.busy}
+            disabled={pause.busy || locked}
             onClick={() => pause.run(length)}
           >
             {t(`pause.button.${length}`)}
@@ -36,7 +37,7 @@ export function PausePanel() {
           <button
             type="button"
             className="btn btn-primary"
-            disabled={resume.busy}
+            disabled={resume.busy || locked}
             onClick={() => resume.run()}
           >
             {t('pause.resume')}
@@ -44,6 +45,7 @@ export function PausePanel() {
         )}
       </div>
       <p className="help">{t('setting.uploadsPaused.help')}</p>
+      {locked && <p className="help managed">{t('policy.managed')}</p>}
       <ErrorText>{pause.error ?? resume.error}</ErrorText>
     </div>
   );

@@ -98,6 +98,7 @@ export function SettingField(props: SettingFieldProps) {
             id={id}
             value={String(props.value)}
             disabled={locked}
+            aria-invalid={props.problem !== null}
             aria-describedby={describedBy}
             onChange={(event) => props.onChange(event.target.value)}
           >

@@ -1,4 +1,4 @@
-import { type FormEvent, useMemo, useState } from 'react';
+import { type FormEvent, useMemo, useRef, useState } from 'react';
 import type { PolicyView } from '../../../src-shared/policy.ts';
 import type { Settings } from '../../../src-shared/settings.ts';
 import { useI18n } from '../../i18n/i18n-context.tsx';
@@ -48,9 +48,11 @@ function SettingsForm(props: { settings: Settings; policy: PolicyView }) {
     setEdits({});
     setSaved(true);
   });
+  const form = useRef<HTMLFormElement>(null);
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    if (!invalid && Object.keys(patch).length > 0) void save.run();
+    if (invalid) showFirstProblem(form.current);
+    else if (Object.keys(patch).length > 0) void save.run();
   };
   const field = (name: FormSetting) => (
     <SettingField
@@ -65,8 +67,9 @@ function SettingsForm(props: { settings: Settings; policy: PolicyView }) {
       }}
     />
   );
-  // A setting the host does not act on (start at login, where no desktop app runs) is not offered.
-  const applies = (name: (typeof FORM_SETTINGS)[number]) => name !== 'startAtLogin' || host.startAtLogin;
+  // A setting the host does not act on (start at login, updates: where no desktop app runs) is not offered.
+  const applies = (name: (typeof FORM_SETTINGS)[number]) =>
+    (name !== 'startAtLogin' || host.startAtLogin) && (name !== 'updateFeedUrl' || host.updates);
   const fieldsOf = (section: SettingsSection) =>
     FORM_SETTINGS.filter((name) => FORM_FIELDS[name].section === section && applies(name)).map(field);
 
@@ -83,7 +86,7 @@ function SettingsForm(props: { settings: Settings; policy: PolicyView }) {
       {props.policy.state === 'invalid' && (
         <Notice tone="warning">{t('policy.invalid', { problem: props.policy.problem ?? '' })}</Notice>
       )}
-      <form className="settings-form" onSubmit={onSubmit} noValidate>
+      <form ref={form} className="settings-form" onSubmit={onSubmit} noValidate>
         {(['general', 'recordings', 'uploads', 'storageApi'] as const).map((section) => (
           <fieldset key={section} className="card settings-section">
             <legend>{t(`settings.section.${section}`)}</legend>
@@ -98,7 +101,8 @@ function SettingsForm(props: { settings: Settings; policy: PolicyView }) {
           </details>
         ))}
         <div className={`save-bar${dirty ? ' is-dirty' : ''}`}>
-          <button type="submit" className="btn btn-primary" disabled={!dirty || invalid || save.busy}>
+          {/* Pressed with a field at fault, it takes the operator there rather than doing nothing. */}
+          <button type="submit" className="btn btn-primary" disabled={!dirty || save.busy}>
             {t('settings.save')}
           </button>
           <button
@@ -123,6 +127,19 @@ function SettingsForm(props: { settings: Settings; policy: PolicyView }) {
       </form>
     </section>
   );
+}
+
+/**
+ * Brings the first field at fault into view and focus, opening the advanced section it sits in:
+ * the operator who pressed Save lands on what stops it, however far down the form it is.
+ */
+function showFirstProblem(form: HTMLFormElement | null): void {
+  const field = form?.querySelector<HTMLElement>('[aria-invalid="true"]');
+  if (field === null || field === undefined) return;
+  const section = field.closest('details');
+  if (section !== null) section.open = true;
+  field.scrollIntoView({ block: 'center' });
+  field.focus({ preventScroll: true });
 }
 
 /** The oneDriveFolder and googleDriveFolder settings: chosen in the folder browser, shown here. */

@@ -3,14 +3,16 @@ import { useI18n } from '../../i18n/i18n-context.tsx';
 import { useApp } from '../../state/app-context.tsx';
 import { ErrorText } from '../common/messages.tsx';
 import { useUploadLimitNow } from '../common/use-upload-limit.ts';
-import { PAUSE_LENGTHS, usePauseCommands } from './use-pause.ts';
+import { PAUSE_LENGTHS, usePauseCommands, usePauseLocked } from './use-pause.ts';
 
 /** The top bar's control: Resume while paused, otherwise a menu of pause lengths. */
 export function PauseControl() {
   const { t } = useI18n();
   const paused = useApp((state) => state.paused);
   const { pause, resume } = usePauseCommands();
+  const pauseLocked = usePauseLocked();
   const limitNow = useUploadLimitNow();
+  const managedId = useId();
   const [open, setOpen] = useState(false);
   const menuId = useId();
   const buttonRef = useRef<HTMLButtonElement>(null);
@@ -18,7 +20,7 @@ export function PauseControl() {
 
   useEffect(() => {
     if (!open) return;
-    menuRef.current?.querySelector<HTMLButtonElement>('button')?.focus();
+    menuRef.current?.querySelector<HTMLButtonElement>('button:not(:disabled)')?.focus();
     const close = (event: MouseEvent) => {
       if (!menuRef.current?.contains(event.target as Node) && event.target !== buttonRef.current)
         setOpen(false);
@@ -35,7 +37,7 @@ export function PauseControl() {
   };
 
   const onMenuKey = (event: KeyboardEvent<HTMLDivElement>) => {
-    const items = [...(menuRef.current?.querySelectorAll<HTMLButtonElement>('button') ?? [])];
+    const items = [...(menuRef.current?.querySelectorAll<HTMLButtonElement>('button:not(:disabled)') ?? [])];
     const at = items.indexOf(document.activeElement as HTMLButtonElement);
     if (event.key === 'Escape') {
       closeMenu();
@@ -51,9 +53,20 @@ export function PauseControl() {
   if (paused) {
     return (
       <div className="pause-control">
-        <button type="button" className="btn btn-primary" disabled={resume.busy} onClick={() => resume.run()}>
+        <button
+          type="button"
+          className="btn btn-primary"
+          disabled={resume.busy || pauseLocked}
+          aria-describedby={pauseLocked ? managedId : undefined}
+          onClick={() => resume.run()}
+        >
           {t('pause.resume')}
         </button>
+        {pauseLocked && (
+          <p className="managed-note" id={managedId}>
+            {t('policy.managed')}
+          </p>
+        )}
         <ErrorText>{resume.error}</ErrorText>
       </div>
     );
@@ -80,20 +93,34 @@ export function PauseControl() {
               type="button"
               role="menuitem"
               className="menu-item"
+              disabled={pauseLocked}
+              aria-describedby={pauseLocked ? `${managedId}-pause` : undefined}
               onClick={() => closeMenu(() => void pause.run(length))}
             >
               {t(`pause.for.${length}`)}
             </button>
           ))}
+          {pauseLocked && (
+            <p className="menu-note" id={`${managedId}-pause`}>
+              {t('policy.managed')}
+            </p>
+          )}
           <hr className="menu-separator" />
           <button
             type="button"
             role="menuitem"
             className="menu-item"
+            disabled={limitNow.locked}
+            aria-describedby={limitNow.locked ? `${managedId}-limit` : undefined}
             onClick={() => closeMenu(() => void limitNow.toggle.run())}
           >
             {limitNow.limited ? t('rate.fullSpeed') : t('rate.limitNow')}
           </button>
+          {limitNow.locked && (
+            <p className="menu-note" id={`${managedId}-limit`}>
+              {t('policy.managed')}
+            </p>
+          )}
         </div>
       )}
       <ErrorText>{pause.error ?? limitNow.toggle.error}</ErrorText>

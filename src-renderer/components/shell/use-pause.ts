@@ -1,4 +1,4 @@
-import { useActions, useBridge } from '../../state/app-context.tsx';
+import { useActions, useApp, useBridge } from '../../state/app-context.tsx';
 import { useAsyncAction } from '../common/use-async-action.ts';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -27,4 +27,11 @@ export function usePauseCommands() {
     settingsSaved(snapshot.settings);
   });
   return { pause, resume };
+}
+
+/** The administrator's policy holds the pause: pausing and resuming are the organization's. */
+export function usePauseLocked(): boolean {
+  return useApp((state) =>
+    state.policy.locked.some((name) => name === 'uploadsPaused' || name === 'pausedUntil'),
+  );
 }

@@ -1,0 +1,86 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HeadlessFixture } from '../support/headless-fixture.ts';
+import { ensureRendererBuild } from '../support/renderer-build.ts';
+import { launchChromium, openUi, type UiPage } from '../support/ui-browser.ts';
+import { isFocusedInView } from '../support/ui-form-checks.ts';
+
+/**
+ * The Settings view in the real UI of the real headless host, in a window too short for the whole
+ * form: Save pressed with a field at fault takes the operator to that field, wherever it is, and
+ * the settings this host does not act on are not there to be set.
+ */
+describe('Settings with a field at fault', () => {
+  let fixture: HeadlessFixture;
+  let browser: Browser;
+  let ui: UiPage;
+
+  beforeAll(async () => {
+    const [, started] = await Promise.all([
+      ensureRendererBuild(),
+      HeadlessFixture.start(),
+      launchChromium().then((launched) => {
+        browser = launched;
+      }),
+    ]);
+    fixture = started;
+    const host = fixture.spawn([
+      'run',
+      '--data-dir',
+      fixture.dataDir,
+      '--settings',
+      fixture.settingsFile,
+      '--web-ui',
+    ]);
+    const output = await host.waitForOutput(/Web UI: (\S+)/);
+    ui = await openUi(browser, /Web UI: (\S+)/.exec(output)?.[1] ?? '', { height: 600 });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await fixture?.close();
+  });
+
+  it('offers only what the headless host acts on: no start at login, no update address', async () => {
+    const { page } = ui;
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    await page.getByRole('textbox', { name: 'Uploads at once' }).waitFor();
+    expect(await page.getByRole('checkbox', { name: 'Start at login' }).count()).toBe(0);
+    expect(await page.getByRole('textbox', { name: 'Update address' }).count()).toBe(0);
+  });
+
+  it('brings the field at fault into view and focus when Save is pressed, opening its section', async () => {
+    const { page } = ui;
+    const top = page.getByRole('heading', { name: 'Settings', level: 1 });
+    const save = page.getByRole('button', { name: 'Save changes' });
+
+    // A field in a closed advanced section: opened, typed into, the section closed again.
+    const advanced = page.getByText('Google Drive app registration (advanced)');
+    await advanced.click();
+    const driveChunk = page.getByRole('textbox', { name: 'Drive chunk size' });
+    await driveChunk.fill('1.1');
+    await page.getByText('Use a multiple of 0.25.').waitFor();
+    await advanced.click();
+    expect(await driveChunk.isVisible()).toBe(false);
+    await top.scrollIntoViewIfNeeded();
+    await save.click();
+    expect(await driveChunk.isVisible()).toBe(true);
+    expect(await isFocusedInView(driveChunk)).toBe(true);
+    await driveChunk.fill('8');
+
+    // A field far above the save bar, the form scrolled away from it.
+    const retries = page.getByRole('textbox', { name: 'Retries' });
+    await retries.fill('lots');
+    await page.getByText('Enter a number.').waitFor();
+    await top.scrollIntoViewIfNeeded();
+    expect(await isFocusedInView(retries)).toBe(false);
+    await save.click();
+    expect(await isFocusedInView(retries)).toBe(true);
+    expect(await page.getByText('Settings saved.').count()).toBe(0);
+
+    await retries.fill('4');
+    await save.click();
+    await page.getByText('Settings saved.').waitFor();
+    expect(ui.problems).toEqual([]);
+  });
+});
