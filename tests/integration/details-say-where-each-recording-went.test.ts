@@ -1,13 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCommandRouter } from '../../src-main/core/bridge/command-router.ts';
+import type { Uploader } from '../../src-main/core/uploader.ts';
 import type { BridgeResponse } from '../../src-shared/bridge-contract.ts';
 import type { JobDetails } from '../../src-shared/job-details.ts';
 import { ledgerRows } from '../support/ledger-rows.ts';
+import { OneDriveHarness } from '../support/onedrive-harness.ts';
 import { waitFor } from '../support/recording-jobs.ts';
 import { sha256, UploaderHarness } from '../support/uploader-harness.ts';
 
 /** Asks the core over the bridge's one channel, as the page does. */
-async function details(harness: UploaderHarness, jobId: number): Promise<JobDetails> {
+async function details(harness: { uploader: Uploader }, jobId: number): Promise<JobDetails> {
   const answer: BridgeResponse = await createCommandRouter(harness.uploader)({
     id: 1,
     method: 'getJobDetails',
@@ -19,9 +21,12 @@ async function details(harness: UploaderHarness, jobId: number): Promise<JobDeta
 
 describe('a recording’s details', () => {
   let harness: UploaderHarness | undefined;
+  let onedrive: OneDriveHarness | undefined;
   afterEach(async () => {
     await harness?.close();
     harness = undefined;
+    await onedrive?.close();
+    onedrive = undefined;
   });
 
   it('name where it went, its hashes and times, and every attempt with its reason, with no secret', {
@@ -98,5 +103,36 @@ describe('a recording’s details', () => {
     );
     expect(seen.sidecar).toEqual({ fileName: '2024-10-26_1010_carla_metadata.json', stored: 'no' });
     await expect(details(h, job.id + 1000)).rejects.toThrow(`there is no job ${job.id + 1000}`);
+  });
+
+  it('OneDrive: name the account signed in and the folder, link the file’s web page, and say the sidecar was placed beside it', {
+    timeout: 60_000,
+  }, async () => {
+    onedrive = await OneDriveHarness.start();
+    const { graph, uploader } = onedrive;
+    const folder = graph.makeFolders('Recordings');
+    await onedrive.connect();
+    await uploader.chooseRemoteFolder({
+      destination: 'onedrive',
+      folder: { id: folder.id, driveId: null, path: '/Recordings' },
+    });
+    const bytes = await onedrive.writeRecording('session_3.mp4', 700_000, { session_id: 's3' });
+    const [job] = await onedrive.waitForStates(['session_3.mp4'], ['done']);
+    if (job === undefined) throw new Error('no job');
+    const stored = graph.fileAt('/Recordings/session_3.mp4');
+
+    const seen = await details(onedrive, job.id);
+    expect(seen.destination).toEqual({
+      kind: 'onedrive',
+      account: expect.stringContaining('('),
+      folder: '/Recordings',
+    });
+    expect(seen.job.remoteId).toBe(stored?.id);
+    expect(seen.remoteLink).toMatch(/^https?:\/\//);
+    expect(seen.remoteLink).toBe(job.remoteUrl);
+    expect(seen.sha256).toBe(sha256(bytes));
+    expect(Object.keys(seen.remoteHashes)).toEqual(['quickXorHash']);
+    expect(seen.sidecar).toEqual({ fileName: 'session_3_metadata.json', stored: 'beside-the-video' });
+    expect(JSON.stringify(seen)).not.toMatch(/uploadUrl|access_token|refresh_token/);
   });
 });
