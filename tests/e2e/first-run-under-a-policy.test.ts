@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HeadlessProcess } from '../support/headless-cli.ts';
 import { HeadlessFixture, MiB } from '../support/headless-fixture.ts';
 import { ensureRendererBuild } from '../support/renderer-build.ts';
-import { launchChromium, openUi, type UiPage } from '../support/ui-browser.ts';
+import { launchChromium, openUi, screenshot, type UiPage } from '../support/ui-browser.ts';
 
 /**
  * A machine the IT department set up: the policy names the recordings folder and the one
@@ -42,7 +42,8 @@ describe('the first run and the quick controls under a policy', () => {
       { token: null },
     );
     const output = await host.waitForOutput(/Web UI: (\S+)/);
-    ui = await openUi(browser, /Web UI: (\S+)/.exec(output)?.[1] ?? '');
+    // Tall enough for the whole destination step in one picture.
+    ui = await openUi(browser, /Web UI: (\S+)/.exec(output)?.[1] ?? '', { height: 900 });
   });
 
   afterAll(async () => {
@@ -73,6 +74,7 @@ describe('the first run and the quick controls under a policy', () => {
     await page.getByText('Managed by your organization', { exact: true }).waitFor();
     // What is left to the operator stays theirs: the token.
     expect(await page.getByRole('textbox', { name: 'API token' }).isEditable()).toBe(true);
+    await screenshot(page, 'first-run-managed');
     expect(ui.problems).toEqual([]);
   });
 
@@ -87,6 +89,7 @@ describe('the first run and the quick controls under a policy', () => {
     // The policy's 4 MiB/s is the organization's floor: lifting it is not offered either.
     expect(await menu.getByRole('menuitem', { name: 'Upload at full speed' }).isDisabled()).toBe(true);
     expect(await menu.getByText('Managed by your organization', { exact: true }).count()).toBe(2);
+    await screenshot(page, 'pause-menu-managed');
     await page.keyboard.press('Escape');
 
     await page.getByRole('tab', { name: 'Settings' }).click();
