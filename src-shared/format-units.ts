@@ -1,6 +1,38 @@
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'] as const;
 
 /**
+ * Formatters made once per locale and style: making one takes far longer than formatting with
+ * it, and a queue scrolled fast formats a few hundred sizes a second.
+ */
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+
+function numberFormat(locale: string, maximumFractionDigits?: number): Intl.NumberFormat {
+  const key = `number|${locale}|${maximumFractionDigits ?? ''}`;
+  let format = formatters.get(key);
+  if (format === undefined) {
+    format = new Intl.NumberFormat(
+      locale,
+      maximumFractionDigits === undefined ? {} : { maximumFractionDigits },
+    );
+    formatters.set(key, format);
+  }
+  return format as Intl.NumberFormat;
+}
+
+function dateTimeFormat(locale: string, withDate: boolean): Intl.DateTimeFormat {
+  const key = `moment|${locale}|${withDate}`;
+  let format = formatters.get(key);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat(
+      locale,
+      withDate ? { dateStyle: 'medium', timeStyle: 'short' } : { timeStyle: 'short' },
+    );
+    formatters.set(key, format);
+  }
+  return format as Intl.DateTimeFormat;
+}
+
+/**
  * Sizes everywhere (the window, the tray, `status`, the docs) count in binary multiples and say so
  * with their IEC names: 1 KiB = 1024 bytes, 1 MiB = 1024 KiB. "MB" for a count of MiB would be 5 %
  * off at a gigabyte, and an admin comparing with the destination's figures must be able to tell.
@@ -15,7 +47,7 @@ export function formatBytes(bytes: number, locale: string): string {
   }
   // Whole bytes and big numbers read better without a decimal; "2.5 MiB" needs one.
   const digits = unit === 0 || value >= 100 ? 0 : 1;
-  const number = new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(value);
+  const number = numberFormat(locale, digits).format(value);
   return `${number} ${UNITS[unit]}`;
 }
 
@@ -66,10 +98,7 @@ export function formatDuration(totalSeconds: number, units: DurationUnits): stri
 export function formatMoment(epochMs: number, locale: string, now: number): string {
   const date = new Date(epochMs);
   const sameDay = new Date(now).toDateString() === date.toDateString();
-  const options: Intl.DateTimeFormatOptions = sameDay
-    ? { timeStyle: 'short' }
-    : { dateStyle: 'medium', timeStyle: 'short' };
-  return new Intl.DateTimeFormat(locale, options).format(date);
+  return dateTimeFormat(locale, !sameDay).format(date);
 }
 
 /** A moment of record, to the second and always with its date: when an administrator checks what happened. */
@@ -80,5 +109,5 @@ export function formatInstant(epochMs: number, locale: string): string {
 }
 
 export function formatCount(count: number, locale: string): string {
-  return new Intl.NumberFormat(locale).format(count);
+  return numberFormat(locale).format(count);
 }

@@ -10,6 +10,8 @@ import { useAsyncAction } from '../common/use-async-action.ts';
 import { JobDetailsDialog } from './job-details-dialog.tsx';
 import { JobRow, JobRowPlaceholder, ROW_HEIGHT } from './job-row.tsx';
 
+const rowHeight = () => ROW_HEIGHT;
+
 /** How close to the loaded end the list asks for the next page. */
 const PREFETCH_ROWS = 30;
 
@@ -21,14 +23,20 @@ export function JobList() {
   const folder = useApp((state) => state.settings?.recordingsFolder ?? '');
   const { loadMore } = useActions();
   const scrollRef = useRef<HTMLElement>(null);
+  // The virtualizer lays out every row again whenever getItemKey is a new function: with 100,000
+  // rows, a new one each render (each scrolled frame) spent half of every frame doing so.
+  const getItemKey = useCallback((index: number) => order[index] ?? `row-${index}`, [order]);
   const virtualizer = useVirtualizer({
     count,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
+    getScrollElement,
+    estimateSize: rowHeight,
     overscan: 6,
-    getItemKey: (index) => order[index] ?? `row-${index}`,
+    getItemKey,
     useFlushSync: false,
   });
+  function getScrollElement() {
+    return scrollRef.current;
+  }
   const items = virtualizer.getVirtualItems();
   const lastShown = items[items.length - 1]?.index ?? 0;
   useEffect(() => {
