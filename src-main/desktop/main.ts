@@ -208,13 +208,14 @@ function startUpdatesOnce(): void {
   if (machine.state === 'invalid') return;
   const plan = planUpdates({
     settingsFeedUrl: state.settings.updateFeedUrl,
+    settingsFeedLocked: machine.state === 'in-force' && machine.policy.locked.has('updateFeedUrl'),
     policy: machine.state === 'in-force' ? machine.policy.updates : null,
     perMachine: isPerMachineInstall(app.getPath('exe'), app.getPath('home')),
     packaged: app.isPackaged,
   });
   startUpdates(
     plan,
-    (version) => notify({ kind: 'update-available', version }),
+    (version, because) => notify({ kind: 'update-available', version, because }),
     (reason) => console.warn(`update check failed: ${reason}`),
   );
 }

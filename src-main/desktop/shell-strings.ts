@@ -106,7 +106,10 @@ function english(): ShellStrings {
       if (n.kind === 'update-available') {
         return {
           title: `Recording Uploader ${n.version} is available`,
-          body: 'It is installed for every user of this computer: your IT department installs the new version.',
+          body:
+            n.because === 'per-machine'
+              ? 'It is installed for every user of this computer: your IT department installs the new version.'
+              : 'The update address comes from this app’s settings, not from your organization’s policy, so the app does not install from it by itself: ask your IT department for the new version.',
         };
       }
       return {
@@ -158,7 +161,10 @@ function portuguese(): ShellStrings {
       if (n.kind === 'update-available') {
         return {
           title: `O Recording Uploader ${n.version} está disponível`,
-          body: 'Ele está instalado para todos os usuários deste computador: seu departamento de TI instala a nova versão.',
+          body:
+            n.because === 'per-machine'
+              ? 'Ele está instalado para todos os usuários deste computador: seu departamento de TI instala a nova versão.'
+              : 'O endereço de atualizações vem das configurações deste aplicativo, não da política da sua organização, então o aplicativo não instala a partir dele sozinho: peça a nova versão ao seu departamento de TI.',
         };
       }
       return {

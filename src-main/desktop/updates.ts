@@ -4,11 +4,11 @@ import { CHECK_INTERVAL_MS, offerRelease, type UpdatePlan } from '../core/update
 /**
  * electron-updater, driven by the plan (src-main/core/updates/update-plan.ts decides everything):
  * the company's generic feed, nothing downloaded before the plan says the release is offered, and
- * an install only at quit, never over a per-machine install.
+ * an install only at quit, from a feed the administrator gave, never over a per-machine install.
  */
 export function startUpdates(
   plan: UpdatePlan,
-  onAvailable: (version: string) => void,
+  onAvailable: (version: string, because: 'per-machine' | 'feed-from-settings') => void,
   onProblem: (reason: string) => void,
 ): () => void {
   if (!plan.enabled) return () => {};
@@ -21,7 +21,8 @@ export function startUpdates(
     const offer = offerRelease(plan, { releaseDate: info.releaseDate ?? null }, Date.now());
     if (offer === 'install-on-quit')
       void autoUpdater.downloadUpdate().catch((e: unknown) => onProblem(String(e)));
-    else if (offer === 'tell-the-operator') onAvailable(info.version);
+    else if (offer === 'tell-the-operator' && plan.notInstalledBecause !== null)
+      onAvailable(info.version, plan.notInstalledBecause);
   });
   autoUpdater.on('error', (error) => onProblem(error.message));
   const check = (): void => void autoUpdater.checkForUpdates().catch((e: unknown) => onProblem(String(e)));

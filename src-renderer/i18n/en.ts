@@ -356,7 +356,7 @@ export const en = {
   'setting.startAtLogin.help': 'Start the uploader in the system tray when you sign in to this computer.',
   'setting.updateFeedUrl': 'Update address',
   'setting.updateFeedUrl.help':
-    'Where your organization publishes new versions (https). Empty: the app does not update itself.',
+    'Where your organization publishes new versions (https): the app says when one is out. It installs them by itself only from an address your organization’s policy sets. Empty: no updates.',
   'setting.language': 'Language',
   'setting.language.help': 'The language of this window. Automatic follows the computer’s language.',
   'setting.storageApiBaseUrl': 'Storage API address',

@@ -334,7 +334,7 @@ export const ptBR: Messages = {
   'setting.startAtLogin.help': 'Abrir o enviador na bandeja do sistema quando você entra neste computador.',
   'setting.updateFeedUrl': 'Endereço de atualizações',
   'setting.updateFeedUrl.help':
-    'Onde sua organização publica as novas versões (https). Vazio: o aplicativo não se atualiza sozinho.',
+    'Onde sua organização publica as novas versões (https): o aplicativo avisa quando sai uma. Ele as instala sozinho apenas a partir de um endereço definido pela política da sua organização. Vazio: sem atualizações.',
   'setting.language': 'Idioma',
   'setting.language.help': 'O idioma desta janela. Automático segue o idioma do computador.',
   'setting.storageApiBaseUrl': 'Endereço da API de armazenamento',

@@ -10,7 +10,15 @@ import {
 } from '../../src-main/core/updates/update-plan.ts';
 
 const FEED = 'https://updates.company.example/recording-uploader/';
-const base: UpdateContext = { settingsFeedUrl: '', policy: null, perMachine: false, packaged: true };
+const base: UpdateContext = {
+  settingsFeedUrl: '',
+  settingsFeedLocked: false,
+  policy: null,
+  perMachine: false,
+  packaged: true,
+};
+/** The feed an administrator gave: updateFeedUrl set and locked by the policy. */
+const lockedFeed: Partial<UpdateContext> = { settingsFeedUrl: FEED, settingsFeedLocked: true };
 const NOW = Date.parse('2026-12-03T09:00:00Z');
 
 describe('whether and how the app updates itself', () => {
@@ -20,12 +28,41 @@ describe('whether and how the app updates itself', () => {
       enabled: false,
       reason: 'not-packaged',
     });
-    expect(planUpdates({ ...base, settingsFeedUrl: FEED })).toEqual({
+    expect(planUpdates({ ...base, ...lockedFeed })).toEqual({
       enabled: true,
       feedUrl: FEED,
       channel: 'current',
       installOnQuit: true,
-      managed: false,
+      notInstalledBecause: null,
+      managed: true,
+    });
+  });
+
+  it('installs by itself only from a feed an administrator gave; one set in the settings, which whoever drives the window can change, only tells the operator', () => {
+    const fromSettings = planUpdates({ ...base, settingsFeedUrl: FEED });
+    expect(fromSettings).toMatchObject({
+      enabled: true,
+      installOnQuit: false,
+      notInstalledBecause: 'feed-from-settings',
+    });
+    if (!fromSettings.enabled) throw new Error('expected updates on');
+    expect(offerRelease(fromSettings, { releaseDate: '2026-12-01T00:00:00Z' }, NOW)).toBe(
+      'tell-the-operator',
+    );
+    const policy = { enabled: true, url: FEED, channel: 'current' as const };
+    expect(planUpdates({ ...base, policy })).toMatchObject({
+      installOnQuit: true,
+      notInstalledBecause: null,
+    });
+    expect(planUpdates({ ...base, ...lockedFeed })).toMatchObject({
+      installOnQuit: true,
+      notInstalledBecause: null,
+    });
+    // A policy that says only the channel leaves the feed the settings' own.
+    const channelOnly = { enabled: true, url: null, channel: 'deferred' as const };
+    expect(planUpdates({ ...base, settingsFeedUrl: FEED, policy: channelOnly })).toMatchObject({
+      installOnQuit: false,
+      notInstalledBecause: 'feed-from-settings',
     });
   });
 
@@ -52,11 +89,12 @@ describe('whether and how the app updates itself', () => {
   });
 
   it('never installs silently over a per-machine install: it tells the operator', () => {
-    const plan = planUpdates({ ...base, settingsFeedUrl: FEED, perMachine: true });
+    const plan = planUpdates({ ...base, ...lockedFeed, perMachine: true });
     if (!plan.enabled) throw new Error('expected updates on');
     expect(plan.installOnQuit).toBe(false);
+    expect(plan.notInstalledBecause).toBe('per-machine');
     expect(offerRelease(plan, { releaseDate: '2026-12-01T00:00:00Z' }, NOW)).toBe('tell-the-operator');
-    const perUser = planUpdates({ ...base, settingsFeedUrl: FEED });
+    const perUser = planUpdates({ ...base, ...lockedFeed });
     if (!perUser.enabled) throw new Error('expected updates on');
     expect(offerRelease(perUser, { releaseDate: '2026-12-01T00:00:00Z' }, NOW)).toBe('install-on-quit');
   });

@@ -10,6 +10,8 @@ export const DEFERRAL_MS = 14 * 24 * 60 * 60 * 1000;
 export interface UpdateContext {
   /** The `updateFeedUrl` setting: a generic feed (latest.yml…) the company hosts; '' for none. */
   settingsFeedUrl: string;
+  /** The policy locks `updateFeedUrl`: its value is the administrator's, not the operator's. */
+  settingsFeedLocked: boolean;
   /** What the machine's policy says of updates; null where it says nothing (or there is none). */
   policy: Policy['updates'];
   /** Installed for every user of the machine (Program Files, /opt…), which only an administrator may replace. */
@@ -26,6 +28,8 @@ export type UpdatePlan =
       channel: UpdateChannel;
       /** Download and install at the next quit, without asking: never over a per-machine install. */
       installOnQuit: boolean;
+      /** Why a release is only announced: a per-machine install, or a feed the administrator did not give. */
+      notInstalledBecause: 'per-machine' | 'feed-from-settings' | null;
       /** The policy set the feed or the channel: the operator is told updates are managed. */
       managed: boolean;
     };
@@ -33,8 +37,9 @@ export type UpdatePlan =
 /**
  * Whether and how the app updates itself. Off unless a feed URL is set (by the policy, else the
  * settings); the policy can turn updates off whatever the settings say and picks the channel. A
- * per-machine install is never replaced silently: there the app only says a release is out, and the
- * IT department deploys it.
+ * release is installed by itself only from a feed the administrator gave (the policy's, or an
+ * updateFeedUrl it locks) and never over a per-machine install: otherwise the app only says a
+ * release is out.
  */
 export function planUpdates(context: UpdateContext): UpdatePlan {
   if (!context.packaged) return { enabled: false, reason: 'not-packaged' };
@@ -45,12 +50,21 @@ export function planUpdates(context: UpdateContext): UpdatePlan {
   if (endpointProblem(feedUrl) !== null || !feedUrl.startsWith('https:')) {
     return { enabled: false, reason: 'feed-not-https' };
   }
+  // Whoever can drive the window can change an unlocked setting: a feed from there is only asked
+  // for news, never installed from, or that lever would run their build at the next quit.
+  const fromAdministrator = (context.policy?.url ?? null) !== null || context.settingsFeedLocked;
+  const notInstalledBecause = context.perMachine
+    ? 'per-machine'
+    : fromAdministrator
+      ? null
+      : 'feed-from-settings';
   return {
     enabled: true,
     feedUrl,
     channel: context.policy?.channel ?? 'current',
-    installOnQuit: !context.perMachine,
-    managed: context.policy !== null,
+    installOnQuit: notInstalledBecause === null,
+    notInstalledBecause,
+    managed: context.policy !== null || context.settingsFeedLocked,
   };
 }
 

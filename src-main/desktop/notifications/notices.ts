@@ -7,7 +7,12 @@ export type Notice =
   | { kind: 'problem'; headline: Headline }
   | { kind: 'recording-failed'; fileName: string; reason: string | null }
   | { kind: 'archive-changed'; destination: DestinationKind; missing: string[]; altered: string[] }
-  | { kind: 'update-available'; version: string };
+  | {
+      kind: 'update-available';
+      version: string;
+      /** Why the app does not install it by itself (src-main/core/updates/update-plan.ts). */
+      because: 'per-machine' | 'feed-from-settings';
+    };
 
 /**
  * The events worth an OS notification: the health's headline turning into a problem (the folder
