@@ -8,11 +8,13 @@ import { KeychainSecretStore } from '../../src-main/core/auth/keychain-secret-st
 import { GOOGLE_REFRESH_TOKEN_SECRET } from '../../src-main/core/destinations/gdrive/google-credentials.ts';
 import { openDatabase } from '../../src-main/core/store/database.ts';
 import { readInstallId } from '../../src-main/core/store/install-id.ts';
+import type { StatusReport } from '../../src-main/headless/commands/status-command.ts';
 import { dataPaths } from '../../src-main/node-host/data-dir.ts';
+import { headlineText } from '../../src-shared/health-words.ts';
 import { DrivePeer } from '../peers/drive-peer.ts';
 import { GoogleIdentityPeer } from '../peers/google-identity-peer.ts';
 import { googlePeerSettings } from '../support/drive-harness.ts';
-import { HeadlessProcess } from '../support/headless-cli.ts';
+import { HeadlessProcess, runCli } from '../support/headless-cli.ts';
 import { ensureRendererBuild } from '../support/renderer-build.ts';
 import { launchChromium, openUi, screenshot, type UiPage } from '../support/ui-browser.ts';
 import { waitForRowState } from '../support/ui-queue.ts';
@@ -31,6 +33,7 @@ describe('Google Drive in the browser', () => {
   const root = mkdtempSync(join(tmpdir(), 'gdrive-ui-'));
   const folder = join(root, 'recordings');
   const dataDir = join(root, 'data');
+  const settingsFile = join(root, 'settings.json');
 
   beforeAll(async () => {
     const [, launched] = await Promise.all([ensureRendererBuild(), launchChromium()]);
@@ -39,7 +42,6 @@ describe('Google Drive in the browser', () => {
     drive = await DrivePeer.start({ identity });
     drive.addFolder('Made by hand in Drive');
     mkdirSync(folder, { recursive: true });
-    const settingsFile = join(root, 'settings.json');
     writeFileSync(
       settingsFile,
       JSON.stringify({
@@ -115,5 +117,36 @@ describe('Google Drive in the browser', () => {
     expect(stored && drive.pathOf(stored)).toBe('/Recordings/2024-10-26_1500_rita.mp4');
     expect(stored && (await drive.content(stored))).toEqual(bytes);
     expect(ui.problems).toEqual([]);
+  });
+
+  /** The headline as `status --json` gives it, and the tray's words for the same health. */
+  async function statusHeadline(): Promise<string> {
+    const outcome = await runCli(['status', '--json', '--data-dir', dataDir, '--settings', settingsFile]);
+    const report = JSON.parse(outcome.stdout) as StatusReport;
+    expect(headlineText(report.health.headline, 'en', Date.now())).toBe(report.headline);
+    return report.headline;
+  }
+
+  it('a sign-in Google no longer honours: the header, the row and status say so, and Sign in again there brings uploads back', async () => {
+    const { page } = ui;
+    const header = page.locator('header output.status');
+    identity.revokeAll();
+    writeFileSync(join(folder, '2024-10-26_1600_revoked.mp4'), randomBytes(300 * 1024));
+    await page.getByRole('tab', { name: 'Queue' }).click();
+    await waitForRowState(page, '2024-10-26_1600_revoked.mp4', 'Sign-in needed', 30_000);
+    const needed = 'Sign in to Google Drive again — 1 recording waits';
+    await header.filter({ hasText: new RegExp(`^${needed}$`) }).waitFor();
+    expect(await statusHeadline()).toBe(needed);
+    await screenshot(page, 'header-drive-sign-in');
+
+    await page.locator('header').getByRole('button', { name: 'Sign in again' }).click();
+    const link = page.locator('header').getByRole('link', { name: 'Open the sign-in page' });
+    const [consent] = await Promise.all([ui.context.waitForEvent('page'), link.click()]);
+    await waitForRowState(page, '2024-10-26_1600_revoked.mp4', 'Done', 30_000);
+    await header.filter({ hasText: /^All caught up$/ }).waitFor({ timeout: 20_000 });
+    await consent.close();
+    expect(identity.authorizations).toHaveLength(2);
+    expect(await statusHeadline()).toBe('All caught up');
+    expect(drive.stored('2024-10-26_1600_revoked.mp4')).toHaveLength(1);
   });
 });
