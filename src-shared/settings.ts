@@ -78,6 +78,13 @@ export const settingsSchema = z
     deleteAfterUpload: z.boolean().default(false),
     uploadOlderRecordings: z.boolean().default(true),
     maxFileAgeDays: z.number().int().min(1).max(3650).default(7),
+    /** Below this much free space on the recordings volume the health warns; 0: never. */
+    diskWarnBelowBytes: z
+      .number()
+      .int()
+      .min(0)
+      .max(1024 * 1024 * MiB)
+      .default(2 * 1024 * MiB),
     /** Counted from the last byte that moved, so a low upload limit never times a request out. */
     requestTimeoutSeconds: z.number().int().min(5).max(86_400).default(300),
     /** How often the destination's listing is checked against the ledger (reconcile); 0: never. */

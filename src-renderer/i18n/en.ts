@@ -201,6 +201,7 @@ export const en = {
   'unit.seconds': 'seconds',
   'unit.days': 'days',
   'unit.mebibytes': 'MiB',
+  'unit.gibibytes': 'GiB',
 
   'destination.storage-api': 'Company storage API',
   'destination.onedrive': 'OneDrive',
@@ -330,6 +331,9 @@ export const en = {
   'setting.maxFileAgeDays': 'Oldest recordings to upload',
   'setting.maxFileAgeDays.help':
     'Recordings older than this are left alone when the folder is first scanned.',
+  'setting.diskWarnBelowBytes': 'Warn when the disk has less free',
+  'setting.diskWarnBelowBytes.help':
+    'Below this much free space on the recordings folder’s disk, the header, the tray and status say the disk is nearly full. 0: never.',
   'setting.reconcileEveryDays': 'Check the archive every',
   'setting.reconcileEveryDays.help':
     'Asks the destination for its list of files and checks every uploaded recording is still there, unchanged; you are told when one is missing or altered. 0: never.',

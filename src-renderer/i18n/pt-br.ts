@@ -178,6 +178,7 @@ export const ptBR: Messages = {
   'unit.seconds': 'segundos',
   'unit.days': 'dias',
   'unit.mebibytes': 'MiB',
+  'unit.gibibytes': 'GiB',
 
   'destination.storage-api': 'API de armazenamento da empresa',
   'destination.onedrive': 'OneDrive',
@@ -308,6 +309,9 @@ export const ptBR: Messages = {
   'setting.maxFileAgeDays': 'Idade máxima das gravações antigas',
   'setting.maxFileAgeDays.help':
     'Gravações mais antigas que isso são ignoradas na primeira leitura da pasta.',
+  'setting.diskWarnBelowBytes': 'Avisar quando o disco tiver menos livre',
+  'setting.diskWarnBelowBytes.help':
+    'Abaixo deste espaço livre no disco da pasta de gravações, o cabeçalho, a bandeja e o status avisam que o disco está quase cheio. 0: nunca.',
   'setting.reconcileEveryDays': 'Conferir o arquivo a cada',
   'setting.reconcileEveryDays.help':
     'Pede ao destino a lista de arquivos e confere se cada gravação enviada continua lá, sem alteração; você é avisado quando alguma sumiu ou mudou. 0: nunca.',

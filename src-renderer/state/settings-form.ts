@@ -2,6 +2,10 @@ import type { z } from 'zod';
 import { type SettingName, type Settings, settingsSchema } from '../../src-shared/settings.ts';
 
 const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+
+/** A size field's unit: the setting is stored in bytes, typed in these. */
+const BYTES_PER: Readonly<Record<'mebibytes' | 'gibibytes', number>> = { mebibytes: MiB, gibibytes: GiB };
 
 /** Settings with their own controls elsewhere (the pause control, the folder browser). */
 export const MANAGED_SETTINGS = [
@@ -20,7 +24,7 @@ export type SelectSetting = {
 export type FieldSpec =
   | { kind: 'text' | 'url' | 'path' | 'list' }
   | { kind: 'number'; unit: 'seconds' | 'days' | 'count' }
-  | { kind: 'mebibytes' }
+  | { kind: 'bytes'; unit: 'mebibytes' | 'gibibytes' }
   | { kind: 'checkbox' }
   | { kind: 'select'; options: readonly string[] };
 
@@ -49,8 +53,9 @@ export const FORM_FIELDS: Readonly<Record<FormSetting, FieldSpec & { section: Se
   settleSeconds: { section: 'recordings', kind: 'number', unit: 'seconds' },
   uploadOlderRecordings: { section: 'recordings', kind: 'checkbox' },
   maxFileAgeDays: { section: 'recordings', kind: 'number', unit: 'days' },
+  diskWarnBelowBytes: { section: 'recordings', kind: 'bytes', unit: 'gibibytes' },
   maxConcurrentUploads: { section: 'uploads', kind: 'number', unit: 'count' },
-  chunkSizeBytes: { section: 'uploads', kind: 'mebibytes' },
+  chunkSizeBytes: { section: 'uploads', kind: 'bytes', unit: 'mebibytes' },
   maxRetries: { section: 'uploads', kind: 'number', unit: 'count' },
   requestTimeoutSeconds: { section: 'uploads', kind: 'number', unit: 'seconds' },
   reconcileEveryDays: { section: 'uploads', kind: 'number', unit: 'days' },
@@ -75,7 +80,7 @@ export const FORM_FIELDS: Readonly<Record<FormSetting, FieldSpec & { section: Se
   googleTokenUrl: { section: 'googleDrive', kind: 'url' },
   googleRevokeUrl: { section: 'googleDrive', kind: 'url' },
   driveApiBaseUrl: { section: 'googleDrive', kind: 'url' },
-  googleDriveChunkSizeBytes: { section: 'googleDrive', kind: 'mebibytes' },
+  googleDriveChunkSizeBytes: { section: 'googleDrive', kind: 'bytes', unit: 'mebibytes' },
 };
 
 export const FORM_SETTINGS = Object.keys(FORM_FIELDS) as FormSetting[];
@@ -110,7 +115,9 @@ export function fieldValueOf(name: FormSetting, settings: Settings): FieldValue 
   const value = settings[name];
   if (spec.kind === 'checkbox') return value === true;
   if (spec.kind === 'list') return (value as string[]).join(', ');
-  if (spec.kind === 'mebibytes') return String(Math.round(((value as number) / MiB) * 100) / 100);
+  if (spec.kind === 'bytes') {
+    return String(Math.round(((value as number) / BYTES_PER[spec.unit]) * 100) / 100);
+  }
   return String(value);
 }
 
@@ -118,12 +125,12 @@ export function fieldValueOf(name: FormSetting, settings: Settings): FieldValue 
 export function parseField(name: FormSetting, raw: FieldValue): ParsedField {
   const spec = FORM_FIELDS[name];
   let value: unknown = raw;
-  if (spec.kind === 'number' || spec.kind === 'mebibytes') {
+  if (spec.kind === 'number' || spec.kind === 'bytes') {
     const text = String(raw).trim().replace(',', '.');
     if (text === '') return { ok: false, issue: { code: 'required' } };
     const number = Number(text);
     if (!Number.isFinite(number)) return { ok: false, issue: { code: 'number' } };
-    value = spec.kind === 'mebibytes' ? Math.round(number * MiB) : number;
+    value = spec.kind === 'bytes' ? Math.round(number * BYTES_PER[spec.unit]) : number;
   } else if (spec.kind === 'list') {
     value = String(raw)
       .split(/[\s,;]+/)
@@ -145,7 +152,7 @@ export function parseField(name: FormSetting, raw: FieldValue): ParsedField {
 }
 
 function toFieldIssue(issue: z.core.$ZodIssue, spec: FieldSpec): FieldIssue {
-  const scale = spec.kind === 'mebibytes' ? MiB : 1;
+  const scale = spec.kind === 'bytes' ? BYTES_PER[spec.unit] : 1;
   switch (issue.code) {
     case 'too_small':
       if (issue.origin === 'string' || issue.origin === 'array') return { code: 'required' };

@@ -122,6 +122,16 @@ describe('the health’s one headline, by a fixed priority', () => {
     );
   });
 
+  it('warns of the disk below the operator’s own threshold, and never with 0', () => {
+    const GiB = 1024 ** 3;
+    const low = headline({ freeBytes: 5 * GiB, settings: { diskWarnBelowBytes: 10 * GiB } });
+    expect(low).toEqual({ kind: 'disk-low', freeBytes: 5 * GiB, path: '/rec' });
+    expect(headline({ freeBytes: 5 * GiB }).kind).toBe('caught-up');
+    expect(headline({ freeBytes: 1, settings: { diskWarnBelowBytes: 0 } }).kind).toBe('caught-up');
+    const health = deriveHealth(inputs({ freeBytes: 5 * GiB, settings: { diskWarnBelowBytes: 10 * GiB } }));
+    expect(health.disk).toMatchObject({ warnBelowBytes: 10 * GiB, low: true });
+  });
+
   it('knows a destination needs sign-in from the jobs held for it, even with nothing remembered', () => {
     const queue = facts(
       { 'needs-auth': 3 },

@@ -32,6 +32,14 @@ describe('the settings form', () => {
     expect(parseField('deleteAfterUpload', true)).toEqual({ ok: true, value: true });
     expect(parseField('storageApiBaseUrl', '')).toEqual({ ok: true, value: '' });
     expect(fieldValueOf('chunkSizeBytes', { ...defaultSettings(), chunkSizeBytes: 10 * MiB })).toBe('10');
+    // The disk warning is typed in GiB and stored in bytes.
+    expect(fieldValueOf('diskWarnBelowBytes', defaultSettings())).toBe('2');
+    expect(parseField('diskWarnBelowBytes', '12,5')).toEqual({ ok: true, value: 12.5 * 1024 * MiB });
+    expect(parseField('diskWarnBelowBytes', '0')).toEqual({ ok: true, value: 0 });
+    expect(parseField('diskWarnBelowBytes', '2000')).toEqual({
+      ok: false,
+      issue: { code: 'too-big', limit: 1024 },
+    });
   });
 
   it('reads the upload speed limit as the core does, naming the entry at fault', () => {

@@ -11,9 +11,6 @@ import type {
 import { DESTINATION_KINDS, type DestinationKind, type Settings } from '../../../src-shared/settings.ts';
 import type { QueueFacts } from '../store/health-store.ts';
 
-/** Below this much free space the recordings volume is reported as nearly full. */
-export const DISK_WARN_BELOW_BYTES = 2 * 1024 ** 3;
-
 export interface HealthInputs {
   now: number;
   settings: Settings;
@@ -120,12 +117,9 @@ function queueHealth(inputs: HealthInputs): QueueHealth {
 function diskHealth(inputs: HealthInputs): DiskHealth {
   const path = inputs.settings.recordingsFolder === '' ? null : inputs.settings.recordingsFolder;
   const free = path === null ? null : inputs.freeBytes;
-  return {
-    path,
-    freeBytes: free,
-    warnBelowBytes: DISK_WARN_BELOW_BYTES,
-    low: free !== null && free < DISK_WARN_BELOW_BYTES,
-  };
+  // The operator's threshold (0: never warn).
+  const warnBelowBytes = inputs.settings.diskWarnBelowBytes;
+  return { path, freeBytes: free, warnBelowBytes, low: free !== null && free < warnBelowBytes };
 }
 
 /**

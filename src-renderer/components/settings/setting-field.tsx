@@ -86,8 +86,8 @@ export function SettingField(props: SettingFieldProps) {
   const unit =
     spec.kind === 'number' && spec.unit !== 'count'
       ? t(`unit.${spec.unit}`)
-      : spec.kind === 'mebibytes'
-        ? t('unit.mebibytes')
+      : spec.kind === 'bytes'
+        ? t(`unit.${spec.unit}`)
         : null;
   return (
     <div className="field">
@@ -115,14 +115,14 @@ export function SettingField(props: SettingFieldProps) {
             inputMode={
               spec.kind === 'number'
                 ? 'numeric'
-                : spec.kind === 'mebibytes'
+                : spec.kind === 'bytes'
                   ? 'decimal'
                   : spec.kind === 'url'
                     ? 'url'
                     : 'text'
             }
             spellCheck={false}
-            className={spec.kind === 'number' || spec.kind === 'mebibytes' ? 'input-short' : undefined}
+            className={spec.kind === 'number' || spec.kind === 'bytes' ? 'input-short' : undefined}
             value={String(props.value)}
             readOnly={locked}
             aria-invalid={props.problem !== null}
