@@ -101,6 +101,12 @@ export class Reachability {
     this.#change(destination, { throttledUntil: until, lastError: reason, lastErrorAt: this.#clock.now() });
   }
 
+  /** The server's pause has passed by the time elapsed, though the wall clock may say otherwise. */
+  throttleEnded(destination: DestinationKind): void {
+    if (this.get(destination).throttledUntil === null) return;
+    this.#change(destination, { throttledUntil: this.#clock.now() });
+  }
+
   /** The credentials were rejected: the destination waits for new ones. */
   holdForAuth(destination: DestinationKind, reason: string, rejectedCredential: string | null): void {
     const since = this.get(destination).needsAuthSince ?? this.#clock.now();

@@ -41,6 +41,11 @@ export interface EngineOptions {
   events: EngineEvents;
   logger: Logger;
   now(): number;
+  /**
+   * Time that only moves forward, at its own pace (performance.now by default): a server's
+   * Retry-After is measured by it, so a wall clock set back meanwhile does not lengthen the wait.
+   */
+  elapsed?(): number;
   /** Places each verified recording's receipt with it (the uploader's ReceiptBook). */
   receipts?: {
     place(job: JobRecord, item: UploadItem, remote: RemoteFile, destination: Destination): Promise<void>;
@@ -92,6 +97,8 @@ export class UploadEngine {
   /** Per destination, since it last answered: failed tries (an outage) and throttles without Retry-After. */
   readonly #outageTries = new Map<DestinationKind, number>();
   readonly #throttles = new Map<DestinationKind, number>();
+  /** Per destination, the throttle this process set: its wall-clock end, and when it ends in elapsed time. */
+  readonly #throttleEnds = new Map<DestinationKind, { until: number; endsAt: number }>();
   readonly #progress: ProgressThrottle;
   #timer: NodeJS.Timeout | undefined;
   #started = false;
@@ -160,7 +167,7 @@ export class UploadEngine {
     const { reachability } = this.#options;
     const now = this.#options.now();
     return this.#connected().filter((kind) => {
-      if (reachability.isAuthHeld(kind) || reachability.throttledUntil(kind) !== null) return false;
+      if (reachability.isAuthHeld(kind) || this.#throttledUntil(kind) !== null) return false;
       const trying = [...this.#running.values()].some((running) => running.destination === kind);
       if (this.#oneAtATime(kind) && trying) return false;
       const nextTry = reachability.isUnreachable(kind) ? reachability.get(kind).nextTryAt : null;
@@ -190,12 +197,36 @@ export class UploadEngine {
     const due = this.#options.store.nextDueAt(claimable);
     if (due !== null) times.push(due);
     for (const kind of this.#connected()) {
-      const throttled = reachability.throttledUntil(kind);
+      const throttled = this.#throttledUntil(kind);
       if (throttled !== null) times.push(throttled);
       const nextTry = reachability.isUnreachable(kind) ? reachability.get(kind).nextTryAt : null;
       if (nextTry !== null) times.push(nextTry);
     }
     return Math.min(...times);
+  }
+
+  /**
+   * Until when (wall clock) the destination's server asked for quiet, or null. A throttle this
+   * process set ends when its time has elapsed, even where the wall clock was set back meanwhile
+   * (a virtual machine's clock corrected after a pause): the throttle is then ended, and the jobs
+   * it held are due at once.
+   */
+  #throttledUntil(kind: DestinationKind): number | null {
+    const { reachability, store } = this.#options;
+    const until = reachability.throttledUntil(kind);
+    if (until === null) return null;
+    const end = this.#throttleEnds.get(kind);
+    if (end === undefined || end.until !== until) return until;
+    const left = end.endsAt - this.#elapsed();
+    if (left > 0) return Math.min(until, this.#options.now() + left);
+    this.#throttleEnds.delete(kind);
+    reachability.throttleEnded(kind);
+    store.dueNow(kind, until);
+    return null;
+  }
+
+  #elapsed(): number {
+    return this.#options.elapsed?.() ?? performance.now();
   }
 
   #armAt(at: number | null): void {
@@ -209,7 +240,8 @@ export class UploadEngine {
     const controller = new AbortController();
     const sent = { epoch: this.#options.credentials.epoch(job.destination), signal: controller.signal };
     const done = this.#transfer(job, settings, sent).finally(() => {
-      this.#running.delete(job.id);
+      // A wake between this run's last move and here may have claimed the job again: that run's own.
+      if (this.#running.get(job.id)?.controller === controller) this.#running.delete(job.id);
       this.#progress.forget(job.id);
       this.wake();
     });
@@ -388,6 +420,10 @@ export class UploadEngine {
         this.#throttles.set(job.destination, (this.#throttles.get(job.destination) ?? 0) + 1);
         reachability.throttled(job.destination, now + decision.delayMs, decision.reason);
         const until = reachability.get(job.destination).throttledUntil ?? now + decision.delayMs;
+        this.#throttleEnds.set(job.destination, {
+          until,
+          endsAt: this.#elapsed() + Math.max(0, until - now),
+        });
         const reason = `${DESTINATION_NAMES[job.destination]} asked to slow down until ${clockTime(until)}: ${decision.reason}`;
         this.#changed(job.id, store.markWaiting(job.id, reason, until, false));
         return;

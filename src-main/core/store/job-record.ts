@@ -80,6 +80,8 @@ export interface JobRepository {
   claimNext(destinations: readonly DestinationKind[]): JobRecord | undefined;
   /** The earliest nextAttemptAt of waiting jobs of these destinations, or null. */
   nextDueAt(destinations: readonly DestinationKind[]): number | null;
+  /** The destination's jobs waiting until `until` or sooner are due now (a pause that ended early by the wall clock). */
+  dueNow(destination: DestinationKind, until: number): number;
   saveSession(id: number, session: RemoteSession | null): void;
   /**
    * Keeps (or, with null, clears) the obligation to delete a damaged copy; survives restarts and

@@ -260,6 +260,16 @@ export class SqliteJobStore implements JobRepository {
     return due ?? null;
   }
 
+  dueNow(destination: DestinationKind, until: number): number {
+    return this.#immediate(() => {
+      const now = this.#clock.now();
+      return this.#sql(
+        `UPDATE jobs SET next_attempt_at = ?, updated_at = ?
+           WHERE state = 'waiting' AND destination = ? AND next_attempt_at <= ?`,
+      ).run(now, now, destination, until).changes;
+    });
+  }
+
   saveSession(id: number, session: RemoteSession | null): void {
     this.#update(id, () => ({ session: session === null ? null : this.#sealed(JSON.stringify(session)) }));
   }

@@ -1,0 +1,71 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Clock } from '../../src-main/core/host-services.ts';
+import { sha256, UploaderHarness } from '../support/uploader-harness.ts';
+
+const MiB = 1024 * 1024;
+/** Far beyond the throttle: a job that waits for this recheck was not taken when the throttle ended. */
+const RECHECK_MS = 60_000;
+const THROTTLE_S = 2;
+/** Time enough, on a loaded machine, for the rest of a 2 MiB upload after the throttle. */
+const MARGIN_MS = 5_000;
+
+let harness: UploaderHarness | undefined;
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+/** The system clock, which the test can step as a virtual machine's wall clock is stepped. */
+function steppableClock(): Clock & { step(ms: number): void } {
+  let offset = 0;
+  return {
+    now: () => Date.now() + offset,
+    step: (ms) => {
+      offset += ms;
+    },
+  };
+}
+
+describe('the end of a throttle', () => {
+  it('a job held by a Retry-After is taken again once that much time has passed, not at the next recheck', async () => {
+    const h = await UploaderHarness.start({
+      peer: { chunkSize: 256 * 1024 },
+      tuning: { recheckMs: RECHECK_MS },
+    });
+    harness = h;
+    h.peer.faults.throttle(1, THROTTLE_S, ['chunk']);
+    const bytes = await h.writeRecording('paced.mp4', 2 * MiB);
+
+    await h.waitForStates(['paced.mp4'], ['waiting'], 20_000);
+    const throttledAt = performance.now();
+    await h.waitForStates(['paced.mp4'], ['done'], THROTTLE_S * 1000 + MARGIN_MS);
+
+    expect(performance.now() - throttledAt).toBeGreaterThanOrEqual(THROTTLE_S * 1000 - 1000);
+    expect(sha256(await h.stored('paced.mp4'))).toBe(sha256(bytes));
+    expect(h.peer.requests.filter((r) => r.status === 429)).toHaveLength(1);
+  });
+
+  it('the wall clock stepped back during the wait does not lengthen it: Retry-After is time elapsed', async () => {
+    const clock = steppableClock();
+    const h = await UploaderHarness.start({
+      clock,
+      settings: { maxConcurrentUploads: 2 },
+      peer: { chunkSize: 256 * 1024 },
+      tuning: { recheckMs: RECHECK_MS },
+    });
+    harness = h;
+    h.peer.faults.throttle(1, THROTTLE_S, ['chunk']);
+    const names = ['first.mp4', 'second.mp4'];
+    for (const name of names) await h.writeRecording(name, 2 * MiB);
+
+    await h.waitForStates(names, ['waiting'], 20_000);
+    const throttledAt = performance.now();
+    // The machine's clock is corrected by 40 s, as a virtual machine's is after a pause.
+    clock.step(-40_000);
+    await h.waitForStates(names, ['done'], THROTTLE_S * 1000 + MARGIN_MS);
+
+    expect(performance.now() - throttledAt).toBeGreaterThanOrEqual(THROTTLE_S * 1000 - 1000);
+    expect(h.peer.requests.filter((r) => r.status === 429)).toHaveLength(1);
+    expect(h.uploader.reachability.get('storage-api').throttledUntil ?? 0).toBeLessThanOrEqual(clock.now());
+  });
+});
