@@ -77,10 +77,34 @@ interface Options {
 const SECTIONS = ['throughput', 'throttle', 'proof', 'scale'] as const;
 type Section = (typeof SECTIONS)[number];
 
+const USAGE = `Usage: node scripts/bench.ts [options]   (npm run bench -- [options])
+
+  --sections LIST        which sections to run, comma-separated (default: all of them):
+                           throughput  every destination's uploads against curl, hashes, memory
+                           scale       10,000 recordings queued at start; the 100,000-job queue in Chromium
+                           proof       report over 100,000 recordings, verify-ledger over 1,000,000 entries
+                           throttle    the upload speed limit (about 15 minutes)
+  --runs N               rounds of the throughput section (default 5)
+  --small-mib N          the small test file, MiB (default 256)
+  --large-mib N          the large test file, MiB (default 1024)
+  --chunk-mib N          the uploader's chunk size, MiB (default ${DEFAULT_CHUNK_MIB})
+  --destinations LIST    any of storage-api,onedrive,gdrive (default: all three)
+  --no-bundled           without the shipped core process and headless host
+  --cpu-prof DIR         a V8 CPU profile of every uploader process, into DIR
+  --throttle-seconds N   each throttled file is what its cap sends in N s (0: 1 GiB each; default 60)
+  --scale-recordings N   recordings already in the folder at start (default 10000)
+  --scale-jobs N         jobs in the browser's queue (default 100000)
+  --help                 this text
+
+Example: npm run bench -- --sections throughput,scale,proof
+The report (Markdown) goes to standard output, progress to standard error.
+`;
+
 function readOptions(): Options {
   const { values } = parseArgs({
     allowNegative: true,
     options: {
+      help: { type: 'boolean', default: false },
       runs: { type: 'string', default: '5' },
       'small-mib': { type: 'string', default: '256' },
       'large-mib': { type: 'string', default: '1024' },
@@ -94,6 +118,10 @@ function readOptions(): Options {
       'scale-jobs': { type: 'string', default: '100000' },
     },
   });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
   const positive = (name: string, text: string): number => {
     const value = Number(text);
     if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive whole number`);
