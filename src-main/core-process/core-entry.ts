@@ -1,3 +1,4 @@
+import { headlineText } from '../../src-shared/health-words.ts';
 import { createCommandRouter } from '../core/bridge/command-router.ts';
 import type { HostServices } from '../core/host-services.ts';
 import { loadMachinePolicy } from '../core/policy/policy-file.ts';
@@ -6,6 +7,7 @@ import { Uploader } from '../core/uploader.ts';
 import { dataPaths, defaultDataDir } from '../node-host/data-dir.ts';
 import { acquireInstanceLock } from '../node-host/instance-lock.ts';
 import { openNodeHost } from '../node-host/node-host.ts';
+import { writeSupportFiles } from '../node-host/support-files.ts';
 import { DESKTOP_HOST_CAPABILITIES } from './host-capabilities.ts';
 import { type ParentChannel, parentChannel } from './parent-channel.ts';
 
@@ -36,12 +38,13 @@ async function runCore(channel: ParentChannel, dataDir: string): Promise<void> {
     openBrowser: async (url) => channel.post({ kind: 'open-browser', url }),
   };
   // The desktop shell that started this process answers the folder dialog and show-in-folder.
+  // Read from where the OS keeps it, once per start of the core: a changed policy applies at the next.
+  const policy = new PolicyRules(loadMachinePolicy());
   const uploader = new Uploader({
     host: services,
     db: host.db,
     hostCapabilities: DESKTOP_HOST_CAPABILITIES,
-    // Read from where the OS keeps it, once per start of the core: a changed policy applies at the next.
-    policy: new PolicyRules(loadMachinePolicy()),
+    policy,
   });
   const route = createCommandRouter(uploader);
   uploader.events.subscribe((event) => channel.post({ kind: 'event', event }));
@@ -59,6 +62,20 @@ async function runCore(channel: ParentChannel, dataDir: string): Promise<void> {
   channel.onMessage((message) => {
     if (message.kind === 'request') {
       void route(message.request).then((response) => channel.post({ kind: 'response', response }));
+    } else if (message.kind === 'support-files') {
+      const now = Date.now();
+      const snapshot = uploader.getSnapshot({ jobLimit: 1000 });
+      const status = { headline: headlineText(snapshot.health.headline, 'en', now), snapshot };
+      void writeSupportFiles({
+        db: host.db,
+        dataDir,
+        policyFile: policy.file,
+        status,
+        outDir: message.folder,
+        now,
+      })
+        .catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }))
+        .then((result) => channel.post({ kind: 'support-files', result }));
     } else if (message.kind === 'stop') {
       void stop().then(() => finish(channel, { kind: 'stopped' }, 0));
     }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { app, type BrowserWindow, powerMonitor, session, shell } from 'electron';
+import { app, type BrowserWindow, dialog, powerMonitor, session, shell } from 'electron';
 import {
   type AnyBridgeEvent,
   type BridgeEvent,
@@ -191,10 +191,21 @@ function onTrayAction(action: TrayAction): void {
     case 'open-logs':
       void openFolder(dataPaths(app.getPath('userData')).logs);
       break;
+    case 'save-support-files':
+      void saveSupportFiles();
+      break;
     case 'quit':
       app.quit();
       break;
   }
+}
+
+/** The core writes them into Downloads; the folder is then shown, or why it could not be written. */
+async function saveSupportFiles(): Promise<void> {
+  const result = await supervisor?.supportFiles(app.getPath('downloads'));
+  if (result === undefined) return;
+  if ('error' in result) dialog.showErrorBox(strings().supportFilesFailed, result.error);
+  else shell.showItemInFolder(result.folder);
 }
 
 let updatesStarted = false;

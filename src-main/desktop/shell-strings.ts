@@ -23,12 +23,15 @@ export interface ShellStrings {
       | 'fullSpeedManaged'
       | 'openRecordings'
       | 'openLogs'
+      | 'saveSupportFiles'
       | 'quit',
       string
     >
   >;
   notice(notice: Notice): { title: string; body: string };
   chooseFolderTitle: string;
+  /** The title of the message when the support files could not be written. */
+  supportFilesFailed: string;
 }
 
 /** The setting wins; 'auto' follows the OS: Portuguese for any pt locale, English otherwise. */
@@ -84,6 +87,7 @@ function english(): ShellStrings {
       fullSpeedManaged: 'Full speed: managed by your organization',
       openRecordings: 'Open recordings folder',
       openLogs: 'Open logs folder',
+      saveSupportFiles: 'Save support files to Downloads',
       quit: 'Quit',
     },
     notice: (n) => {
@@ -118,6 +122,7 @@ function english(): ShellStrings {
       };
     },
     chooseFolderTitle: 'Choose the recordings folder',
+    supportFilesFailed: 'The support files could not be saved',
   };
 }
 
@@ -142,6 +147,7 @@ function portuguese(): ShellStrings {
       fullSpeedManaged: 'Velocidade máxima: gerenciada pela sua organização',
       openRecordings: 'Abrir pasta de gravações',
       openLogs: 'Abrir pasta de logs',
+      saveSupportFiles: 'Salvar arquivos para o suporte em Downloads',
       quit: 'Sair',
     },
     notice: (n) => {
@@ -173,6 +179,7 @@ function portuguese(): ShellStrings {
       };
     },
     chooseFolderTitle: 'Escolha a pasta de gravações',
+    supportFilesFailed: 'Não foi possível salvar os arquivos para o suporte',
   };
 }
 

@@ -137,6 +137,7 @@ describe('the tray menu', () => {
       'full-speed': false,
       'open-recordings': true,
       'open-logs': true,
+      'save-support-files': true,
       quit: true,
     });
     const paused = stateWith(
@@ -152,7 +153,13 @@ describe('the tray menu', () => {
       event: 'core-status',
       payload: { state: 'unavailable', detail: null },
     });
-    expect(enabled(down)).toMatchObject({ 'pause-1h': false, resume: false, open: true, quit: true });
+    expect(enabled(down)).toMatchObject({
+      'pause-1h': false,
+      resume: false,
+      open: true,
+      'save-support-files': false,
+      quit: true,
+    });
   });
 
   it('offers no pause, resume or lifting of a limit the policy holds, and says who holds them', () => {
@@ -180,6 +187,7 @@ describe('the tray menu', () => {
       'Full speed: managed by your organization',
       'open-recordings:true',
       'open-logs:true',
+      'save-support-files:true',
       'quit:true',
     ]);
     // Slowing down stays the operator's: the organization's limit is a floor, not a ceiling.

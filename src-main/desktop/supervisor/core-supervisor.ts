@@ -5,7 +5,7 @@ import {
   CORE_UNAVAILABLE,
   type CoreStatus,
 } from '../../../src-shared/bridge-contract.ts';
-import type { CoreToShell, ShellToCore } from '../../core-process/core-messages.ts';
+import type { CoreToShell, ShellToCore, SupportFilesResult } from '../../core-process/core-messages.ts';
 import { RestartBackoff } from './restart-backoff.ts';
 
 /** One running core process, as the supervisor sees it (Electron's utility process, or a Node child). */
@@ -70,6 +70,7 @@ export class CoreSupervisor {
   #announcedDown = false;
   #stopped: Promise<void> | null = null;
   #resolveStopped: () => void = () => {};
+  #supportFiles: ((result: SupportFilesResult) => void) | null = null;
 
   constructor(options: CoreSupervisorOptions) {
     this.#options = options;
@@ -97,6 +98,25 @@ export class CoreSupervisor {
       else if (this.#phase === 'starting' || this.#phase === 'idle') this.#waitingForReady.push(forwarded);
       else this.#refuse(forwarded);
     });
+  }
+
+  /** Has the core write the support files into `folder`; never rejects. */
+  supportFiles(folder: string): Promise<SupportFilesResult> {
+    const child = this.#child;
+    if (this.#phase !== 'running' || child === null)
+      return Promise.resolve({ error: this.#status.detail ?? 'The uploader is not running' });
+    if (this.#supportFiles !== null)
+      return Promise.resolve({ error: 'support files are being written already' });
+    return new Promise((resolve) => {
+      this.#supportFiles = resolve;
+      child.post({ kind: 'support-files', folder });
+    });
+  }
+
+  #settleSupportFiles(result: SupportFilesResult): void {
+    const resolve = this.#supportFiles;
+    this.#supportFiles = null;
+    resolve?.(result);
   }
 
   /** Asks the core to persist and exit; ends it after the deadline. Never restarts it again. */
@@ -169,6 +189,9 @@ export class CoreSupervisor {
       case 'open-browser':
         this.#options.onOpenBrowser(message.url);
         return;
+      case 'support-files':
+        this.#settleSupportFiles(message.result);
+        return;
       case 'failed':
         this.#lastFailure = message.message;
         child.kill();
@@ -181,6 +204,7 @@ export class CoreSupervisor {
 
   #afterExit(code: number | null): void {
     this.#clearTimer();
+    this.#settleSupportFiles({ error: 'the uploader stopped before it finished them' });
     if (this.#phase === 'stopping' || this.#phase === 'stopped') {
       this.#phase = 'stopped';
       this.#failWaiting('The uploader is shutting down');

@@ -13,6 +13,7 @@ export type TrayAction =
   | 'full-speed'
   | 'open-recordings'
   | 'open-logs'
+  | 'save-support-files'
   | 'quit';
 
 export type TrayMenuEntry =
@@ -60,6 +61,7 @@ export function trayMenuModel(view: TrayView, state: ShellState, strings: ShellS
     { type: 'separator' },
     action('open-recordings', strings.menu.openRecordings, hasFolder),
     action('open-logs', strings.menu.openLogs),
+    action('save-support-files', strings.menu.saveSupportFiles, coreUp),
     { type: 'separator' },
     action('quit', strings.menu.quit),
   ];
