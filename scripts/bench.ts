@@ -15,6 +15,11 @@ import { describeMachine, type Machine, sha256Throughput } from './bench/machine
 import { quickXorHashThroughput } from './bench/onedrive-bench.ts';
 import { measureProof, renderProof } from './bench/proof-bench.ts';
 import {
+  measureProofHashCost,
+  type ProofHashDestination,
+  renderProofHashCost,
+} from './bench/proof-hash-cost.ts';
+import {
   DESTINATIONS,
   type Destination,
   mbPerSecond,
@@ -48,7 +53,9 @@ import { profileUploadersInto } from './bench/uploader-flags.ts';
  * 1 MiB/s alone takes 17 minutes).
  *
  * The proof section times `report` over 100,000 recordings and `verify-ledger` over 1,000,000
- * ledger entries, each run whole as an operator runs it.
+ * ledger entries, each run whole as an operator runs it, and sends the --small-mib file --runs
+ * times each way to the OneDrive and Drive test servers with and without the SHA-256 the proof
+ * of archive adds beside their own hash.
  *
  * The scale section queues --scale-recordings recordings already in the folder at start, and
  * shows the web UI's queue with --scale-jobs jobs in Chromium (first paint, a fast scroll).
@@ -337,6 +344,9 @@ async function main(): Promise<void> {
     const machine = describeMachine();
     if (options.sections.includes('proof')) {
       process.stdout.write(renderProof(await measureProof(100_000, 1_000_000, log)));
+      const destinations = options.destinations.filter((d): d is ProofHashDestination => d !== 'storage-api');
+      const cost = { sizeBytes: options.smallBytes, chunkBytes: options.chunkBytes, runs: options.runs };
+      process.stdout.write(renderProofHashCost(await measureProofHashCost({ ...cost, destinations }, log)));
     }
     if (!options.sections.includes('throughput')) {
       if (options.sections.includes('throttle')) await throttleSection(options, bench, machine);

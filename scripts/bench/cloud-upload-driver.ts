@@ -15,7 +15,7 @@ import { memorySecrets } from './memory-secrets.ts';
  * it does:
  *
  *   node cloud-upload-driver.ts --destination onedrive|gdrive --file PATH --data-dir DIR
- *                               --peer JSON [--chunk-bytes N]
+ *                               --peer JSON [--chunk-bytes N] [--without-proof-hash]
  *
  * `--peer` is the settings line the test server's process printed. The sign-in is the real one:
  * the "browser" follows the identity provider's page back to the uploader's loopback listener.
@@ -32,6 +32,8 @@ async function main(): Promise<UploadMeasurement> {
       'data-dir': { type: 'string' },
       peer: { type: 'string' },
       'chunk-bytes': { type: 'string' },
+      // What the proof of archive's SHA-256 costs: the same upload without it (the proof section).
+      'without-proof-hash': { type: 'boolean', default: false },
     },
   });
   const destination = requiredOption(values.destination, '--destination');
@@ -56,6 +58,7 @@ async function main(): Promise<UploadMeasurement> {
       },
     },
     db: host.db,
+    ...(values['without-proof-hash'] === true ? { withoutProofHash: true } : {}),
     overrides: {
       ...peer,
       activeDestination: destination,

@@ -40,8 +40,10 @@ export function driveUploaderRun(
   file: TestFile,
   dataDir: string,
   chunkBytes: number,
+  extraArgs: readonly string[] = [],
 ): Promise<UploadMeasurement> {
   const args = [
+    ...extraArgs,
     '--destination',
     'gdrive',
     '--file',

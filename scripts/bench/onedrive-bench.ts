@@ -53,8 +53,10 @@ export function oneDriveUploaderRun(
   file: TestFile,
   dataDir: string,
   chunkBytes: number,
+  extraArgs: readonly string[] = [],
 ): Promise<UploadMeasurement> {
   const args = [
+    ...extraArgs,
     '--destination',
     'onedrive',
     '--file',

@@ -68,6 +68,11 @@ export interface UploaderOptions {
   tuning?: EngineTuning;
   /** How recordings are opened for reading; the file system's open unless a test holds a file. */
   openFile?: OpenForReading;
+  /**
+   * The bench alone sets this, to measure what the proof of archive costs: uploads then skip the
+   * SHA-256 they compute besides the destination's own hash, and so carry none and get no receipt.
+   */
+  withoutProofHash?: boolean;
   /** How often the fleet heartbeat is written (five minutes); tests shrink it. */
   heartbeatMs?: number;
   /** How often the reconciliation schedule looks whether a run is due (an hour); tests shrink it. */
@@ -246,6 +251,7 @@ export class Uploader {
       credentials: this.#credentials,
       ping: (kind, signal) => this.#provider(kind).ping(AbortSignal.any([signal, this.#pingSignal()])),
       ...(options.openFile ? { openFile: options.openFile } : {}),
+      ...(options.withoutProofHash === true ? { withoutProofHash: true } : {}),
       ...(options.tuning ? { tuning: options.tuning } : {}),
     });
     this.#health = new HealthMonitor({

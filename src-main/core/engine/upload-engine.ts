@@ -64,6 +64,11 @@ export interface EngineOptions {
   ping(destination: DestinationKind, signal: AbortSignal): Promise<void>;
   /** How recordings are opened; the file system's open by default. */
   openFile?: OpenForReading;
+  /**
+   * The bench alone sets this, to measure what the proof of archive costs: uploads then skip the
+   * SHA-256 they compute besides the destination's own hash, and so carry none and get no receipt.
+   */
+  withoutProofHash?: boolean;
   tuning?: EngineTuning;
 }
 
@@ -266,6 +271,7 @@ export class UploadEngine {
         now: this.#options.now,
         uploadRate: this.#options.uploadRate ?? (() => null),
         ...(this.#options.openFile === undefined ? {} : { openFile: this.#options.openFile }),
+        ...(this.#options.withoutProofHash === true ? { withoutProofHash: true } : {}),
         checkpoint: {
           saveSession: (session) => store.saveSession(job.id, session),
           saveProgress: (confirmed) => {

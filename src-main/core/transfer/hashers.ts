@@ -64,8 +64,8 @@ export class MultiHash {
  * always, the recording's one identity that means the same at every destination (the ledger,
  * receipts and reconciliation name it).
  */
-export function readPassHashes(verifiedWith: readonly HashName[]): HashName[] {
-  return verifiedWith.includes('sha256') ? [...verifiedWith] : [...verifiedWith, 'sha256'];
+export function readPassHashes(verifiedWith: readonly HashName[], withProof = true): HashName[] {
+  return !withProof || verifiedWith.includes('sha256') ? [...verifiedWith] : [...verifiedWith, 'sha256'];
 }
 
 /** Hex digests compare case-insensitively; base64 ones (quickXorHash) exactly. */
