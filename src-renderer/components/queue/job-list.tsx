@@ -12,6 +12,36 @@ import { JobRow, JobRowPlaceholder, ROW_HEIGHT } from './job-row.tsx';
 
 const rowHeight = () => ROW_HEIGHT;
 
+type RowKeys = (index: number) => number | string;
+
+/**
+ * The rows' keys for the virtualizer, which lays out every row again (all 100,000) whenever this
+ * function changes: made anew only when rows already loaded change place (a recording added at the
+ * top, another filter), not for each scrolled frame nor for each page appended while scrolling.
+ * A row loaded since keeps the key of its place until the next layout.
+ */
+function useRowKeys(order: readonly number[]): RowKeys {
+  const kept = useRef<{ order: readonly number[]; keys: RowKeys } | null>(null);
+  const current = kept.current;
+  if (current !== null && current.order === order) return current.keys;
+  if (current !== null && extendsList(order, current.order)) {
+    current.order = order;
+    return current.keys;
+  }
+  const holder = { order, keys: (index: number) => holder.order[index] ?? `row-${index}` };
+  kept.current = holder;
+  return holder.keys;
+}
+
+/** Whether `next` is `before` with rows appended. */
+function extendsList(next: readonly number[], before: readonly number[]): boolean {
+  if (next.length < before.length) return false;
+  for (let index = 0; index < before.length; index += 1) {
+    if (next[index] !== before[index]) return false;
+  }
+  return true;
+}
+
 /** How close to the loaded end the list asks for the next page. */
 const PREFETCH_ROWS = 30;
 
@@ -23,9 +53,7 @@ export function JobList() {
   const folder = useApp((state) => state.settings?.recordingsFolder ?? '');
   const { loadMore } = useActions();
   const scrollRef = useRef<HTMLElement>(null);
-  // The virtualizer lays out every row again whenever getItemKey is a new function: with 100,000
-  // rows, a new one each render (each scrolled frame) spent half of every frame doing so.
-  const getItemKey = useCallback((index: number) => order[index] ?? `row-${index}`, [order]);
+  const getItemKey = useRowKeys(order);
   const virtualizer = useVirtualizer({
     count,
     getScrollElement,
