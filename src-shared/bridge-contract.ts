@@ -95,6 +95,12 @@ export const CORE_UNAVAILABLE = 'CoreUnavailableError';
 /** The error code of `chooseLocalFolder` where there is no native dialog (the browser UI). */
 export const NO_FOLDER_DIALOG = 'NoFolderDialogError';
 
+/**
+ * The error code of `updateSettings` refusing the recordings folder it was given (missing, not a
+ * folder, unreadable): the UI puts the core's words under that field.
+ */
+export const RECORDINGS_FOLDER_REFUSED = 'RecordingsFolderRefusedError';
+
 /** The error code of `showInFolder` where there is no file manager to open (the browser UI). */
 export const NO_FILE_MANAGER = 'NoFileManagerError';
 

@@ -3,6 +3,7 @@ import {
   type HostCapabilities,
   type JobFilter,
   NO_HOST_CAPABILITIES,
+  RECORDINGS_FOLDER_REFUSED,
   type RemoteFolder,
   type Snapshot,
 } from '../../src-shared/bridge-contract.ts';
@@ -726,6 +727,11 @@ export class Uploader {
   }
 }
 
+/** A recordings folder that cannot be watched; its name is the bridge's error code for the field. */
+class RecordingsFolderRefusedError extends Error {
+  override readonly name = RECORDINGS_FOLDER_REFUSED;
+}
+
 /**
  * A recordings folder being set must exist and be readable: a misspelled path is refused, naming
  * the problem, and nothing is saved (the folder already set may come and go: the watcher waits).
@@ -733,7 +739,7 @@ export class Uploader {
 export function checkNewFolder(folder: string | undefined, current: string): void {
   if (folder === undefined || folder === '' || folder === current) return;
   const problem = folderProblem(folder);
-  if (problem !== null) throw new Error(describeFolderProblem(folder, problem));
+  if (problem !== null) throw new RecordingsFolderRefusedError(describeFolderProblem(folder, problem));
 }
 
 /** What the operator does about rejected credentials, per destination. */

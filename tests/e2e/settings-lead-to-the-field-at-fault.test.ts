@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HeadlessFixture } from '../support/headless-fixture.ts';
@@ -81,6 +82,29 @@ describe('Settings with a field at fault', () => {
     await retries.fill('4');
     await save.click();
     await page.getByText('Settings saved.').waitFor();
+    expect(ui.problems).toEqual([]);
+  });
+
+  it("puts the core's refusal of a recordings folder under that field, and takes the operator there", async () => {
+    const { page } = ui;
+    const folder = page.getByRole('textbox', { name: 'Recordings folder' });
+    const missing = join(fixture.folder, 'not-there');
+    await folder.fill(missing);
+    // Only the core can tell the folder is missing: the form has nothing to mark before Save.
+    await page.getByRole('textbox', { name: 'Storage API address' }).scrollIntoViewIfNeeded();
+    expect(await isFocusedInView(folder)).toBe(false);
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    const refusal = page.getByText(`the recordings folder "${missing}" cannot be used`);
+    await refusal.waitFor();
+    expect(await isFocusedInView(folder)).toBe(true);
+    expect(await folder.getAttribute('aria-invalid')).toBe('true');
+    const described = (await folder.getAttribute('aria-describedby')) ?? '';
+    expect(described.split(' ')).toContain(await refusal.getAttribute('id'));
+
+    // Back to the folder in use: the refusal goes, and there is nothing left to save.
+    await folder.fill(fixture.folder);
+    expect(await refusal.count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Save changes' }).isDisabled()).toBe(true);
     expect(ui.problems).toEqual([]);
   });
 });

@@ -1,4 +1,6 @@
-import { type FormEvent, useMemo, useRef, useState } from 'react';
+import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { BridgeError } from '../../../src-shared/bridge-client.ts';
+import { RECORDINGS_FOLDER_REFUSED } from '../../../src-shared/bridge-contract.ts';
 import type { PolicyView } from '../../../src-shared/policy.ts';
 import type { Settings } from '../../../src-shared/settings.ts';
 import { useI18n } from '../../i18n/i18n-context.tsx';
@@ -43,12 +45,23 @@ function SettingsForm(props: { settings: Settings; policy: PolicyView }) {
   const invalid = Object.keys(issues).length > 0;
   const dirty = Object.keys(patch).length > 0 || invalid;
 
+  // A refusal only the core can make (a folder missing on its machine), kept under its field.
+  const [refused, setRefused] = useState<{ name: FormSetting; message: string } | null>(null);
   const save = useAsyncAction(async () => {
-    settingsSaved(await bridge.invoke('updateSettings', patch));
+    try {
+      settingsSaved(await bridge.invoke('updateSettings', patch));
+    } catch (error) {
+      if (!(error instanceof BridgeError) || error.code !== RECORDINGS_FOLDER_REFUSED) throw error;
+      setRefused({ name: 'recordingsFolder', message: error.message });
+      return;
+    }
     setEdits({});
     setSaved(true);
   });
   const form = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (refused !== null) showFirstProblem(form.current);
+  }, [refused]);
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     if (invalid) showFirstProblem(form.current);
@@ -60,9 +73,12 @@ function SettingsForm(props: { settings: Settings; policy: PolicyView }) {
       name={name}
       value={edits[name] ?? fieldValueOf(name, props.settings)}
       locked={props.policy.locked.includes(name)}
-      problem={issues[name] === undefined ? null : issueText(issues[name])}
+      problem={
+        issues[name] !== undefined ? issueText(issues[name]) : refused?.name === name ? refused.message : null
+      }
       onChange={(value) => {
         setSaved(false);
+        if (refused?.name === name) setRefused(null);
         setEdits({ ...edits, [name]: value });
       }}
     />
@@ -111,6 +127,7 @@ function SettingsForm(props: { settings: Settings; policy: PolicyView }) {
             disabled={!dirty || save.busy}
             onClick={() => {
               setEdits({});
+              setRefused(null);
               save.clearError();
             }}
           >
