@@ -10,6 +10,11 @@ import type { DestinationKind } from './settings.ts';
 export interface JobDetails {
   job: JobView;
   destination: DestinationPlace;
+  /**
+   * The account and folder are those in force when it was verified (its `verified` ledger entry
+   * names them); false: not verified yet (or before entries named them), they are the ones set now.
+   */
+  placeAsVerified: boolean;
   /** The stored file's page at the destination, only when it is a web address to open (http or https). */
   remoteLink: string | null;
   /** SHA-256 (hex) of every byte the destination confirmed, computed as they were read and sent. */
@@ -43,7 +48,7 @@ export interface DestinationPlace {
   kind: DestinationKind;
   /** The account signed in there (a name or an e-mail), or null (the storage API has none). */
   account: string | null;
-  /** The folder recordings go to (the storage API: its address), as set now; null when not chosen. */
+  /** The folder recordings go to (the storage API: its address); null when not chosen. */
   folder: string | null;
 }
 

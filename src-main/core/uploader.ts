@@ -557,8 +557,8 @@ export class Uploader {
   getJobDetails(params: { jobId: number }): JobDetails {
     const job = this.#store.get(params.jobId);
     if (job === undefined) throw new Error(`there is no job ${params.jobId}`);
-    const place = this.#receipts.placeOf(job.destination);
-    return jobDetailsOf(job, this.#store.historyOf(job.id, HISTORY_LIMIT), place);
+    const { place, asVerified } = this.#receipts.placeOfJob(job);
+    return jobDetailsOf(job, this.#store.historyOf(job.id, HISTORY_LIMIT), place, asVerified);
   }
 
   /**

@@ -78,7 +78,7 @@ describe('a recording’s details in the browser', () => {
     const dialog = page.getByRole('dialog', { name: ANA });
     await dialog.getByRole('heading', { name: 'Where it went' }).waitFor();
     expect(await fact(dialog, 'Destination').textContent()).toBe('Company storage API');
-    expect(await fact(dialog, 'Address (as set now)').textContent()).toBe(fixture.peer.baseUrl);
+    expect(await fact(dialog, 'Address').textContent()).toBe(fixture.peer.baseUrl);
     expect(await fact(dialog, 'Remote id').textContent()).toBe(job.remoteId);
     const link = dialog.getByRole('link', { name: `${fixture.peer.baseUrl}/recordings/${job.remoteId}` });
     expect(await link.getAttribute('target')).toBe('_blank');

@@ -51,6 +51,7 @@ describe('a recording’s details', () => {
     const seen = await details(h, job.id);
     expect(seen.job).toMatchObject({ id: job.id, state: 'done', sizeBytes: 300_000 });
     expect(seen.destination).toEqual({ kind: 'storage-api', account: null, folder: h.peer.baseUrl });
+    expect(seen.placeAsVerified).toBe(true);
     expect(seen.job.remoteId).toBe(job.remoteId);
     expect(seen.remoteLink).toBe(`${h.peer.baseUrl}/recordings/${job.remoteId}`);
     expect(seen.sha256).toBe(sha256(bytes));
@@ -133,6 +134,25 @@ describe('a recording’s details', () => {
     expect(seen.sha256).toBe(sha256(bytes));
     expect(Object.keys(seen.remoteHashes)).toEqual(['quickXorHash']);
     expect(seen.sidecar).toEqual({ fileName: 'session_3_metadata.json', stored: 'beside-the-video' });
+    expect(seen.placeAsVerified).toBe(true);
     expect(JSON.stringify(seen)).not.toMatch(/uploadUrl|access_token|refresh_token/);
+
+    // Another folder chosen afterwards: the recording still went where it went, and its receipt says so.
+    const other = graph.makeFolders('Archive');
+    await uploader.chooseRemoteFolder({
+      destination: 'onedrive',
+      folder: { id: other.id, driveId: null, path: '/Archive' },
+    });
+    expect((await details(onedrive, job.id)).destination.folder).toBe('/Recordings');
+    expect(uploader.receiptOf(job.id).destination.folder).toBe('/Recordings');
+    // One not verified yet goes where the folder is set now, and says so.
+    await uploader.pauseAll({ until: null });
+    await onedrive.writeRecording('session_4.mp4', 1000);
+    const [next] = await onedrive.waitForStates(['session_4.mp4'], ['queued']);
+    if (next === undefined) throw new Error('no job');
+    expect(await details(onedrive, next.id)).toMatchObject({
+      placeAsVerified: false,
+      destination: { kind: 'onedrive', folder: '/Archive' },
+    });
   });
 });

@@ -22,7 +22,12 @@ describe('a recording’s details, from its job and its ledger entries', () => {
     store.markWaiting(job.id, 'storage API answered 503: down for maintenance', until, true);
     store.pause(job.id);
 
-    const details = jobDetailsOf(store.get(job.id) ?? job, store.historyOf(job.id, HISTORY_LIMIT), PLACE);
+    const details = jobDetailsOf(
+      store.get(job.id) ?? job,
+      store.historyOf(job.id, HISTORY_LIMIT),
+      PLACE,
+      false,
+    );
     expect(details.history.map((entry) => entry.event)).toEqual([
       'found',
       'queued',
@@ -52,7 +57,7 @@ describe('a recording’s details, from its job and its ledger entries', () => {
       store.pause(job.id);
       store.resume(job.id);
     }
-    const details = jobDetailsOf(job, store.historyOf(job.id, HISTORY_LIMIT), PLACE);
+    const details = jobDetailsOf(job, store.historyOf(job.id, HISTORY_LIMIT), PLACE, false);
     expect(details.history).toHaveLength(HISTORY_LIMIT);
     expect(details.earlierEntries).toBe(602 - HISTORY_LIMIT);
     expect(details.history.at(-1)?.event).toBe('resumed');
@@ -65,7 +70,8 @@ describe('a recording’s details, from its job and its ledger entries', () => {
     const job = store.enqueue(recording(), STORAGE_API);
     if (job === null) throw new Error('not queued');
     const ledger = store.historyOf(job.id, HISTORY_LIMIT);
-    const linkOf = (remoteUrl: string) => jobDetailsOf({ ...job, remoteUrl }, ledger, PLACE).remoteLink;
+    const linkOf = (remoteUrl: string) =>
+      jobDetailsOf({ ...job, remoteUrl }, ledger, PLACE, false).remoteLink;
     expect(linkOf('https://contoso.sharepoint.com/rec/a.mp4')).toBe(
       'https://contoso.sharepoint.com/rec/a.mp4',
     );

@@ -4,7 +4,7 @@ import type { DestinationKind } from '../../../src-shared/settings.ts';
 import type { Destination, RemoteFile, UploadItem } from '../destinations/destination.ts';
 import { isFault, TransferFault } from '../faults.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { JobRecord, JobRepository } from '../store/job-record.ts';
+import type { JobRecord, JobRepository, RecordedPlace } from '../store/job-record.ts';
 import { deleteAfterVerifiedUpload } from '../transfer/local-deletion.ts';
 import type { OpenForReading } from '../transfer/recording-file.ts';
 import { prepareUploadItem } from '../transfer/upload-item.ts';
@@ -49,6 +49,8 @@ export interface EngineOptions {
   /** Places each verified recording's receipt with it (the uploader's ReceiptBook). */
   receipts?: {
     place(job: JobRecord, item: UploadItem, remote: RemoteFile, destination: Destination): Promise<void>;
+    /** The account and folder in force for the destination: the `verified` entry keeps them. */
+    placeOf(kind: DestinationKind): RecordedPlace;
   };
   /** The shared upload limit in force (bytes per second, null: none), which chunk sizes follow. */
   uploadRate?(): number | null;
@@ -326,6 +328,9 @@ export class UploadEngine {
       remoteHashes: remote.matchedHashes ?? {},
       // Owed from the moment it is done, so a stop before it is placed does not lose it.
       receiptOwed: this.#options.receipts !== undefined && destination.placeBeside !== undefined,
+      ...(this.#options.receipts === undefined
+        ? {}
+        : { place: this.#options.receipts.placeOf(job.destination) }),
     };
     if (!store.markDone(job.id, stored)) return;
     logger.info('upload verified', { job: job.id, file: job.fileName, remoteId: remote.id });

@@ -23,13 +23,19 @@ export interface JobLedger {
  * ledger's (the first upload start, not the latest), the sidecar placed only when the ledger says
  * so, and the remote link only when it is a web page (a session's capability URL never is one).
  */
-export function jobDetailsOf(job: JobRecord, ledger: JobLedger, place: DestinationPlace): JobDetails {
+export function jobDetailsOf(
+  job: JobRecord,
+  ledger: JobLedger,
+  place: DestinationPlace,
+  placeAsVerified: boolean,
+): JobDetails {
   const history = ledger.rows.map(historyEntry).filter((entry) => entry !== null);
   const firstStart = ledger.rows.find((row) => row.event === 'upload-started');
   const receipt = [...ledger.rows].reverse().find((row) => row.event === 'receipt-placed');
   return {
     job: toJobView(job),
     destination: place,
+    placeAsVerified,
     remoteLink: job.remoteUrl !== null && isOpenableWebUrl(job.remoteUrl) ? job.remoteUrl : null,
     sha256: job.sha256,
     remoteHashes: { ...job.remoteHashes } as Record<string, string>,

@@ -36,13 +36,23 @@ export class ReceiptBook {
     return destinationPlace(this.#options.settings(), this.#options.accounts, kind);
   }
 
+  /**
+   * Where a recording went: the account and folder its `verified` entry names, else (verified
+   * before entries named them) the destination's as set now.
+   */
+  placeOfJob(job: JobRecord): { place: DestinationPlace; asVerified: boolean } {
+    const recorded = this.#options.store.recordedPlace(job.id);
+    if (recorded === null) return { place: this.placeOf(job.destination), asVerified: false };
+    return { place: { kind: job.destination, ...recorded }, asVerified: true };
+  }
+
   receiptOf(jobId: number): Receipt {
     const { store } = this.#options;
     const job = store.get(jobId);
     if (job === undefined) throw new Error(`there is no job ${jobId}`);
     const entry = store.verifiedEntry(jobId);
     if (entry === null) throw new Error(`job ${jobId} (${job.fileName}) has no verified entry in the ledger`);
-    const place = this.placeOf(job.destination);
+    const { place } = this.placeOfJob(job);
     return buildReceipt(job, entry, place, hostname(), APP_VERSION);
   }
 

@@ -58,6 +58,14 @@ export interface StoredFile {
   remoteHashes?: HashSet;
   /** The destination places receipts: the job owes one until it is placed (or has no place). */
   receiptOwed?: boolean;
+  /** Where it went: the account and the folder (the storage API: its address) in force as it was verified. */
+  place?: RecordedPlace;
+}
+
+/** The account and folder a recording was verified in, as its `verified` ledger entry keeps them. */
+export interface RecordedPlace {
+  account: string | null;
+  folder: string | null;
 }
 
 /**

@@ -18,7 +18,7 @@ import { redactReason } from '../logging/redact-secrets.ts';
 import type { Recording } from '../recording.ts';
 import { stemOf } from '../watcher/recording-files.ts';
 import type { Database, Statement } from './database.ts';
-import type { JobRecord, JobRepository, ReconciledState, StoredFile } from './job-record.ts';
+import type { JobRecord, JobRepository, ReconciledState, RecordedPlace, StoredFile } from './job-record.ts';
 import { ENGINE_MOVES, type EngineMove, type Move, OPERATOR_ACTIONS } from './job-transitions.ts';
 import { Ledger, type LedgerDetails, type LedgerHead, type LedgerRow } from './ledger.ts';
 
@@ -336,9 +336,29 @@ export class SqliteJobStore implements JobRepository {
       }),
       (job) => ({
         event: 'verified',
-        details: { remoteId: remote.id, sha256: remote.sha256 ?? job.sha256, ...prefixed(remoteHashes) },
+        details: {
+          remoteId: remote.id,
+          sha256: remote.sha256 ?? job.sha256,
+          ...prefixed(remoteHashes),
+          ...(remote.place === undefined
+            ? {}
+            : { account: remote.place.account, folder: remote.place.folder }),
+        },
       }),
     );
+  }
+
+  /**
+   * The account and folder the job's `verified` entry names; null for a job not verified, or
+   * verified before the entry named them.
+   */
+  recordedPlace(id: number): RecordedPlace | null {
+    const row = this.#ledger.latest(id, 'verified');
+    if (row === null) return null;
+    const details = JSON.parse(row.details) as Record<string, unknown>;
+    if (!('folder' in details)) return null;
+    const text = (value: unknown) => (typeof value === 'string' ? value : null);
+    return { account: text(details.account), folder: text(details.folder) };
   }
 
   markSidecarPlaced(id: number): void {

@@ -76,15 +76,17 @@ function DetailsContent(props: { details: JobDetails }) {
   const { job } = d;
   const when = (ms: number | null) => (ms === null ? t('details.notYet') : formatInstant(ms, locale));
   const storageApi = d.destination.kind === 'storage-api';
+  // Until it is verified (or for one verified before the ledger named them), the place is the one set now.
+  const now = !d.placeAsVerified;
   return (
     <>
       <Section title={t('details.where')}>
         <dl className="details-facts">
           <Fact label={t('details.destination')}>{t(`destination.${d.destination.kind}`)}</Fact>
           {d.destination.account !== null && (
-            <Fact label={t('details.account')}>{d.destination.account}</Fact>
+            <Fact label={now ? t('details.accountNow') : t('details.account')}>{d.destination.account}</Fact>
           )}
-          <Fact label={storageApi ? t('details.address') : t('details.folder')}>
+          <Fact label={t(`details.${storageApi ? 'address' : 'folder'}${now ? 'Now' : ''}`)}>
             {d.destination.folder ?? t('details.notChosen')}
           </Fact>
           <Fact label={t('details.remoteId')}>
