@@ -161,7 +161,10 @@ export class UploadEngine {
       if (this.#oneAtATime(job.destination))
         destinations = destinations.filter((kind) => kind !== job.destination);
     }
-    this.#armAt(this.#nextWake(destinations));
+    // Every slot taken: a job falling due cannot start before one ends, and an ending run wakes
+    // the scheduler itself. Counting it here would wake it at once, again and again, until then.
+    const full = this.#running.size >= settings.maxConcurrentUploads;
+    this.#armAt(this.#nextWake(full ? [] : destinations));
   }
 
   #isPaused(settings: EngineSettings): boolean {
