@@ -103,6 +103,8 @@ describe('a recording’s details in the browser', () => {
     await steps.filter({ hasText: 'Verified: the hashes match' }).waitFor();
     expect(await dialog.textContent()).not.toContain(fixture.peer.token);
     await screenshot(page, 'recording-details');
+    await wait.scrollIntoViewIfNeeded();
+    await screenshot(page, 'recording-details-history');
 
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
