@@ -65,6 +65,9 @@ describe('the tray shows the health’s headline', () => {
     expect(icon({ kind: 'paused', until: null, waiting: 0 })).toBe('paused');
     expect(icon({ kind: 'uploading', count: 1, bytesLeft: 10, etaSeconds: null })).toBe('uploading');
     expect(icon({ kind: 'caught-up' })).toBe('idle');
+    expect(icon({ kind: 'policy-stopped', problem: 'the policy /p.json is not valid JSON' })).toBe(
+      'attention',
+    );
   });
 
   it('says the headline in the very words of the window and status, in the operator language', () => {
