@@ -75,7 +75,9 @@ function english(h: Headline, now: number): string {
     case 'disk-low':
       return `The recordings disk is nearly full: ${formatBytes(h.freeBytes, locale)} free`;
     case 'paused': {
-      const until = h.until === null ? 'Paused until you resume' : `Paused until ${at(h.until)}`;
+      const by = h.managed ? 'Paused by your organization' : 'Paused';
+      const until =
+        h.until !== null ? `${by} until ${at(h.until)}` : h.managed ? by : 'Paused until you resume';
       return h.waiting > 0 ? `${until} — ${h.waiting} waiting` : until;
     }
     case 'uploading': {
@@ -131,7 +133,9 @@ function portuguese(h: Headline, now: number): string {
     case 'disk-low':
       return `O disco das gravações está quase cheio: ${formatBytes(h.freeBytes, locale)} livres`;
     case 'paused': {
-      const until = h.until === null ? 'Pausado até você retomar' : `Pausado até ${at(h.until)}`;
+      const by = h.managed ? 'Pausado pela sua organização' : 'Pausado';
+      const until =
+        h.until !== null ? `${by} até ${at(h.until)}` : h.managed ? by : 'Pausado até você retomar';
       return h.waiting > 0 ? `${until} — ${h.waiting} aguardando` : until;
     }
     case 'uploading': {

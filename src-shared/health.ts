@@ -119,7 +119,8 @@ export type Headline =
   | { kind: 'throttled'; destination: DestinationKind; until: number | null; waiting: number }
   | { kind: 'failed'; count: number }
   | { kind: 'disk-low'; freeBytes: number; path: string }
-  | { kind: 'paused'; until: number | null; waiting: number }
+  /** managed: the administrator's policy holds the pause, and only it can lift it. */
+  | { kind: 'paused'; until: number | null; waiting: number; managed: boolean }
   | { kind: 'uploading'; count: number; bytesLeft: number; etaSeconds: number | null }
   | { kind: 'waiting'; count: number; paused: number }
   | { kind: 'ready' }

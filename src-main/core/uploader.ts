@@ -263,6 +263,7 @@ export class Uploader {
       reachability: (kind) => this.#reachability.get(kind),
       changed: (health) => this.events.emit('health', health),
       policyProblem: () => (this.#policy.machine.state === 'invalid' ? this.#policy.machine.problem : null),
+      pauseManaged: () => this.#policy.isLocked('uploadsPaused') || this.#policy.isLocked('pausedUntil'),
       watcherSource: options.watcherSource ?? 'probe',
     });
     this.events.subscribe((event) => this.#health.observe(event));

@@ -61,6 +61,18 @@ describe('the machine policy on the command line', () => {
     );
   });
 
+  it('a pause the policy holds is the organization’s in status, as in the header and the tray', async () => {
+    const f = await HeadlessFixture.start({
+      policy: { settings: { uploadsPaused: true }, locked: ['uploadsPaused'] },
+    });
+    fixture = f;
+    const status = await f.cli(['status', '--settings', f.settingsFile]);
+    expect(status.stdout.split('\n')[0]).toMatch(/^Paused by your organization( \(|$)/);
+    const json = await f.cli(['status', '--json', '--settings', f.settingsFile]);
+    const report = JSON.parse(json.stdout) as StatusReport;
+    expect(report.health.headline).toEqual({ kind: 'paused', until: null, waiting: 0, managed: true });
+  });
+
   it('a policy that does not validate stops uploads, and says so naming the file and the key', async () => {
     const f = await HeadlessFixture.start({ policy: { settings: { maxRetries: 'five' } } });
     fixture = f;

@@ -52,6 +52,7 @@ function inputs(more: {
     bytesPerSecond: 0,
     freeBytes: more.freeBytes ?? 100 * 1024 ** 3,
     policyProblem: more.policyProblem ?? null,
+    pauseManaged: false,
   };
 }
 
@@ -148,6 +149,19 @@ describe('the health’s one headline, by a fixed priority', () => {
     expect(headlineText(health.headline, 'en', NOW)).toBe(
       'The storage API needs a new token — 3 recordings wait',
     );
+  });
+
+  it('says who holds a pause the policy locks: the organization, never "until you resume"', () => {
+    const held = deriveHealth({
+      ...inputs({ settings: { uploadsPaused: true } }),
+      pauseManaged: true,
+    }).headline;
+    expect(held).toEqual({ kind: 'paused', until: null, waiting: 0, managed: true });
+    expect(headlineText(held, 'en', NOW)).toBe('Paused by your organization');
+    expect(headlineText(held, 'pt-BR', NOW)).toBe('Pausado pela sua organização');
+    const own = headline({ settings: { uploadsPaused: true } });
+    expect(own).toEqual({ kind: 'paused', until: null, waiting: 0, managed: false });
+    expect(headlineText(own, 'en', NOW)).toBe('Paused until you resume');
   });
 
   it('counts queued, waiting, paused and held recordings alike as waiting', () => {

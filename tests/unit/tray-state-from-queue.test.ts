@@ -62,7 +62,7 @@ describe('the tray shows the health’s headline', () => {
     };
     expect(icon(down as Headline)).toBe('offline');
     expect(icon({ kind: 'throttled', destination: 'storage-api', until: 5, waiting: 1 })).toBe('offline');
-    expect(icon({ kind: 'paused', until: null, waiting: 0 })).toBe('paused');
+    expect(icon({ kind: 'paused', until: null, waiting: 0, managed: false })).toBe('paused');
     expect(icon({ kind: 'uploading', count: 1, bytesLeft: 10, etaSeconds: null })).toBe('uploading');
     expect(icon({ kind: 'caught-up' })).toBe('idle');
     expect(icon({ kind: 'policy-stopped', problem: 'the policy /p.json is not valid JSON' })).toBe(
@@ -144,7 +144,7 @@ describe('the tray menu', () => {
       quit: true,
     });
     const paused = stateWith(
-      { kind: 'paused', until: null, waiting: 0 },
+      { kind: 'paused', until: null, waiting: 0, managed: false },
       { settings: { uploadsPaused: true, pausedUntil: null } },
     );
     expect(enabled(paused)).toMatchObject({

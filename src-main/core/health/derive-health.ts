@@ -28,6 +28,8 @@ export interface HealthInputs {
   freeBytes: number | null;
   /** Why the machine's policy stops every upload (it does not validate); null when it does not. */
   policyProblem: string | null;
+  /** The machine's policy locks the pause: a pause is the organization's, not the operator's to lift. */
+  pauseManaged: boolean;
 }
 
 /** The one place the uploader's health is derived: everything that shows it reads this. */
@@ -49,7 +51,7 @@ export function deriveHealth(inputs: HealthInputs): Health {
   };
   const headline: Headline =
     inputs.policyProblem === null
-      ? headlineOf(health, inputs.queue, settings)
+      ? headlineOf(health, inputs.queue, settings, inputs.pauseManaged)
       : { kind: 'policy-stopped', problem: inputs.policyProblem };
   return { ...health, headline };
 }
@@ -128,7 +130,12 @@ function diskHealth(inputs: HealthInputs): DiskHealth {
  * only then "caught up" — which needs the folder watched, the destination's last request accepted
  * and nothing waiting.
  */
-function headlineOf(health: Omit<Health, 'headline'>, facts: QueueFacts, settings: Settings): Headline {
+function headlineOf(
+  health: Omit<Health, 'headline'>,
+  facts: QueueFacts,
+  settings: Settings,
+  pauseManaged: boolean,
+): Headline {
   const { watcher, queue, disk } = health;
   if (settings.recordingsFolder === '' || watcher.state === 'not-configured') {
     return { kind: 'set-up', missing: 'folder' };
@@ -178,7 +185,12 @@ function headlineOf(health: Omit<Health, 'headline'>, facts: QueueFacts, setting
     return { kind: 'disk-low', freeBytes: disk.freeBytes, path: disk.path };
   }
   if (health.paused)
-    return { kind: 'paused', until: health.pausedUntil, waiting: queue.waiting + queue.uploading };
+    return {
+      kind: 'paused',
+      until: health.pausedUntil,
+      waiting: queue.waiting + queue.uploading,
+      managed: pauseManaged,
+    };
   if (queue.uploading > 0) {
     return {
       kind: 'uploading',

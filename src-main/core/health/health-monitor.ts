@@ -20,6 +20,8 @@ export interface HealthMonitorOptions {
   changed(health: Health): void;
   /** Why the machine's policy stops every upload, or null (none by default). */
   policyProblem?(): string | null;
+  /** Whether the machine's policy locks the pause (false by default). */
+  pauseManaged?(): boolean;
   /** Free bytes on the volume of a folder, null when unknown; statfs by default. */
   freeBytes?(folder: string): number | null;
   /**
@@ -223,6 +225,7 @@ export class HealthMonitor {
       bytesPerSecond: speed,
       freeBytes: this.#freeBytes,
       policyProblem: this.#options.policyProblem?.() ?? null,
+      pauseManaged: this.#options.pauseManaged?.() ?? false,
     });
   }
 
