@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src-main/core/host-services.ts';
+import { waitFor } from '../support/recording-jobs.ts';
 import { sha256, UploaderHarness } from '../support/uploader-harness.ts';
 
 const MiB = 1024 * 1024;
@@ -42,6 +43,36 @@ describe('the end of a throttle', () => {
 
     expect(performance.now() - throttledAt).toBeGreaterThanOrEqual(THROTTLE_S * 1000 - 1000);
     expect(sha256(await h.stored('paced.mp4'))).toBe(sha256(bytes));
+    expect(h.peer.requests.filter((r) => r.status === 429)).toHaveLength(1);
+  });
+
+  it('a request still out from before the throttle does not hold the others back once it has ended', async () => {
+    const h = await UploaderHarness.start({
+      settings: { maxConcurrentUploads: 2 },
+      peer: { chunkSize: 256 * 1024 },
+      tuning: { recheckMs: RECHECK_MS },
+    });
+    harness = h;
+    // The first chunk to arrive is held by the server (a slow link); the next one is throttled.
+    const slow = h.peer.gates.hold('chunk');
+    h.peer.faults.throttle(1, THROTTLE_S, ['chunk']);
+    await h.writeRecording('slow.mp4', 2 * MiB);
+    await h.writeRecording('paced.mp4', 2 * MiB);
+    await slow.whenHeld();
+    const waiting = () => h.jobs().find((job) => job.state === 'waiting')?.fileName;
+    await waitFor(
+      () => waiting() !== undefined,
+      20_000,
+      () => `a recording to be throttled; now ${JSON.stringify(h.jobs())}`,
+    );
+    const throttled = waiting() ?? '';
+
+    // The held request is still out: the throttled recording goes on once its time has passed.
+    await h.waitForStates([throttled], ['done'], THROTTLE_S * 1000 + MARGIN_MS);
+
+    expect(slow.holding).toBe(true);
+    slow.release();
+    await h.waitForStates(['slow.mp4', 'paced.mp4'], ['done']);
     expect(h.peer.requests.filter((r) => r.status === 429)).toHaveLength(1);
   });
 

@@ -91,6 +91,8 @@ interface Attempt {
 interface Running {
   controller: AbortController;
   done: Promise<void>;
+  /** When it was claimed, in elapsed time. */
+  startedAt: number;
 }
 
 /**
@@ -106,6 +108,8 @@ export class UploadEngine {
   readonly #throttles = new Map<DestinationKind, number>();
   /** Per destination, the throttle this process set: its wall-clock end, and when it ends in elapsed time. */
   readonly #throttleEnds = new Map<DestinationKind, { until: number; endsAt: number }>();
+  /** Per destination, when (elapsed time) it was last throttled or found unreachable. */
+  readonly #heldBackAt = new Map<DestinationKind, number>();
   readonly #progress: ProgressThrottle;
   #timer: NodeJS.Timeout | undefined;
   #started = false;
@@ -178,8 +182,7 @@ export class UploadEngine {
     const now = this.#options.now();
     return this.#connected().filter((kind) => {
       if (reachability.isAuthHeld(kind) || this.#throttledUntil(kind) !== null) return false;
-      const trying = [...this.#running.values()].some((running) => running.destination === kind);
-      if (this.#oneAtATime(kind) && trying) return false;
+      if (this.#oneAtATime(kind) && this.#tryingAgain(kind)) return false;
       const nextTry = reachability.isUnreachable(kind) ? reachability.get(kind).nextTryAt : null;
       return nextTry === null || nextTry <= now;
     });
@@ -193,6 +196,18 @@ export class UploadEngine {
   #oneAtATime(destination: DestinationKind): boolean {
     return (
       this.#options.reachability.isUnreachable(destination) || (this.#throttles.get(destination) ?? 0) > 0
+    );
+  }
+
+  /**
+   * A job of the destination claimed since it was held back is its one try. A request still out
+   * from before (a long chunk on a slow link) is no try of the server's pause or outage: waiting for
+   * its answer would keep every other job waiting past the end of the pause.
+   */
+  #tryingAgain(destination: DestinationKind): boolean {
+    const since = this.#heldBackAt.get(destination) ?? Number.NEGATIVE_INFINITY;
+    return [...this.#running.values()].some(
+      (run) => run.destination === destination && run.startedAt >= since,
     );
   }
 
@@ -255,7 +270,7 @@ export class UploadEngine {
       this.#progress.forget(job.id);
       this.wake();
     });
-    this.#running.set(job.id, { controller, done, destination: job.destination });
+    this.#running.set(job.id, { controller, done, destination: job.destination, startedAt: this.#elapsed() });
   }
 
   async #transfer(job: JobRecord, settings: EngineSettings, sent: Attempt): Promise<void> {
@@ -424,6 +439,7 @@ export class UploadEngine {
         return;
       case 'unreachable': {
         this.#outageTries.set(job.destination, (this.#outageTries.get(job.destination) ?? 0) + 1);
+        this.#heldBackAt.set(job.destination, this.#elapsed());
         reachability.unreachable(job.destination, decision.reason, now + decision.delayMs);
         const since = reachability.get(job.destination).unreachableSince ?? now;
         const reason = `${DESTINATION_NAMES[job.destination]} unreachable since ${clockTime(since)}: ${decision.reason}`;
@@ -432,6 +448,7 @@ export class UploadEngine {
       }
       case 'throttle': {
         this.#throttles.set(job.destination, (this.#throttles.get(job.destination) ?? 0) + 1);
+        this.#heldBackAt.set(job.destination, this.#elapsed());
         reachability.throttled(job.destination, now + decision.delayMs, decision.reason);
         const until = reachability.get(job.destination).throttledUntil ?? now + decision.delayMs;
         this.#throttleEnds.set(job.destination, {
