@@ -21,6 +21,25 @@ export interface SpawnOptions {
   input?: string;
   /** Run under this policy file instead of the machine's (tests/support/headless-under-policy.ts). */
   policyFile?: string;
+  /**
+   * Run the real entry, which reads the machine policy from /etc/recording-uploader, with this
+   * folder mounted there for this child alone (a private mount namespace; the tests run as root),
+   * so that the tests running beside it never see it.
+   */
+  machinePolicyDir?: string;
+}
+
+/** Where Linux keeps the machine policy: the folder a machinePolicyDir is mounted on. */
+export const MACHINE_POLICY_DIR = '/etc/recording-uploader';
+
+/** `node ARGV…`, or inside its own mount namespace with `dir` mounted on the machine policy's folder. */
+function command(argv: readonly string[], dir: string | undefined): [string, string[]] {
+  if (dir === undefined) return [process.execPath, [...argv]];
+  const script = `mkdir -p ${MACHINE_POLICY_DIR} && mount --bind "$0" ${MACHINE_POLICY_DIR} && exec "$@"`;
+  return [
+    'unshare',
+    ['--mount', '--propagation', 'private', 'sh', '-c', script, dir, process.execPath, ...argv],
+  ];
 }
 
 /**
@@ -45,7 +64,8 @@ export class HeadlessProcess {
   constructor(args: readonly string[], options: SpawnOptions = {}) {
     this.args = args;
     const entry = options.policyFile === undefined ? [MAIN] : [UNDER_POLICY, options.policyFile];
-    this.child = spawn(process.execPath, [...CORE_RUNTIME_FLAGS, ...entry, ...args], {
+    const [file, argv] = command([...CORE_RUNTIME_FLAGS, ...entry, ...args], options.machinePolicyDir);
+    this.child = spawn(file, argv, {
       cwd: REPO,
       env: childEnv(options.env),
       stdio: ['pipe', 'pipe', 'pipe'],
