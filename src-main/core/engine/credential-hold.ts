@@ -22,6 +22,9 @@ export interface CredentialHoldOptions {
   changed(destination: DestinationKind, held: boolean, released: number): void;
 }
 
+/** The refused request carried no stored credential (none was set): whatever is stored next is new. */
+const NO_CREDENTIAL = 'none';
+
 /**
  * The one owner of "this destination waits for new credentials". It persists the hold (with the
  * fingerprint of the credential that was rejected) in the reachability record, moves the
@@ -80,7 +83,12 @@ export class CredentialHold {
     this.#options.changed(destination, true, 0);
     if (known !== null) return;
     void (source?.credentialFingerprint() ?? Promise.resolve(null))
-      .catch(() => null)
+      // Nothing stored when refused is known, and any credential stored later is a new one; only a
+      // fingerprint that could not be read leaves the refused credential to be learnt below.
+      .then(
+        (fingerprint) => fingerprint ?? NO_CREDENTIAL,
+        () => null,
+      )
       .then((rejected) => {
         if (!this.isHeld(destination)) return;
         if (this.#rejectedOf(destination) === null)
