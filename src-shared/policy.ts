@@ -73,6 +73,8 @@ export interface PolicyView {
   allowedDestinations: DestinationKind[];
   /** The policy turned updates off, or sets where they come from. */
   updatesManaged: boolean;
+  /** The policy turned updates off or names their feed: the updateFeedUrl setting has no say. */
+  updateFeedManaged: boolean;
 }
 
 export type PolicyResult = { ok: true; policy: Policy } | { ok: false; problem: string };
@@ -153,6 +155,7 @@ export function viewOf(machine: MachinePolicy): PolicyView {
       locked: [],
       allowedDestinations: [...DESTINATION_KINDS],
       updatesManaged: false,
+      updateFeedManaged: false,
     };
   }
   const { policy } = machine;
@@ -163,6 +166,7 @@ export function viewOf(machine: MachinePolicy): PolicyView {
     locked: [...policy.locked],
     allowedDestinations: [...policy.allowedDestinations],
     updatesManaged: policy.updates !== null,
+    updateFeedManaged: policy.updates !== null && (!policy.updates.enabled || policy.updates.url !== null),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { PolicyView } from '../../src-shared/policy.ts';
 import { type SettingName, type Settings, settingsSchema } from '../../src-shared/settings.ts';
 
 const MiB = 1024 * 1024;
@@ -84,6 +85,14 @@ export const FORM_FIELDS: Readonly<Record<FormSetting, FieldSpec & { section: Se
 };
 
 export const FORM_SETTINGS = Object.keys(FORM_FIELDS) as FormSetting[];
+
+/**
+ * The policy holds the setting: it locks it, or (the update address) it decides updates itself.
+ * Shown as managed by the organization, not changeable.
+ */
+export function isManaged(name: FormSetting, policy: PolicyView): boolean {
+  return policy.locked.includes(name) || (name === 'updateFeedUrl' && policy.updateFeedManaged);
+}
 
 /** What a field holds while the operator types: text, or a checkbox's state. */
 export type FieldValue = string | boolean;

@@ -12,6 +12,7 @@ import {
   FORM_SETTINGS,
   type FormSetting,
   fieldValueOf,
+  isManaged,
   type SettingsSection,
 } from '../../state/settings-form.ts';
 import { ErrorText, Notice } from '../common/messages.tsx';
@@ -72,7 +73,7 @@ function SettingsForm(props: { settings: Settings; policy: PolicyView }) {
       key={name}
       name={name}
       value={edits[name] ?? fieldValueOf(name, props.settings)}
-      locked={props.policy.locked.includes(name)}
+      locked={isManaged(name, props.policy)}
       problem={
         issues[name] !== undefined ? issueText(issues[name]) : refused?.name === name ? refused.message : null
       }
