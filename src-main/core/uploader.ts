@@ -666,6 +666,8 @@ export class Uploader {
 
   /** Receipts a stopped process still owed, placed where the destination takes requests now. */
   async #placeOwedReceipts(): Promise<void> {
+    // A machine policy that does not validate stops everything sent to a destination.
+    if (this.#policy.stopsUploads !== null) return;
     try {
       await this.#receipts.placeOwed((kind) =>
         this.#reachability.isAuthHeld(kind) ? undefined : this.#destination(kind),

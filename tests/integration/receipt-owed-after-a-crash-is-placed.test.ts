@@ -28,6 +28,16 @@ describe('a receipt owed when the process died', () => {
     const fileId = done.remoteId ?? 'no remote id';
     expect(f.peer.receipt(fileId)).toBeUndefined();
 
+    // A machine policy that does not validate stops everything sent to a destination, this too.
+    f.writePolicy('{ "settings": ');
+    f.peer.clearRequests();
+    const stopped = f.run();
+    await stopped.waitForOutput(/Watching /);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(f.peer.requests.filter((r) => r.kind === 'receipt')).toHaveLength(0);
+    expect(await stopped.stop('SIGTERM')).toMatchObject({ code: 0 });
+    f.writePolicy({});
+
     f.peer.clearRequests();
     const again = f.run();
     await again.waitForOutput(/Watching /);
