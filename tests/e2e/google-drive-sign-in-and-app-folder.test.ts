@@ -71,9 +71,11 @@ describe('Google Drive in the browser', () => {
 
   it('signs in through the consent page and uploads into a folder the uploader created', async () => {
     const { page } = ui;
-    // Skipping the guide leaves a way back to it in sight.
+    // Skipping the guide leaves a way back to it in sight: the header's headline and its button.
     await page.getByRole('button', { name: 'Skip set-up' }).click();
-    await page.getByText('The uploader is not set up yet').waitFor();
+    await page.getByRole('status').filter({ hasText: 'Set-up needed: connect a destination' }).waitFor();
+    const finishSetUp = page.getByRole('button', { name: 'Finish set-up' });
+    await finishSetUp.waitFor();
     await page.getByRole('tab', { name: 'Destinations' }).click();
     const card = page.getByRole('region', { name: 'Google Drive' });
     expect(await card.getByRole('radio', { name: /Only folders the uploader creates/ }).isChecked()).toBe(
@@ -92,7 +94,7 @@ describe('Google Drive in the browser', () => {
     // The one consent page Google's peer served is the one the link opened.
     expect(identity.authorizations).toHaveLength(1);
     await signInPage.close();
-    await page.getByText('The uploader is not set up yet').waitFor({ state: 'detached' });
+    await finishSetUp.waitFor({ state: 'detached' });
     await screenshot(page, 'destinations-google-drive');
 
     await card.getByRole('button', { name: 'Choose folder' }).click();

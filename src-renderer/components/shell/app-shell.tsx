@@ -109,8 +109,12 @@ function CoreBanner() {
 function SetupBanner() {
   const { t } = useI18n();
   const { openFirstRun } = useActions();
+  // While set-up is the headline, the header says so with its own Finish set-up: one button, not two.
   const needed = useApp(
-    (state) => state.settings !== null && needsFirstRun(state.settings, state.connections),
+    (state) =>
+      state.settings !== null &&
+      needsFirstRun(state.settings, state.connections) &&
+      state.health?.headline.kind !== 'set-up',
   );
   if (!needed) return null;
   return (
