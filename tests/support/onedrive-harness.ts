@@ -22,6 +22,8 @@ export interface OneDriveHarnessOptions {
   graph?: Partial<Omit<GraphPeerOptions, 'authorize'>>;
   accessTokenTtlSeconds?: number;
   logger?: Logger;
+  /** Save Graph's address as the operator would, instead of fixing it for the run: it can be changed. */
+  saveGraphBaseUrl?: boolean;
 }
 
 /**
@@ -69,6 +71,8 @@ export class OneDriveHarness {
       dataDir: harness.dataDir,
     });
     harness.uploader = harness.#makeUploader();
+    if (options.saveGraphBaseUrl === true)
+      await harness.uploader.updateSettings({ graphBaseUrl: harness.graph.baseUrl });
     await harness.uploader.start();
     return harness;
   }
@@ -97,7 +101,7 @@ export class OneDriveHarness {
         activeDestination: 'onedrive',
         oneDriveClientId: this.idp.clientId,
         oneDriveAuthorityHost: this.idp.origin,
-        graphBaseUrl: this.graph.baseUrl,
+        ...(this.#options.saveGraphBaseUrl === true ? {} : { graphBaseUrl: this.graph.baseUrl }),
         settleSeconds: 1,
         chunkSizeBytes: 4 * 320 * 1024,
         ...this.#options.settings,
