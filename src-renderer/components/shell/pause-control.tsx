@@ -20,7 +20,9 @@ export function PauseControl() {
 
   useEffect(() => {
     if (!open) return;
-    menuRef.current?.querySelector<HTMLButtonElement>('button:not(:disabled)')?.focus();
+    // The first item that can act; the menu itself when the policy holds them all, so Escape still closes it.
+    const first = menuRef.current?.querySelector<HTMLButtonElement>('button:not(:disabled)');
+    (first ?? menuRef.current)?.focus();
     const close = (event: MouseEvent) => {
       if (!menuRef.current?.contains(event.target as Node) && event.target !== buttonRef.current)
         setOpen(false);
