@@ -27,7 +27,14 @@ export interface DriveHarnessOptions {
   logger?: Logger;
   /** Sign in before returning (true by default). */
   connect?: boolean;
+  /**
+   * Save the endpoints a sign-in is bound to (token, revoke, Drive API) as the operator would,
+   * instead of fixing them for the run: they can then be changed through the bridge.
+   */
+  saveEndpoints?: boolean;
 }
+
+const BOUND_ENDPOINTS = ['googleTokenUrl', 'googleRevokeUrl', 'driveApiBaseUrl'] as const;
 
 /** The settings that point the uploader at the two Google peers. */
 export function googlePeerSettings(identity: GoogleIdentityPeer, drive: DrivePeer): Partial<Settings> {
@@ -76,6 +83,10 @@ export class DriveHarness {
     });
     harness.uploader = harness.#makeUploader();
     harness.uploader.events.subscribe((event) => harness.events.push(event));
+    if (options.saveEndpoints === true) {
+      const peers = googlePeerSettings(harness.identity, harness.drive);
+      await harness.uploader.updateSettings(Object.fromEntries(BOUND_ENDPOINTS.map((n) => [n, peers[n]])));
+    }
     await harness.uploader.start();
     if (options.connect !== false) await harness.connect();
     return harness;
@@ -110,7 +121,7 @@ export class DriveHarness {
       },
       db: this.db,
       overrides: {
-        ...googlePeerSettings(this.identity, this.drive),
+        ...this.#peerOverrides(),
         activeDestination: 'gdrive',
         recordingsFolder: this.folder,
         settleSeconds: 1,
@@ -120,6 +131,13 @@ export class DriveHarness {
       tuning: { baseMs: 20, capMs: 200, ...this.#options.tuning },
       credentialPollMs: 100,
     });
+  }
+
+  /** The peers' settings fixed for the run: all of them, or those not saved as the operator's. */
+  #peerOverrides(): Partial<Settings> {
+    const peers: Partial<Settings> = googlePeerSettings(this.identity, this.drive);
+    if (this.#options.saveEndpoints === true) for (const name of BOUND_ENDPOINTS) delete peers[name];
+    return peers;
   }
 
   /** Writes a recording of `size` random bytes (or the given bytes) and returns its content. */
