@@ -22,8 +22,11 @@ export interface OneDriveHarnessOptions {
   graph?: Partial<Omit<GraphPeerOptions, 'authorize'>>;
   accessTokenTtlSeconds?: number;
   logger?: Logger;
-  /** Save Graph's address as the operator would, instead of fixing it for the run: it can be changed. */
-  saveGraphBaseUrl?: boolean;
+  /**
+   * Save the endpoints a sign-in is bound to (the authority, Graph) as the operator would, instead
+   * of fixing them for the run: they can then be changed through the bridge.
+   */
+  saveEndpoints?: boolean;
 }
 
 /**
@@ -71,8 +74,12 @@ export class OneDriveHarness {
       dataDir: harness.dataDir,
     });
     harness.uploader = harness.#makeUploader();
-    if (options.saveGraphBaseUrl === true)
-      await harness.uploader.updateSettings({ graphBaseUrl: harness.graph.baseUrl });
+    if (options.saveEndpoints === true) {
+      await harness.uploader.updateSettings({
+        graphBaseUrl: harness.graph.baseUrl,
+        oneDriveAuthorityHost: harness.idp.origin,
+      });
+    }
     await harness.uploader.start();
     return harness;
   }
@@ -100,8 +107,9 @@ export class OneDriveHarness {
         recordingsFolder: this.folder,
         activeDestination: 'onedrive',
         oneDriveClientId: this.idp.clientId,
-        oneDriveAuthorityHost: this.idp.origin,
-        ...(this.#options.saveGraphBaseUrl === true ? {} : { graphBaseUrl: this.graph.baseUrl }),
+        ...(this.#options.saveEndpoints === true
+          ? {}
+          : { oneDriveAuthorityHost: this.idp.origin, graphBaseUrl: this.graph.baseUrl }),
         settleSeconds: 1,
         chunkSizeBytes: 4 * 320 * 1024,
         ...this.#options.settings,
