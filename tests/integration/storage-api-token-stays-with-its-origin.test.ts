@@ -30,6 +30,29 @@ describe('the storage API token goes only to the origin it was entered for', () 
     expect(h.peer.recordings()).toEqual([]);
   });
 
+  it('refuses an upload URL of another scheme (file:, smb:) even where the policy lists other origins', async () => {
+    for (const base of ['file:///srv/loot', 'smb://files.example/share']) {
+      const h = await UploaderHarness.start({
+        peer: { uploadBase: base },
+        settings: { maxRetries: 0 },
+        policy: policyOf({ uploadOrigins: ['https://blob.example'] }),
+      });
+      harness = h;
+      await h.writeRecording('rdp-scheme.mp4', 100_000);
+      const [job] = await h.waitForStates(['rdp-scheme.mp4'], ['failed']);
+      expect(job?.lastError).toContain(
+        'malformed body (video_upload_url: not an http(s) address: refused, nothing was sent there;',
+      );
+      // Asked for a session at its own origin, then nothing more: no byte and no token went anywhere.
+      expect(h.peer.requests.filter((r) => r.kind !== 'create').filter((r) => r.hadAuthorization)).toEqual(
+        [],
+      );
+      expect(h.peer.recordings()).toEqual([]);
+      await h.close();
+      harness = undefined;
+    }
+  });
+
   it('sends the upload, with the token, to an origin the policy lists', async () => {
     const probe = await startStoragePeer({ uploadHost: 'localhost' });
     const port = new URL(probe.origin).port;

@@ -81,6 +81,11 @@ export interface StoragePeerOptions {
    * origin, as a server whose uploads go to a separate upload host. Default 127.0.0.1, the API's own.
    */
   uploadHost?: string;
+  /**
+   * Where the upload URLs point instead, whatever the scheme (`smb://files.example/share`,
+   * `file:///srv/loot`): a hostile or broken server sending the client's bytes and token elsewhere.
+   */
+  uploadBase?: string;
 }
 
 /** One request as the server saw it. Never the token: only whether an Authorization header came. */
@@ -173,6 +178,7 @@ export async function startStoragePeer(options: StoragePeerOptions = {}): Promis
     mismatchDetail: options.mismatchDetail ?? null,
     extensions: options.extensions ?? STORAGE_EXTENSIONS,
     uploadHost: options.uploadHost ?? '127.0.0.1',
+    uploadBase: options.uploadBase ?? null,
     registry: new UploadRegistry(storeDir, options.sessionTtlMs ?? DEFAULT_TTL_MS),
     storeDir,
     ownsStore,
@@ -189,6 +195,7 @@ interface ServerConfig {
   mismatchDetail: string | null;
   extensions: readonly StorageExtension[];
   uploadHost: string;
+  uploadBase: string | null;
   registry: UploadRegistry;
   storeDir: string;
   ownsStore: boolean;
@@ -230,7 +237,7 @@ class StorageApiServer implements StoragePeer {
   }
 
   get uploadOrigin(): string {
-    return `http://${this.config.uploadHost}:${this.port}`;
+    return this.config.uploadBase ?? `http://${this.config.uploadHost}:${this.port}`;
   }
 
   setToken(token: string): void {
