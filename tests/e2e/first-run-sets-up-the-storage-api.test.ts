@@ -7,7 +7,7 @@ import type { HeadlessProcess } from '../support/headless-cli.ts';
 import { HeadlessFixture, KiB, MiB } from '../support/headless-fixture.ts';
 import { ensureRendererBuild } from '../support/renderer-build.ts';
 import { launchChromium, openUi, screenshot, type UiPage } from '../support/ui-browser.ts';
-import { fieldsWithoutOwnLabel, primaryButtons } from '../support/ui-form-checks.ts';
+import { fieldsWithoutOwnLabel, primaryButtons, SETTLED } from '../support/ui-form-checks.ts';
 import { jobRow, waitForRowState } from '../support/ui-queue.ts';
 
 /**
@@ -61,7 +61,7 @@ describe('first run in the browser', () => {
     expect(await steps.locator('.step-name').allInnerTexts()).toEqual(['Recordings folder', 'Destination']);
     await page.getByText('Two steps, about a minute.').waitFor();
     // One obvious button: the step's own until its part is done, then Next.
-    expect(await primaryButtons(page)).toEqual(['Save folder']);
+    await expect.poll(() => primaryButtons(page), SETTLED).toEqual(['Save folder']);
     expect(await fieldsWithoutOwnLabel(page)).toEqual([]);
 
     // The headless host states it has no folder dialog: none is offered, and the path is typed,
@@ -74,7 +74,13 @@ describe('first run in the browser', () => {
     await screenshot(page, 'first-run-folder');
     await page.getByRole('button', { name: 'Save folder' }).click();
     await page.getByText(`Saved. The uploader now watches ${fixture.folder}.`).waitFor();
-    expect(await primaryButtons(page)).toEqual(['Next']);
+    await expect.poll(() => primaryButtons(page), SETTLED).toEqual(['Next']);
+    // Another folder typed and not saved: saving it is the one thing to do, and Next waits for it.
+    await folderField.fill(`${fixture.folder}-elsewhere`);
+    await expect.poll(() => primaryButtons(page), SETTLED).toEqual(['Save folder']);
+    await expect.poll(() => next.isDisabled(), SETTLED).toBe(true);
+    await folderField.fill(fixture.folder);
+    await expect.poll(() => primaryButtons(page), SETTLED).toEqual(['Next']);
     await next.click();
 
     await page.getByRole('heading', { name: 'Where should recordings go?' }).waitFor();
@@ -83,7 +89,7 @@ describe('first run in the browser', () => {
     expect(await storageApi.isChecked()).toBe(true);
     expect(await fieldsWithoutOwnLabel(page)).toEqual([]);
     expect(await next.isDisabled()).toBe(true);
-    expect(await primaryButtons(page)).toEqual(['Test connection']);
+    await expect.poll(() => primaryButtons(page), SETTLED).toEqual(['Test connection']);
     // A bad address is refused before anything is sent, in words an operator understands.
     await page.getByRole('textbox', { name: 'Address' }).fill('storage.example.com');
     await page.getByRole('button', { name: 'Test connection' }).click();
@@ -97,7 +103,13 @@ describe('first run in the browser', () => {
     await page.getByRole('button', { name: 'Test connection' }).click();
     await page.getByText('Connection works: the storage API accepted the token.').waitFor();
     expect(await page.getByRole('textbox', { name: 'API token' }).inputValue()).toBe('');
-    expect(await primaryButtons(page)).toEqual(['Next']);
+    await expect.poll(() => primaryButtons(page), SETTLED).toEqual(['Next']);
+    // A new token typed: testing it is the one thing to do, and Next waits for it.
+    await page.getByRole('textbox', { name: 'API token' }).fill('a-token-not-yet-tested');
+    await expect.poll(() => primaryButtons(page), SETTLED).toEqual(['Test connection']);
+    await expect.poll(() => next.isDisabled(), SETTLED).toBe(true);
+    await page.getByRole('textbox', { name: 'API token' }).fill('');
+    await expect.poll(() => primaryButtons(page), SETTLED).toEqual(['Next']);
     await screenshot(page, 'first-run-destination');
     await next.click();
 
@@ -108,7 +120,7 @@ describe('first run in the browser', () => {
       'step is-done',
     ]);
     await page.getByRole('definition').filter({ hasText: fixture.folder }).waitFor();
-    expect(await primaryButtons(page)).toEqual(['Open the queue']);
+    await expect.poll(() => primaryButtons(page), SETTLED).toEqual(['Open the queue']);
     await page.getByRole('button', { name: 'Open the queue' }).click();
 
     await page.getByText('No recordings yet.').waitFor();

@@ -4,7 +4,7 @@ import type { HeadlessProcess } from '../support/headless-cli.ts';
 import { HeadlessFixture, MiB } from '../support/headless-fixture.ts';
 import { ensureRendererBuild } from '../support/renderer-build.ts';
 import { launchChromium, openUi, screenshot, type UiPage } from '../support/ui-browser.ts';
-import { primaryButtons } from '../support/ui-form-checks.ts';
+import { primaryButtons, SETTLED } from '../support/ui-form-checks.ts';
 
 /**
  * A machine the IT department set up: the policy names the recordings folder and the one
@@ -84,7 +84,7 @@ describe('the first run and the quick controls under a policy', () => {
     await page.getByRole('button', { name: 'Skip set-up' }).click();
     // Set-up is the headline: the header says so with its one button, no banner repeats it.
     await page.getByRole('status').filter({ hasText: 'Set-up needed: connect a destination' }).waitFor();
-    expect(await primaryButtons(page)).toEqual(['Finish set-up']);
+    await expect.poll(() => primaryButtons(page), SETTLED).toEqual(['Finish set-up']);
     await page.getByRole('button', { name: 'Pause' }).click();
     const menu = page.getByRole('menu');
     for (const length of ['Pause for 1 hour', 'Pause for 8 hours', 'Pause until I resume']) {

@@ -14,7 +14,7 @@ import { type IdentityProviderPeer, startIdentityProvider } from '../peers/ident
 import { HeadlessProcess } from '../support/headless-cli.ts';
 import { ensureRendererBuild } from '../support/renderer-build.ts';
 import { launchChromium, openUi, screenshot, type UiPage } from '../support/ui-browser.ts';
-import { fieldsWithoutOwnLabel, primaryButtons } from '../support/ui-form-checks.ts';
+import { fieldsWithoutOwnLabel, primaryButtons, SETTLED } from '../support/ui-form-checks.ts';
 import { waitForRowState } from '../support/ui-queue.ts';
 
 /**
@@ -118,14 +118,16 @@ describe('OneDrive in the browser', () => {
     await signInPage.close();
 
     await page.getByText(`Connected as ${idp.user.name} (${idp.user.preferredUsername})`).waitFor();
-    expect(await primaryButtons(page)).toEqual(['Next']);
+    await expect.poll(() => primaryButtons(page), SETTLED).toEqual(['Next']);
     await page.getByRole('button', { name: 'Next' }).click();
 
     await page.getByRole('heading', { name: 'Which folder should they go into?' }).waitFor();
     const folders = page.getByRole('list', { name: 'Folders in My files' });
     await folders.getByRole('button', { name: 'Shared with the team' }).waitFor();
     // One obvious button: choosing a folder, until one is chosen; every field its own label.
-    expect(await primaryButtons(page)).toEqual(['Open or create a folder to upload into']);
+    await expect
+      .poll(() => primaryButtons(page), SETTLED)
+      .toEqual(['Open or create a folder to upload into']);
     expect(await fieldsWithoutOwnLabel(page)).toEqual([]);
     // The drive's root cannot be chosen: an upload needs a folder.
     expect(
@@ -143,7 +145,7 @@ describe('OneDrive in the browser', () => {
     await screenshot(page, 'first-run-remote-folder');
     await page.getByRole('button', { name: 'Upload into “Ana 2024”' }).click();
     await page.getByText('Recordings are uploaded into /Recordings/Ana 2024.').waitFor();
-    expect(await primaryButtons(page)).toEqual(['Next']);
+    await expect.poll(() => primaryButtons(page), SETTLED).toEqual(['Next']);
     await page.getByRole('button', { name: 'Next' }).click();
 
     await page.getByRole('heading', { name: 'All set' }).waitFor();

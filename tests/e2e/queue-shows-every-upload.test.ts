@@ -5,7 +5,7 @@ import type { HeadlessProcess } from '../support/headless-cli.ts';
 import { HeadlessFixture, KiB, MiB, sleep } from '../support/headless-fixture.ts';
 import { ensureRendererBuild } from '../support/renderer-build.ts';
 import { launchChromium, openUi, screenshot, type UiPage } from '../support/ui-browser.ts';
-import { isFocusedInView } from '../support/ui-form-checks.ts';
+import { isFocusedInView, SETTLED } from '../support/ui-form-checks.ts';
 import { jobRow, queueRows, rowPercent, waitForRowState } from '../support/ui-queue.ts';
 
 /**
@@ -195,7 +195,7 @@ describe('the queue in the browser', () => {
     await page.getByText('The largest allowed value is 16.').waitFor();
     // Save with a field at fault saves nothing: it takes the operator to that field.
     await save.click();
-    expect(await isFocusedInView(concurrent)).toBe(true);
+    await expect.poll(() => isFocusedInView(concurrent), SETTLED).toBe(true);
     expect(await page.getByText('Settings saved.').count()).toBe(0);
     await concurrent.fill('3');
     await save.click();

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HeadlessFixture } from '../support/headless-fixture.ts';
 import { ensureRendererBuild } from '../support/renderer-build.ts';
 import { launchChromium, openUi, type UiPage } from '../support/ui-browser.ts';
-import { isFocusedInView } from '../support/ui-form-checks.ts';
+import { isFocusedInView, SETTLED } from '../support/ui-form-checks.ts';
 
 /**
  * The Settings view in the real UI of the real headless host, in a window too short for the whole
@@ -66,7 +66,7 @@ describe('Settings with a field at fault', () => {
     await top.scrollIntoViewIfNeeded();
     await save.click();
     expect(await driveChunk.isVisible()).toBe(true);
-    expect(await isFocusedInView(driveChunk)).toBe(true);
+    await expect.poll(() => isFocusedInView(driveChunk), SETTLED).toBe(true);
     await driveChunk.fill('8');
 
     // A field far above the save bar, the form scrolled away from it.
@@ -76,7 +76,7 @@ describe('Settings with a field at fault', () => {
     await top.scrollIntoViewIfNeeded();
     expect(await isFocusedInView(retries)).toBe(false);
     await save.click();
-    expect(await isFocusedInView(retries)).toBe(true);
+    await expect.poll(() => isFocusedInView(retries), SETTLED).toBe(true);
     expect(await page.getByText('Settings saved.').count()).toBe(0);
 
     await retries.fill('4');
@@ -96,7 +96,7 @@ describe('Settings with a field at fault', () => {
     await page.getByRole('button', { name: 'Save changes' }).click();
     const refusal = page.getByText(`the recordings folder "${missing}" cannot be used`);
     await refusal.waitFor();
-    expect(await isFocusedInView(folder)).toBe(true);
+    await expect.poll(() => isFocusedInView(folder), SETTLED).toBe(true);
     expect(await folder.getAttribute('aria-invalid')).toBe('true');
     const described = (await folder.getAttribute('aria-describedby')) ?? '';
     expect(described.split(' ')).toContain(await refusal.getAttribute('id'));

@@ -53,3 +53,9 @@ export function isFocusedInView(field: Locator): Promise<boolean> {
     return shown.ownerDocument.activeElement === element && box.top >= 0 && box.bottom <= height;
   });
 }
+
+/**
+ * How long a check of the page's look waits for it to settle: React applies what a keystroke
+ * changes in more than one render (a form tells the screen around it in an effect).
+ */
+export const SETTLED = { timeout: 5000, interval: 50 } as const;

@@ -1,17 +1,18 @@
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useEffect, useId, useState } from 'react';
 import type { ConnectionView } from '../../../src-shared/bridge-contract.ts';
 import { useI18n } from '../../i18n/i18n-context.tsx';
 import { useActions, useApp, useBridge } from '../../state/app-context.tsx';
 import { parseField } from '../../state/settings-form.ts';
 import { ErrorText, Notice } from '../common/messages.tsx';
 import { useAsyncAction } from '../common/use-async-action.ts';
+import { usePending } from '../common/use-pending.ts';
 import { useIssueText } from '../settings/issue-text.ts';
 
 /**
  * The storage API's address and token. The token field is write-only: a stored token is never
  * read back, the field only replaces it. "Test connection" saves what changed, then asks the API.
  */
-export function StorageApiForm() {
+export function StorageApiForm(props: { onPendingChange?: (pending: boolean) => void }) {
   const { t } = useI18n();
   const issueText = useIssueText();
   const bridge = useBridge();
@@ -24,6 +25,8 @@ export function StorageApiForm() {
   const [urlProblem, setUrlProblem] = useState<string | null>(null);
   const [tested, setTested] = useState<ConnectionView | null>(null);
   const urlId = useId();
+  // The field follows the saved address (a save of its own writes it back as the core stored it).
+  useEffect(() => setUrl(savedUrl), [savedUrl]);
   const tokenId = useId();
 
   const test = useAsyncAction(async () => {
@@ -50,6 +53,9 @@ export function StorageApiForm() {
     connectionChanged(await bridge.invoke('disconnect', { destination: 'storage-api' }));
   });
 
+  // Typed and not yet tested: an address other than the saved one, or a token to store.
+  const pending = (!urlLocked && url.trim() !== savedUrl) || token.trim() !== '';
+  usePending(pending, props.onPendingChange);
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     void test.run();
@@ -94,10 +100,10 @@ export function StorageApiForm() {
         </p>
       </div>
       <div className="actions">
-        {/* The obvious button until the API accepted a token; then testing again is a quieter one. */}
+        {/* The obvious button until the API accepted a token, or while something new is typed. */}
         <button
           type="submit"
-          className={connection?.state === 'connected' ? 'btn' : 'btn btn-primary'}
+          className={connection?.state === 'connected' && !pending ? 'btn' : 'btn btn-primary'}
           disabled={test.busy}
         >
           {test.busy ? t('storage.testing') : t('storage.test')}

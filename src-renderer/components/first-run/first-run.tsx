@@ -26,7 +26,9 @@ export function FirstRun() {
   const kind = useApp((state) => state.settings?.activeDestination ?? 'storage-api');
   const steps = setupSteps(kind);
   const [step, setStep] = useState<Step>('folder');
-  const ready = useStepReady(step);
+  // Something typed in the step and not yet saved: Next waits, the step's own button is the one.
+  const [pending, setPending] = useState(false);
+  const ready = useStepReady(step) && !pending;
   const order: readonly Step[] = [...steps, 'done'];
   const at = order.indexOf(step);
   const go = (index: number) => setStep(order[index] ?? 'done');
@@ -56,8 +58,8 @@ export function FirstRun() {
         </ol>
         <section className="wizard-body" aria-labelledby="step-title">
           <h2 id="step-title">{t(`setup.title.${step}`)}</h2>
-          {step === 'folder' && <FolderStep />}
-          {step === 'destination' && <DestinationStep />}
+          {step === 'folder' && <FolderStep onPendingChange={setPending} />}
+          {step === 'destination' && <DestinationStep onPendingChange={setPending} />}
           {step === 'remote' && <RemoteFolderPanel />}
           {step === 'done' && <DoneStep />}
         </section>
@@ -115,17 +117,17 @@ function useStepReady(step: Step): boolean {
   });
 }
 
-function FolderStep() {
+function FolderStep(props: { onPendingChange: (pending: boolean) => void }) {
   const { t } = useI18n();
   return (
     <>
       <p className="lead">{t('setup.folderLead')}</p>
-      <LocalFolderField />
+      <LocalFolderField onPendingChange={props.onPendingChange} />
     </>
   );
 }
 
-function DestinationStep() {
+function DestinationStep(props: { onPendingChange: (pending: boolean) => void }) {
   const { t } = useI18n();
   const bridge = useBridge();
   const { settingsSaved } = useActions();
@@ -174,7 +176,7 @@ function DestinationStep() {
       <div className="card card-inset">
         <ConnectionStatus kind={active} connection={connections[active]} />
         {active === 'storage-api' ? (
-          <StorageApiForm key="storage-api" />
+          <StorageApiForm key="storage-api" onPendingChange={props.onPendingChange} />
         ) : (
           <>
             {active === 'gdrive' && <DriveScopeChoice />}

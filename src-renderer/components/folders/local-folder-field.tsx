@@ -3,12 +3,13 @@ import { useI18n } from '../../i18n/i18n-context.tsx';
 import { useActions, useApp, useBridge } from '../../state/app-context.tsx';
 import { ErrorText, Notice } from '../common/messages.tsx';
 import { useAsyncAction } from '../common/use-async-action.ts';
+import { usePending } from '../common/use-pending.ts';
 
 /**
  * The recordings folder: the native dialog where the host says it has one, and always a path
  * field, which is all the browser UI can offer (a web page cannot learn a local folder's path).
  */
-export function LocalFolderField() {
+export function LocalFolderField(props: { onPendingChange?: (pending: boolean) => void }) {
   const { t } = useI18n();
   const bridge = useBridge();
   const { settingsSaved } = useActions();
@@ -39,6 +40,7 @@ export function LocalFolderField() {
     if (folder !== '') void save.run(folder);
   };
   const unchanged = path.trim() === saved;
+  usePending(!unchanged && !locked, props.onPendingChange);
   if (locked) return <ManagedFolder id={id} folder={saved} />;
   return (
     <form className="form" onSubmit={onSubmit}>
@@ -63,10 +65,10 @@ export function LocalFolderField() {
               {t('folders.browse')}
             </button>
           )}
-          {/* The obvious button while no folder is set; changing one later is a quieter action. */}
+          {/* The obvious button while no folder is set or a new one is typed; otherwise a quiet one. */}
           <button
             type="submit"
-            className={saved === '' ? 'btn btn-primary' : 'btn'}
+            className={saved === '' || !unchanged ? 'btn btn-primary' : 'btn'}
             disabled={unchanged || path.trim() === '' || save.busy}
           >
             {t('folders.save')}
