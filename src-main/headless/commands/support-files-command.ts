@@ -46,7 +46,7 @@ export async function supportFilesCommand(
     });
     process.stdout.write(
       `Support files written to ${folder}:\n${files.map((f) => `  - ${f}`).join('\n')}\n` +
-        'No token, password or key is in them (the keychain and secrets/ are left out): zip the folder and send it.\n',
+        'No token, password or refresh token is in them (the keychain and secrets/ are left out); the settings are as saved. Zip the folder and send it.\n',
     );
     return 0;
   } finally {
