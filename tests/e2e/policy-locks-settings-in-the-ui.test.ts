@@ -27,6 +27,7 @@ describe('settings the policy locks, in the browser', () => {
     fixture.writePolicy({
       settings: { deleteAfterUpload: false, maxRetries: 5, storageApiBaseUrl: fixture.peer.baseUrl },
       locked: 'all',
+      allowedDestinations: ['storage-api', 'onedrive'],
       updates: { enabled: false },
     });
     host = fixture.spawn([
@@ -61,6 +62,22 @@ describe('settings the policy locks, in the browser', () => {
     const managed = page.getByText('Managed by your organization', { exact: true });
     expect(await managed.count()).toBe(3);
 
+    // The destination is the operator's to choose, among those the policy allows.
+    const destination = page.getByRole('combobox', { name: 'Destination in use' });
+    expect(await destination.isDisabled()).toBe(false);
+    const offered = await destination
+      .locator('option')
+      .evaluateAll((options) =>
+        options.map(
+          (option) => `${option.textContent}:${(option as unknown as { disabled: boolean }).disabled}`,
+        ),
+      );
+    expect(offered).toEqual([
+      'Company storage API:false',
+      'OneDrive:false',
+      'Google Drive — Not offered by your organization.:true',
+    ]);
+
     // A setting the policy leaves alone stays the operator's.
     const concurrent = page.getByRole('textbox', { name: 'Uploads at once' });
     expect(await concurrent.isEditable()).toBe(true);
@@ -77,5 +94,11 @@ describe('settings the policy locks, in the browser', () => {
     expect(await address.isEditable()).toBe(false);
     expect(await address.inputValue()).toBe(fixture.peer.baseUrl);
     await page.getByText('Managed by your organization', { exact: true }).waitFor();
+    // A destination the policy leaves out cannot be put in use from its card either.
+    const drive = page.getByRole('region', { name: 'Google Drive', exact: true });
+    expect(await drive.getByRole('button', { name: 'Use for uploads' }).isDisabled()).toBe(true);
+    await drive.getByText('Not offered by your organization.').waitFor();
+    const oneDrive = page.getByRole('region', { name: 'OneDrive', exact: true });
+    expect(await oneDrive.getByRole('button', { name: 'Use for uploads' }).isDisabled()).toBe(false);
   });
 });

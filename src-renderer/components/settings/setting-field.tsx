@@ -34,6 +34,8 @@ interface SettingFieldProps {
   problem: string | null;
   /** The administrator's policy holds this setting: shown, not changeable. */
   locked?: boolean;
+  /** Choices the policy does not allow (destinations it leaves out): listed, not choosable. */
+  refusedOptions?: readonly string[];
   onChange(value: FieldValue): void;
 }
 
@@ -103,8 +105,9 @@ export function SettingField(props: SettingFieldProps) {
             onChange={(event) => props.onChange(event.target.value)}
           >
             {spec.options.map((option) => (
-              <option key={option} value={option}>
+              <option key={option} value={option} disabled={props.refusedOptions?.includes(option)}>
                 {optionLabel(t, props.name as SelectSetting, option)}
+                {props.refusedOptions?.includes(option) ? ` — ${t('policy.destinationNotAllowed')}` : ''}
               </option>
             ))}
           </select>

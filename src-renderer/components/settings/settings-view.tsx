@@ -2,7 +2,7 @@ import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { BridgeError } from '../../../src-shared/bridge-client.ts';
 import { RECORDINGS_FOLDER_REFUSED } from '../../../src-shared/bridge-contract.ts';
 import type { PolicyView } from '../../../src-shared/policy.ts';
-import type { Settings } from '../../../src-shared/settings.ts';
+import { DESTINATION_KINDS, type Settings } from '../../../src-shared/settings.ts';
 import { useI18n } from '../../i18n/i18n-context.tsx';
 import { useActions, useApp, useBridge } from '../../state/app-context.tsx';
 import {
@@ -74,6 +74,11 @@ function SettingsForm(props: { settings: Settings; policy: PolicyView }) {
       name={name}
       value={edits[name] ?? fieldValueOf(name, props.settings)}
       locked={isManaged(name, props.policy)}
+      refusedOptions={
+        name === 'activeDestination'
+          ? DESTINATION_KINDS.filter((kind) => !props.policy.allowedDestinations.includes(kind))
+          : undefined
+      }
       problem={
         issues[name] !== undefined ? issueText(issues[name]) : refused?.name === name ? refused.message : null
       }
