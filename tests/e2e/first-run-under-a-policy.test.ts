@@ -113,4 +113,15 @@ describe('the first run and the quick controls under a policy', () => {
     }
     expect(ui.problems).toEqual([]);
   });
+
+  it('says the same in Portuguese', async () => {
+    const portuguese = await openUi(browser, ui.page.url(), { locale: 'pt-BR' });
+    const { page } = portuguese;
+    await page.getByRole('heading', { name: 'Onde as gravações são salvas?' }).waitFor();
+    await page.getByText('Dois passos, cerca de um minuto.').waitFor();
+    await page.getByText('Gerenciado pela sua organização', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Avançar' }).click();
+    expect(await page.getByText('Não oferecido pela sua organização.').count()).toBe(2);
+    expect(portuguese.problems).toEqual([]);
+  });
 });
