@@ -59,8 +59,10 @@ export interface JobView {
   confirmedBytes: number;
   attempts: number;
   lastError: string | null;
-  /** A problem that did not stop the upload, e.g. a sidecar that is not valid JSON. */
+  /** A problem that did not stop the upload, e.g. a receipt not placed or a local copy kept. */
   warning: string | null;
+  /** Why the metadata sidecar could not be used, so the recording went without it; kept on its own. */
+  sidecarWarning: string | null;
   remoteId: string | null;
   remoteUrl: string | null;
   createdAt: number;

@@ -154,6 +154,7 @@ export const en = {
   'details.receipt': 'Receipt',
   'details.receiptNone': 'not placed',
   'details.warning': 'Warning',
+  'details.sidecarWarning': 'Metadata file problem',
   'details.problem': 'Last error',
   'details.notYet': 'not yet',
   'details.times': 'When',

@@ -131,6 +131,7 @@ export const ptBR: Messages = {
   'details.receipt': 'Recibo',
   'details.receiptNone': 'não colocado',
   'details.warning': 'Aviso',
+  'details.sidecarWarning': 'Problema no arquivo de metadados',
   'details.problem': 'Último erro',
   'details.notYet': 'ainda não',
   'details.times': 'Quando',

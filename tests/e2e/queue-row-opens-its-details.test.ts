@@ -121,7 +121,7 @@ describe('a recording’s details in the browser', () => {
     );
     fixture.writeRecording(CARLA, 40 * KiB);
     await waitForRowState(page, CARLA, 'Done', 20_000);
-    const warning = fixture.jobs().find((j) => j.fileName === CARLA)?.warning ?? '';
+    const warning = fixture.jobs().find((j) => j.fileName === CARLA)?.sidecarWarning ?? '';
     expect(warning).toMatch(/metadata file .* the recording is uploaded without its metadata$/);
 
     const dark = await openUi(browser, url, { colorScheme: 'dark' });
@@ -129,7 +129,7 @@ describe('a recording’s details in the browser', () => {
     await name.focus();
     await dark.page.keyboard.press('Enter');
     const dialog = dark.page.getByRole('dialog', { name: CARLA });
-    const shown = fact(dialog, 'Warning');
+    const shown = fact(dialog, 'Metadata file problem');
     // The whole warning, as the core keeps it, and nothing of it clipped.
     expect(await shown.textContent()).toBe(warning);
     expect(
@@ -149,7 +149,7 @@ describe('a recording’s details in the browser', () => {
     await portuguese.page.getByRole('button', { name: `Detalhes de ${CARLA}` }).click();
     const pt = portuguese.page.getByRole('dialog', { name: CARLA });
     await pt.getByRole('heading', { name: 'Para onde foi' }).waitFor();
-    expect(await fact(pt, 'Aviso').textContent()).toBe(warning);
+    expect(await fact(pt, 'Problema no arquivo de metadados').textContent()).toBe(warning);
     await pt.getByRole('listitem').filter({ hasText: 'Encontrada na pasta' }).waitFor();
     await portuguese.context.close();
     expect([...dark.problems, ...portuguese.problems]).toEqual([]);

@@ -51,8 +51,8 @@ describe('bad input is reported, never lost', () => {
     const [job] = await h.waitForStates(['bad-sidecar.mp4'], ['done']);
 
     expect(sha256(await h.stored('bad-sidecar.mp4'))).toBe(sha256(bytes));
-    expect(job?.warning).toContain('bad-sidecar_metadata.json');
-    expect(job?.warning).toMatch(/not valid JSON/);
+    expect(job?.sidecarWarning).toContain('bad-sidecar_metadata.json');
+    expect(job?.sidecarWarning).toMatch(/not valid JSON/);
     const [stored] = h.peer.recordings();
     expect(stored?.metadata).toBeNull();
     expect(stored?.createMetadata).toBeNull();

@@ -99,11 +99,52 @@ describe('a recording’s details', () => {
     if (job === undefined) throw new Error('no job');
 
     const seen = await details(h, job.id);
-    expect(seen.job.warning).toMatch(
+    expect(seen.job.warning).toBeNull();
+    expect(seen.job.sidecarWarning).toMatch(
       /^metadata file ".*2024-10-26_1010_carla_metadata\.json" .+; the recording is uploaded without its metadata$/,
     );
     expect(seen.sidecar).toEqual({ fileName: '2024-10-26_1010_carla_metadata.json', stored: 'no' });
     await expect(details(h, job.id + 1000)).rejects.toThrow(`there is no job ${job.id + 1000}`);
+  });
+
+  it('keep what happened to the sidecar when a later warning (a receipt not placed, then placed) comes and goes', {
+    timeout: 30_000,
+  }, async () => {
+    harness = await UploaderHarness.start();
+    const h = harness;
+    h.peer.faults.serverErrors(1, 503, ['receipt'], 'receipts are read-only for a while');
+    await h.writeRecording('2024-10-26_1120_dora.mp4', 40_000, '{"session_id": "dora", ');
+    const [job] = await h.waitForStates(['2024-10-26_1120_dora.mp4'], ['done']);
+    if (job === undefined) throw new Error('no job');
+    const warningOf = () =>
+      (h.db.prepare('SELECT warning FROM jobs WHERE id = ?').get(job.id) as { warning: string | null })
+        .warning;
+    await waitFor(
+      () => warningOf()?.includes('receipt was not placed') === true,
+      10_000,
+      () => 'the receipt’s failure to be noted',
+    );
+
+    const unusable =
+      /^metadata file ".*2024-10-26_1120_dora_metadata\.json" .+; the recording is uploaded without its metadata$/;
+    const failed = await details(h, job.id);
+    expect(failed.job.warning).toMatch(/503.*receipts are read-only for a while/);
+    expect(failed.job.sidecarWarning).toMatch(unusable);
+    expect(failed.sidecar).toEqual({ fileName: '2024-10-26_1120_dora_metadata.json', stored: 'no' });
+
+    // The next start places the receipt owed and clears its warning: the sidecar's stays.
+    await h.restart();
+    await waitFor(
+      () => ledgerRows(h.db).some((row) => row.event === 'receipt-placed' && row.job_id === job.id),
+      10_000,
+      () => 'the owed receipt to be placed',
+    );
+    const placed = await details(h, job.id);
+    expect(placed.job.warning).toBeNull();
+    expect(placed.job.sidecarWarning).toMatch(unusable);
+    expect(placed.sidecar).toEqual({ fileName: '2024-10-26_1120_dora_metadata.json', stored: 'no' });
+    const stored = h.peer.recordings().find((r) => r.fileId === job.remoteId);
+    expect(stored?.metadata ?? null).toBeNull();
   });
 
   it('OneDrive: name the account signed in and the folder, link the file’s web page, and say the sidecar was placed beside it', {

@@ -126,6 +126,7 @@ describe('which events are worth a notification', () => {
       attempts: 3,
       lastError: 'the server refused the file',
       warning: null,
+      sidecarWarning: null,
       remoteId: null,
       remoteUrl: null,
       createdAt: 0,

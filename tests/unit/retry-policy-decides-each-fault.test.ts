@@ -33,6 +33,7 @@ function job(changes: Partial<JobRecord> = {}): JobRecord {
     nextAttemptAt: null,
     lastError: null,
     warning: null,
+    sidecarWarning: null,
     remoteId: null,
     remoteUrl: null,
     createdAt: 0,

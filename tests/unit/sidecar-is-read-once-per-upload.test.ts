@@ -66,7 +66,8 @@ describe('a sidecar is read once, as its upload begins, and carried with the job
     await writeFile(sidecar, '{"session_id": "rdp_9"}');
 
     expect(sidecarToSend(item)).toBeNull();
-    expect(store.get(job.id)?.warning).toContain('rec_metadata.json');
+    expect(store.get(job.id)?.sidecarWarning).toContain('rec_metadata.json');
+    expect(store.get(job.id)?.warning).toBeNull();
     await deleteAfterVerifiedUpload(job, item, VERIFIED, store, silentLogger);
 
     expect(existsSync(video)).toBe(false);

@@ -73,6 +73,29 @@ describe('schema migrations', () => {
     raw.close();
   });
 
+  it('moves a sidecar’s warning written before it had a column of its own there, and leaves others', () => {
+    const db = new BetterSqlite3(':memory:');
+    const step = MIGRATIONS.findIndex((migration) => migration.name === 'addSidecarWarning');
+    migrate(db, ':memory:', MIGRATIONS.slice(0, step));
+    const insert = db.prepare(
+      `INSERT INTO jobs (destination, path, file_name, size_bytes, mtime_ms, state, warning, created_at, updated_at)
+       VALUES ('storage-api', ?, 'a.mp4', 1, 1, 'done', ?, 1, 1)`,
+    );
+    const sidecar =
+      'metadata file "/rec/a_metadata.json" is not valid JSON; the recording is uploaded without its metadata';
+    insert.run('/rec/a.mp4', sidecar);
+    insert.run('/rec/b.mp4', 'uploaded and verified, but its receipt was not placed: 503');
+
+    migrate(db, ':memory:', MIGRATIONS);
+
+    const rows = db.prepare('SELECT warning, sidecar_warning FROM jobs ORDER BY id').all();
+    expect(rows).toEqual([
+      { warning: null, sidecar_warning: sidecar },
+      { warning: 'uploaded and verified, but its receipt was not placed: 503', sidecar_warning: null },
+    ]);
+    db.close();
+  });
+
   it('leaves the previous version intact when a step fails halfway', () => {
     const db = temp.open();
     const steps = [

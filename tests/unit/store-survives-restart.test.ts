@@ -91,7 +91,8 @@ describe('the store survives a restart', () => {
     store.claimNext(['onedrive']);
     store.saveSession(id, SESSION);
     store.saveProgress(id, 1_048_576);
-    store.setWarning(id, 'the sidecar is not valid JSON');
+    store.setWarning(id, 'uploaded and verified, but its receipt was not placed');
+    store.setSidecarWarning(id, 'the sidecar is not valid JSON');
     store.setSidecar(id, '/rec/late-sidecar.json');
 
     const after = jobStoreOn(temp.restart(), clock).get(id);
@@ -100,7 +101,8 @@ describe('the store survives a restart', () => {
       state: 'uploading',
       session: SESSION,
       confirmedBytes: 1_048_576,
-      warning: 'the sidecar is not valid JSON',
+      warning: 'uploaded and verified, but its receipt was not placed',
+      sidecarWarning: 'the sidecar is not valid JSON',
       sidecarPath: '/rec/late-sidecar.json',
     });
   });

@@ -32,6 +32,7 @@ function job(id: number, state: JobState, changes: Partial<JobView> = {}): JobVi
     attempts: 0,
     lastError: null,
     warning: null,
+    sidecarWarning: null,
     remoteId: null,
     remoteUrl: null,
     createdAt: id,

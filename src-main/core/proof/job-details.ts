@@ -10,7 +10,6 @@ import { isOpenableWebUrl } from '../../../src-shared/web-address.ts';
 import type { JobRecord } from '../store/job-record.ts';
 import { toJobView } from '../store/job-store.ts';
 import type { LedgerRow } from '../store/ledger.ts';
-import { WITHOUT_METADATA } from '../transfer/upload-item.ts';
 
 /** A job's ledger entries as the store reads them: the newest, oldest first, and how many in all. */
 export interface JobLedger {
@@ -57,12 +56,12 @@ export function jobDetailsOf(
 /**
  * The cloud drives place the sidecar after the video, and the ledger says so. The storage API takes
  * it in the upload session, so a verified upload stored it, unless it could not be read: then the
- * job's warning names the metadata file and the video went alone.
+ * job's sidecar warning names the metadata file and the video went alone.
  */
 function sidecarStored(job: JobRecord, ledger: JobLedger): SidecarDetails['stored'] {
   if (ledger.rows.some((row) => row.event === 'sidecar-placed')) return 'beside-the-video';
-  const unusable = job.warning?.endsWith(WITHOUT_METADATA) === true;
-  if (job.destination === 'storage-api' && job.state === 'done' && !unusable) return 'with-the-upload';
+  if (job.destination === 'storage-api' && job.state === 'done' && job.sidecarWarning === null)
+    return 'with-the-upload';
   return 'no';
 }
 

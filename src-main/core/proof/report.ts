@@ -13,6 +13,7 @@ interface Row {
   state: ReportRow['state'];
   last_error: string | null;
   warning: string | null;
+  sidecar_warning: string | null;
   created_at: number;
   stored_at: number | null;
   completed_at: number | null;
@@ -29,7 +30,7 @@ export function* reportRows(db: Database, fromMs: number, toMs: number): Generat
   const rows = db
     .prepare(
       `SELECT id, recording_id, file_name, size_bytes, sha256, destination, remote_id, state, last_error,
-              warning, created_at, stored_at, completed_at, local_deleted_at, reconciled_state, reconciled_at
+              warning, sidecar_warning, created_at, stored_at, completed_at, local_deleted_at, reconciled_state, reconciled_at
          FROM jobs WHERE created_at >= ? AND created_at < ? ORDER BY created_at, id`,
     )
     .iterate(fromMs, toMs) as IterableIterator<Row>;
@@ -46,7 +47,7 @@ function toReportRow(row: Row): ReportRow {
     destination: row.destination,
     remoteId: row.remote_id,
     state: row.state,
-    reason: row.last_error ?? row.warning,
+    reason: row.last_error ?? row.warning ?? row.sidecar_warning,
     foundAt: iso(row.created_at),
     uploadedAt: isoOrNull(row.stored_at),
     verifiedAt: row.state === 'done' ? isoOrNull(row.completed_at) : null,

@@ -19,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   addPendingDiscard,
   addCredentialBindings,
   addReceiptOwed,
+  addSidecarWarning,
 ];
 
 /**
@@ -285,5 +286,18 @@ function addReceiptOwed(db: Database): void {
   db.exec(`
     ALTER TABLE jobs ADD COLUMN receipt_owed INTEGER NOT NULL DEFAULT 0;
     CREATE INDEX jobs_owing_receipts ON jobs (id) WHERE receipt_owed = 1;
+  `);
+}
+
+/**
+ * A sidecar that could not be used keeps its own column: a later warning (a receipt not placed, a
+ * local copy kept) must never replace it, or the details would say the metadata went with the
+ * upload. Warnings written before this step that are a sidecar's move there.
+ */
+function addSidecarWarning(db: Database): void {
+  db.exec(`
+    ALTER TABLE jobs ADD COLUMN sidecar_warning TEXT;
+    UPDATE jobs SET sidecar_warning = warning, warning = NULL
+     WHERE warning LIKE '%; the recording is uploaded without its metadata';
   `);
 }

@@ -25,6 +25,8 @@ export interface JobRecord {
   nextAttemptAt: number | null;
   lastError: string | null;
   warning: string | null;
+  /** Why the metadata sidecar could not be used (the video went without it), or null: kept apart from `warning`. */
+  sidecarWarning: string | null;
   remoteId: string | null;
   remoteUrl: string | null;
   createdAt: number;
@@ -100,6 +102,8 @@ export interface JobRepository {
   saveProgress(id: number, confirmedBytes: number): void;
   setSidecar(id: number, sidecarPath: string | null): void;
   setWarning(id: number, warning: string | null): void;
+  /** The sidecar could not be used (or, with null, could again): kept apart from every other warning. */
+  setSidecarWarning(id: number, warning: string | null): void;
   markVerifying(id: number): boolean;
   /** The recording's own id is known (from its sidecar): later ledger entries carry it. */
   setRecordingId(id: number, recordingId: string): void;

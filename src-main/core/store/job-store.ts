@@ -39,6 +39,7 @@ interface JobRow {
   next_attempt_at: number | null;
   last_error: string | null;
   warning: string | null;
+  sidecar_warning: string | null;
   remote_id: string | null;
   remote_url: string | null;
   created_at: number;
@@ -97,6 +98,7 @@ const COLUMNS = {
   nextAttemptAt: 'next_attempt_at',
   lastError: 'last_error',
   warning: 'warning',
+  sidecarWarning: 'sidecar_warning',
   sidecarPath: 'sidecar_path',
   remoteId: 'remote_id',
   remoteUrl: 'remote_url',
@@ -300,6 +302,11 @@ export class SqliteJobStore implements JobRepository {
   setWarning(id: number, given: string | null): void {
     const warning = redactReason(given);
     this.#update(id, () => ({ warning }));
+  }
+
+  setSidecarWarning(id: number, given: string | null): void {
+    const sidecarWarning = redactReason(given);
+    this.#update(id, () => ({ sidecarWarning }));
   }
 
   setRecordingId(id: number, recordingId: string): void {
@@ -777,6 +784,7 @@ function toRecord(row: JobRow, openSession: (text: string) => string | null): Jo
     nextAttemptAt: row.next_attempt_at,
     lastError: row.last_error,
     warning: row.warning,
+    sidecarWarning: row.sidecar_warning,
     remoteId: row.remote_id,
     remoteUrl: row.remote_url,
     createdAt: row.created_at,
@@ -850,6 +858,7 @@ export function toJobView(record: JobRecord): JobView {
     attempts: record.attempts,
     lastError: record.lastError,
     warning: record.warning,
+    sidecarWarning: record.sidecarWarning,
     remoteId: record.remoteId,
     remoteUrl: record.remoteUrl,
     createdAt: record.createdAt,

@@ -3,7 +3,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { JobRecord, JobRepository } from '../store/job-record.ts';
 import { findSidecar, readSidecar, recordingIdOf } from '../watcher/sidecar.ts';
 
-/** How a job's warning ends when its sidecar could not be used and the video went without it. */
+/** How a sidecar's warning ends when it could not be used and the video went without it. */
 export const WITHOUT_METADATA = '; the recording is uploaded without its metadata';
 
 /**
@@ -14,7 +14,7 @@ export const WITHOUT_METADATA = '; the recording is uploaded without its metadat
  */
 export async function prepareUploadItem(
   job: JobRecord,
-  store: Pick<JobRepository, 'setSidecar' | 'setRecordingId' | 'setWarning'>,
+  store: Pick<JobRepository, 'setSidecar' | 'setRecordingId' | 'setSidecarWarning'>,
   logger: Logger,
 ): Promise<UploadItem> {
   let sidecarPath = job.sidecarPath;
@@ -25,10 +25,10 @@ export async function prepareUploadItem(
   const sidecar = sidecarPath === null ? null : await readSidecar(sidecarPath);
   const recordingId = recordingIdOf(job.path, sidecar);
   if (recordingId !== job.recordingId) store.setRecordingId(job.id, recordingId);
-  if (sidecar?.problem) {
-    store.setWarning(job.id, `${sidecar.problem}${WITHOUT_METADATA}`);
-    logger.warn('metadata sidecar unusable', { job: job.id, problem: sidecar.problem });
-  }
+  const sidecarWarning = sidecar?.problem ? `${sidecar.problem}${WITHOUT_METADATA}` : null;
+  if (sidecar?.problem) logger.warn('metadata sidecar unusable', { job: job.id, problem: sidecar.problem });
+  // A sidecar mended since an earlier try goes with this one: its old warning would no longer be true.
+  if (sidecarWarning !== job.sidecarWarning) store.setSidecarWarning(job.id, sidecarWarning);
   return {
     jobId: job.id,
     path: job.path,

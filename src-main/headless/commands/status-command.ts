@@ -107,7 +107,7 @@ export function formatJob(job: JobView, now: number): string {
     job.state === 'waiting' && job.nextAttemptAt !== null
       ? ` (next try in ${Math.max(0, Math.ceil((job.nextAttemptAt - now) / 1000))} s)`
       : '';
-  const detail = job.lastError ?? job.warning ?? job.remoteId ?? '';
+  const detail = job.lastError ?? job.warning ?? job.sidecarWarning ?? job.remoteId ?? '';
   return [
     String(job.id).padStart(5),
     job.state.padEnd(10),

@@ -127,6 +127,11 @@ function DetailsContent(props: { details: JobDetails }) {
               ? t('details.sidecarNone')
               : `${d.sidecar.fileName} — ${t(`details.sidecar.${d.sidecar.stored === 'no' && job.state !== 'done' ? 'not-yet' : d.sidecar.stored}`)}`}
           </Fact>
+          {job.sidecarWarning !== null && (
+            <Fact label={t('details.sidecarWarning')}>
+              <span className="details-wrap details-warning">{job.sidecarWarning}</span>
+            </Fact>
+          )}
           <Fact label={t('details.receipt')}>{d.receipt ?? t('details.receiptNone')}</Fact>
           {job.warning !== null && (
             <Fact label={t('details.warning')}>

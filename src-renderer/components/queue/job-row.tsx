@@ -148,11 +148,16 @@ function JobRowView(props: {
           <div className="job-problem" title={problem}>
             {problem}
           </div>
-        ) : job.warning !== null ? (
-          <div className="job-warning" title={job.warning}>
-            {job.warning}
-          </div>
-        ) : null}
+        ) : (
+          [job.warning, job.sidecarWarning].map(
+            (warning) =>
+              warning !== null && (
+                <div key={warning} className="job-warning" title={warning}>
+                  {warning}
+                </div>
+              ),
+          )
+        )}
       </div>
       <div className="job-status">
         <span className={`badge badge-${TONES[job.state]}`}>
