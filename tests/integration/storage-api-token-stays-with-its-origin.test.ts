@@ -41,7 +41,7 @@ describe('the storage API token goes only to the origin it was entered for', () 
       await h.writeRecording('rdp-scheme.mp4', 100_000);
       const [job] = await h.waitForStates(['rdp-scheme.mp4'], ['failed']);
       expect(job?.lastError).toContain(
-        'malformed body (video_upload_url: not an http(s) address: refused, nothing was sent there;',
+        `malformed body (video_upload_url: an address of scheme ${new URL(base).protocol}, not http(s): refused, nothing was sent there;`,
       );
       // Asked for a session at its own origin, then nothing more: no byte and no token went anywhere.
       expect(h.peer.requests.filter((r) => r.kind !== 'create').filter((r) => r.hadAuthorization)).toEqual(

@@ -75,6 +75,12 @@ export interface DrivePeerOptions {
   sessionTtlMs?: number;
   quotaLimitBytes?: number | null;
   storeDir?: string;
+  /**
+   * Where a resumable upload's session URI (`Location`) points instead, whatever the scheme
+   * (`smb://files.example/share`, `file:///srv/loot`): a broken or hostile answer that would take
+   * the client's bytes and token elsewhere.
+   */
+  uploadBase?: string;
 }
 
 export class DrivePeer {
@@ -90,6 +96,7 @@ export class DrivePeer {
   readonly #faults: DriveFault[] = [];
   readonly #storeDir: string;
   readonly #ownsStore: boolean;
+  readonly #uploadBase: string | null;
   #origin = '';
 
   private constructor(options: DrivePeerOptions) {
@@ -97,6 +104,7 @@ export class DrivePeer {
     this.maxPageSize = options.maxPageSize ?? 1000;
     this.quotaLimitBytes = options.quotaLimitBytes === undefined ? 15 * 1024 ** 3 : options.quotaLimitBytes;
     this.#ownsStore = options.storeDir === undefined;
+    this.#uploadBase = options.uploadBase ?? null;
     this.#storeDir = options.storeDir ?? mkdtempSync(join(tmpdir(), 'drive-peer-'));
     this.uploads = new UploadSessions(
       this.files,
@@ -511,7 +519,10 @@ export class DrivePeer {
     const location = new URL(url.toString());
     location.searchParams.set('upload_id', session.id);
     res.writeHead(200, {
-      location: location.toString(),
+      location:
+        this.#uploadBase === null
+          ? location.toString()
+          : `${this.#uploadBase}${location.pathname}${location.search}`,
       'x-guploader-uploadid': session.id,
       'content-length': '0',
     });

@@ -34,6 +34,12 @@ export interface GraphPeerOptions {
   port?: number;
   /** The host `@odata.nextLink` names (e.g. `localhost`): a next page on another origin. Default the API's own. */
   nextLinkHost?: string;
+  /**
+   * Where `@odata.nextLink` and upload sessions' `uploadUrl` point instead, whatever the scheme
+   * (`smb://files.example/share`, `file:///srv/loot`): a broken or hostile answer that would take
+   * the client's requests, token or bytes elsewhere.
+   */
+  addressBase?: string;
 }
 
 export interface GraphRequestSeen {
@@ -356,6 +362,14 @@ export class GraphPeer {
     throw new GraphError(405, 'invalidRequest', `${method} is not allowed here`);
   }
 
+  /** An address the peer names, moved to `addressBase` when a test asked for one. */
+  #elsewhere(address: string): string {
+    const base = this.#options.addressBase;
+    if (base === undefined) return address;
+    const url = new URL(address);
+    return `${base}${url.pathname}${url.search}`;
+  }
+
   #children(res: ServerResponse, url: URL, item: DriveItem): void {
     // Server-driven paging: a page is never longer than the server's own size, whatever $top asks.
     const top = Math.min(Number(url.searchParams.get('$top') ?? 200), this.#options.pageSize ?? 200);
@@ -367,7 +381,7 @@ export class GraphPeer {
       const next = new URL(url);
       next.searchParams.set('$skiptoken', String(skip + top));
       if (this.#options.nextLinkHost !== undefined) next.hostname = this.#options.nextLinkHost;
-      body['@odata.nextLink'] = next.toString();
+      body['@odata.nextLink'] = this.#elsewhere(next.toString());
     }
     sendJson(res, 200, body);
   }
@@ -435,7 +449,7 @@ export class GraphPeer {
       conflictOf(item['@microsoft.graph.conflictBehavior'] ?? 'replace'),
     );
     sendJson(res, 200, {
-      uploadUrl: `${this.#origin}/upload/${session.id}?tempauth=${session.id.slice(0, 6)}`,
+      uploadUrl: this.#elsewhere(`${this.#origin}/upload/${session.id}?tempauth=${session.id.slice(0, 6)}`),
       ...this.sessions.status(session.id),
     });
   }

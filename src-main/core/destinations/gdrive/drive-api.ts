@@ -4,6 +4,7 @@ import { endpointProblem, originOf } from '../../../../src-shared/endpoints.ts';
 import { TransferFault } from '../../faults.ts';
 import type { HttpClient, HttpRequest } from '../http-client.ts';
 import type { OriginRules } from '../provider-context.ts';
+import { refusalOf } from '../server-named-address.ts';
 import { driveFault } from './drive-fault.ts';
 import {
   type AboutAnswer,
@@ -208,10 +209,17 @@ export class DriveApi {
     if (!response.ok) throw await this.fault(response, what);
     await response.body?.cancel();
     const location = response.headers.get('location');
-    if (location === null || !/^https?:\/\//.test(location)) {
+    if (location === null) {
       throw new TransferFault(
         'rejected',
         `${this.what(what)} answered ${response.status} without a session URI`,
+      );
+    }
+    const refusal = refusalOf(location);
+    if (refusal !== null) {
+      throw new TransferFault(
+        'rejected',
+        `${this.what(what)} answered ${response.status} with a session URI: ${refusal}`,
       );
     }
     return location;

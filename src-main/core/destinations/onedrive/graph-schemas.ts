@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { serverNamedAddress } from '../server-named-address.ts';
 
 /** Graph's answers, validated before use: a malformed one is a clear error, never a crash. */
 export const driveItemAnswer = z.object({
@@ -21,11 +22,11 @@ export type DriveItemAnswer = z.infer<typeof driveItemAnswer>;
 
 export const childrenAnswer = z.object({
   value: z.array(driveItemAnswer),
-  '@odata.nextLink': z.url({ protocol: /^https?$/ }).nullish(),
+  '@odata.nextLink': serverNamedAddress().nullish(),
 });
 
 export const uploadSessionAnswer = z.object({
-  uploadUrl: z.url({ protocol: /^https?$/ }),
+  uploadUrl: serverNamedAddress(),
   expirationDateTime: z.string().nullish(),
 });
 

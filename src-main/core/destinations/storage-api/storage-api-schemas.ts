@@ -1,18 +1,15 @@
 import { z } from 'zod';
+import { serverNamedAddress } from '../server-named-address.ts';
 
 /** Server answers, validated before use: a malformed one becomes a clear error, never a crash. */
 const id = z.union([z.string().min(1), z.number()]).transform(String);
-
-function uploadUrl() {
-  return z.url({ protocol: /^https?$/, error: 'not an http(s) address: refused, nothing was sent there' });
-}
 
 export const createSessionAnswer = z.object({
   session_id: id,
   expires_at: z.string().nullish(),
   // Only http(s): a server naming file: or smb: gets a clear refusal, never a request.
-  video_upload_url: uploadUrl().nullish(),
-  metadata_upload_url: uploadUrl().nullish(),
+  video_upload_url: serverNamedAddress().nullish(),
+  metadata_upload_url: serverNamedAddress().nullish(),
   chunk_size: z.number().int().positive().nullish(),
 });
 
