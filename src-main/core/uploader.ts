@@ -57,6 +57,7 @@ import type { JobRecord } from './store/job-record.ts';
 import { SqliteJobStore, toJobView } from './store/job-store.ts';
 import { ReachabilityStore } from './store/reachability-store.ts';
 import { SettingsStore } from './store/settings-store.ts';
+import { carryOutOwedDeletion } from './transfer/local-deletion.ts';
 import type { OpenForReading } from './transfer/recording-file.ts';
 import { WatchedFolder } from './watcher/watched-folder.ts';
 
@@ -292,6 +293,7 @@ export class Uploader {
     await this.#credentials.restore();
     this.#engine.wake();
     void this.#placeOwedReceipts();
+    void this.#deleteOwedFiles();
     await this.#folder.start(this.#settings);
   }
 
@@ -676,6 +678,28 @@ export class Uploader {
       this.#host.logger.warn('owed receipts not placed', {
         reason: error instanceof Error ? error.message : String(error),
       });
+    }
+  }
+
+  /**
+   * Local files a stopped process still owed a deletion (it died between a recording's `done` and
+   * deleting it), deleted now if each is still the file verified. The list is taken at once, before
+   * this run completes anything: a job done now is this run's own to delete.
+   */
+  async #deleteOwedFiles(): Promise<void> {
+    const owing = this.#store.owingDeletions();
+    // Under a policy that does not validate, the settings in force are in doubt: nothing is deleted.
+    if (owing.length === 0 || this.#policy.stopsUploads !== null) return;
+    for (const job of owing) {
+      if (this.#settings.deleteAfterUpload) {
+        await carryOutOwedDeletion(job, this.#store, this.#host.logger);
+      } else {
+        // Deleting was turned off since: the files stay, as the setting now says.
+        this.#store.keepLocalFiles(job.id, null);
+        this.#host.logger.info('owed deletion dropped: delete after upload is off', { job: job.id });
+      }
+      const after = this.#store.get(job.id);
+      if (after !== undefined) this.#jobChanged(after);
     }
   }
 

@@ -47,6 +47,7 @@ function job(changes: Partial<JobRecord> = {}): JobRecord {
     reconciledAt: null,
     reconciledState: null,
     receiptOwed: false,
+    deletionOwed: null,
     ...changes,
   };
 }

@@ -5,7 +5,7 @@ import type { Destination, RemoteFile, UploadItem } from '../destinations/destin
 import { isFault, TransferFault } from '../faults.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { JobRecord, JobRepository, RecordedPlace } from '../store/job-record.ts';
-import { deleteAfterVerifiedUpload } from '../transfer/local-deletion.ts';
+import { carryOutOwedDeletion, deletionToOwe } from '../transfer/local-deletion.ts';
 import type { OpenForReading } from '../transfer/recording-file.ts';
 import { prepareUploadItem } from '../transfer/upload-item.ts';
 import { uploadRecording } from '../transfer/upload-recording.ts';
@@ -339,6 +339,7 @@ export class UploadEngine {
     const { store, logger } = this.#options;
     this.#answered(job.destination);
     this.#progress.report(job.id, job.sizeBytes, job.sizeBytes, true);
+    const deletion = this.#options.settings().deleteAfterUpload ? deletionToOwe(job, item, remote) : null;
     const stored = {
       id: remote.id,
       url: remote.url,
@@ -346,6 +347,8 @@ export class UploadEngine {
       remoteHashes: remote.matchedHashes ?? {},
       // Owed from the moment it is done, so a stop before it is placed does not lose it.
       receiptOwed: this.#options.receipts !== undefined && destination.placeBeside !== undefined,
+      // Owed likewise: a stop before the files are deleted leaves the deletion to the next start.
+      ...(deletion === null || typeof deletion === 'string' ? {} : { deletionOwed: deletion }),
       ...(this.#options.receipts === undefined
         ? {}
         : { place: this.#options.receipts.placeOf(job.destination) }),
@@ -356,8 +359,9 @@ export class UploadEngine {
     if (done === undefined) return;
     this.#options.events.jobUpdated(done);
     await this.#options.receipts?.place(done, item, remote, destination);
-    if (!this.#options.settings().deleteAfterUpload) return;
-    await deleteAfterVerifiedUpload(done, item, remote, store, logger);
+    if (deletion === null) return;
+    if (typeof deletion === 'string') store.setWarning(job.id, deletion);
+    else await carryOutOwedDeletion(done, store, logger);
     const after = store.get(job.id);
     if (after !== undefined) this.#options.events.jobUpdated(after);
   }

@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { z } from 'zod';
 import type { DestinationKind } from '../../../src-shared/settings.ts';
 import type { JobRecord } from '../store/job-record.ts';
 import type { LedgerHead } from '../store/ledger.ts';
+import { sha256Of } from '../transfer/file-sha256.ts';
 import { stemOf } from '../watcher/recording-files.ts';
 
 export const RECEIPT_FORMAT = 'recording-uploader-receipt/1';
@@ -111,13 +110,6 @@ export async function checkAgainstReceipt(receiptText: string, filePath: string)
   if (sha256 !== receipt.sha256)
     problems.push(`the file's SHA-256 is ${sha256}, the receipt says ${receipt.sha256}`);
   return problems.length === 0 ? { matches: true, receipt } : { matches: false, problems, receipt };
-}
-
-async function sha256Of(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 }))
-    hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 function iso(ms: number): string {

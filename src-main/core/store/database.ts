@@ -20,6 +20,7 @@ export const MIGRATIONS: readonly Migration[] = [
   addCredentialBindings,
   addReceiptOwed,
   addSidecarWarning,
+  addDeletionOwed,
 ];
 
 /**
@@ -299,5 +300,17 @@ function addSidecarWarning(db: Database): void {
     ALTER TABLE jobs ADD COLUMN sidecar_warning TEXT;
     UPDATE jobs SET sidecar_warning = warning, warning = NULL
      WHERE warning LIKE '%; the recording is uploaded without its metadata';
+  `);
+}
+
+/**
+ * A verified recording's local files still to be deleted (deleteAfterUpload): an obligation kept
+ * with the job from the moment it is done, with the sidecar's size and SHA-256 as uploaded, so a
+ * process that dies before deleting deletes at the next start, and only files still the same.
+ */
+function addDeletionOwed(db: Database): void {
+  db.exec(`
+    ALTER TABLE jobs ADD COLUMN deletion_owed TEXT;
+    CREATE INDEX jobs_owing_deletions ON jobs (id) WHERE deletion_owed IS NOT NULL;
   `);
 }

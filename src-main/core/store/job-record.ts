@@ -46,6 +46,16 @@ export interface JobRecord {
   reconciledState: ReconciledState | null;
   /** Done, and its receipt still to be placed at the destination (placed again at the next start). */
   receiptOwed: boolean;
+  /** Done, and its local files still to be deleted (deleteAfterUpload): deleted at the next start if unchanged. */
+  deletionOwed: OwedDeletion | null;
+}
+
+/**
+ * What a verified recording's deletion must find on disk: the video as the job knows it (its size
+ * and SHA-256), and the sidecar uploaded with it, as it was sent.
+ */
+export interface OwedDeletion {
+  sidecar: { path: string; sizeBytes: number; sha256: string } | null;
 }
 
 export type ReconciledState = 'present' | 'missing' | 'altered';
@@ -60,6 +70,8 @@ export interface StoredFile {
   remoteHashes?: HashSet;
   /** The destination places receipts: the job owes one until it is placed (or has no place). */
   receiptOwed?: boolean;
+  /** The operator deletes recordings once verified: their local files are owed a deletion. */
+  deletionOwed?: OwedDeletion;
   /** Where it went: the account and the folder (the storage API: its address) in force as it was verified. */
   place?: RecordedPlace;
 }
@@ -119,7 +131,13 @@ export interface JobRepository {
   markQueued(id: number): boolean;
   /** Back to queued with no session and nothing confirmed (a hash mismatch: counts verifyFailures). */
   restartFromScratch(id: number, reason: string, countVerifyFailure: boolean): boolean;
-  markLocalDeleted(id: number): void;
+  /**
+   * The local files the owed deletion found still the same were deleted (the sidecar's path, if it
+   * was among them); the obligation ends with the same transaction, and `warning` names any kept.
+   */
+  markLocalDeleted(id: number, deleted: { sidecar: string | null }, warning: string | null): void;
+  /** The owed deletion ends without deleting the video (it changed, or deleting is off): why, in the warning. */
+  keepLocalFiles(id: number, warning: string | null): void;
   /** Every queued, waiting or uploading job of the destination → needs-auth. Returns how many. */
   holdForAuth(destination: DestinationKind, reason: string): number;
   /** Every needs-auth job of the destination → queued. Returns how many. */

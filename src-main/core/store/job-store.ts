@@ -18,7 +18,14 @@ import { redactReason } from '../logging/redact-secrets.ts';
 import type { Recording } from '../recording.ts';
 import { stemOf } from '../watcher/recording-files.ts';
 import type { Database, Statement } from './database.ts';
-import type { JobRecord, JobRepository, ReconciledState, RecordedPlace, StoredFile } from './job-record.ts';
+import type {
+  JobRecord,
+  JobRepository,
+  OwedDeletion,
+  ReconciledState,
+  RecordedPlace,
+  StoredFile,
+} from './job-record.ts';
 import { ENGINE_MOVES, type EngineMove, type Move, OPERATOR_ACTIONS } from './job-transitions.ts';
 import { Ledger, type LedgerDetails, type LedgerHead, type LedgerRow } from './ledger.ts';
 
@@ -53,6 +60,7 @@ interface JobRow {
   reconciled_at: number | null;
   reconciled_state: ReconciledState | null;
   receipt_owed: number;
+  deletion_owed: string | null;
 }
 
 /** The states of a recording not yet archived nor given up: the queue a heartbeat reports. */
@@ -111,6 +119,7 @@ const COLUMNS = {
   reconciledAt: 'reconciled_at',
   reconciledState: 'reconciled_state',
   receiptOwed: 'receipt_owed',
+  deletionOwed: 'deletion_owed',
 } as const;
 type Changes = Partial<Record<keyof typeof COLUMNS, string | number | null>>;
 type ChangesOf = (job: JobRecord, now: number) => Changes;
@@ -340,6 +349,7 @@ export class SqliteJobStore implements JobRepository {
         lastError: null,
         nextAttemptAt: null,
         receiptOwed: remote.receiptOwed === true ? 1 : 0,
+        deletionOwed: remote.deletionOwed === undefined ? null : JSON.stringify(remote.deletionOwed),
       }),
       (job) => ({
         event: 'verified',
@@ -428,12 +438,26 @@ export class SqliteJobStore implements JobRepository {
     );
   }
 
-  markLocalDeleted(id: number): void {
+  markLocalDeleted(id: number, deleted: { sidecar: string | null }, given: string | null): void {
+    const warning = redactReason(given);
     this.#update(
       id,
-      (_job, now) => ({ localDeletedAt: now }),
-      (job) => ({ event: 'local-deleted', details: { path: job.path, sidecar: job.sidecarPath } }),
+      (_job, now) => ({ localDeletedAt: now, deletionOwed: null, ...(warning === null ? {} : { warning }) }),
+      (job) => ({ event: 'local-deleted', details: { path: job.path, sidecar: deleted.sidecar } }),
     );
+  }
+
+  keepLocalFiles(id: number, given: string | null): void {
+    const warning = redactReason(given);
+    this.#update(id, () => ({ deletionOwed: null, ...(warning === null ? {} : { warning }) }));
+  }
+
+  /** Done jobs whose local files are still to be deleted (the process stopped first, or a delete failed). */
+  owingDeletions(): JobRecord[] {
+    const rows = this.#sql(
+      `SELECT * FROM jobs WHERE deletion_owed IS NOT NULL AND state = 'done' ORDER BY id`,
+    ).all();
+    return (rows as JobRow[]).map((row) => this.#recordOf(row));
   }
 
   /** The receipt of a verified recording was placed at the destination under `name`: it owes none. */
@@ -798,7 +822,27 @@ function toRecord(row: JobRow, openSession: (text: string) => string | null): Jo
     reconciledAt: row.reconciled_at,
     reconciledState: row.reconciled_state,
     receiptOwed: row.receipt_owed === 1,
+    deletionOwed: parseOwedDeletion(row.deletion_owed),
   };
+}
+
+const owedDeletionSchema = z.object({
+  sidecar: z
+    .object({ path: z.string(), sizeBytes: z.number().int().nonnegative(), sha256: z.string() })
+    .nullable(),
+});
+
+/**
+ * The deletion a done job owes; one this version cannot read still counts as owed, with no
+ * sidecar: the video alone is then deleted, and only if unchanged.
+ */
+function parseOwedDeletion(text: string | null): OwedDeletion | null {
+  if (text === null) return null;
+  try {
+    return owedDeletionSchema.parse(JSON.parse(text));
+  } catch {
+    return { sidecar: null };
+  }
 }
 
 function parseHashes(text: string | null): HashSet {

@@ -1,40 +1,101 @@
-import { unlink } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { stat, unlink } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { RemoteFile, UploadItem } from '../destinations/destination.ts';
+import { type RemoteFile, sidecarToSend, type UploadItem } from '../destinations/destination.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { JobRecord, JobRepository } from '../store/job-record.ts';
+import type { JobRecord, JobRepository, OwedDeletion } from '../store/job-record.ts';
+import { sha256Of } from './file-sha256.ts';
 
 /**
  * The operator chose to delete recordings once they are archived: the video, and the sidecar that
- * went with it, are deleted only after the remote's hash matched ours (the job is already done).
- * Whatever stays on disk says why in the job's warning.
+ * went with it, are owed a deletion only once the remote's hash matched ours, in the same
+ * transaction that makes the job done. The deletion is carried out then, or by the next start if
+ * the process stopped first, and only on files still the ones verified.
  */
-export async function deleteAfterVerifiedUpload(
+
+/** What a verified upload owes its local files, or why they stay on disk. */
+export function deletionToOwe(job: JobRecord, item: UploadItem, remote: RemoteFile): OwedDeletion | string {
+  // The remote reported no hash to compare: done, but the local copy stays as the proof.
+  if (remote.verified !== true)
+    return `kept on disk: ${job.destination} did not report a hash of the stored file to compare with the local one`;
+  if (remote.localHashes?.sha256 === undefined)
+    return 'kept on disk: no SHA-256 of the uploaded file was computed to tell it by before deleting';
+  // An unusable sidecar was not uploaded, so it is kept as evidence.
+  const sidecar = sidecarToSend(item);
+  if (sidecar === null) return { sidecar: null };
+  const sha256 = createHash('sha256').update(sidecar.bytes).digest('hex');
+  return { sidecar: { path: sidecar.path, sizeBytes: sidecar.bytes.length, sha256 } };
+}
+
+type DeletionStore = Pick<JobRepository, 'setWarning' | 'markLocalDeleted' | 'keepLocalFiles'>;
+
+/**
+ * Deletes the local files a done job owes a deletion, each only if it is still the file that was
+ * verified (same size, same SHA-256, hashed again now). One replaced or changed since stays, named
+ * in the job's warning; the obligation then ends. One that cannot be deleted keeps it owed.
+ */
+export async function carryOutOwedDeletion(
   job: JobRecord,
-  item: UploadItem,
-  remote: RemoteFile,
-  store: Pick<JobRepository, 'setWarning' | 'markLocalDeleted'>,
+  store: DeletionStore,
   logger: Logger,
 ): Promise<void> {
-  if (remote.verified !== true) {
-    // The remote reported no hash to compare: done, but the local copy stays as the proof.
-    store.setWarning(
-      job.id,
-      `kept on disk: ${job.destination} did not report a hash of the stored file to compare with the local one`,
-    );
-    return;
-  }
-  // An unusable sidecar was not uploaded, so it is kept as evidence.
-  const sidecar = item.sidecar;
-  const paths = [job.path, ...(sidecar !== null && sidecar.problem === null ? [sidecar.path] : [])];
+  const owed = job.deletionOwed;
+  if (owed === null) return;
   try {
-    for (const path of paths) await unlink(path).catch(ignoreMissing);
-    store.markLocalDeleted(job.id);
+    const video = await compare(job.path, job.sizeBytes, job.sha256);
+    if (video.kind === 'changed') {
+      store.keepLocalFiles(job.id, keptWarning(job.path, video.how));
+      logger.warn('verified recording not deleted: the file changed since', { job: job.id, how: video.how });
+      return;
+    }
+    if (video.kind === 'same') await unlink(job.path).catch(ignoreMissing);
+    let sidecarDeleted: string | null = null;
+    let warning: string | null = null;
+    if (owed.sidecar !== null) {
+      const { path, sizeBytes, sha256 } = owed.sidecar;
+      const sidecar = await compare(path, sizeBytes, sha256);
+      if (sidecar.kind === 'changed') warning = keptWarning(path, sidecar.how);
+      else {
+        if (sidecar.kind === 'same') await unlink(path).catch(ignoreMissing);
+        sidecarDeleted = path;
+      }
+    }
+    store.markLocalDeleted(job.id, { sidecar: sidecarDeleted }, warning);
     logger.info('local recording deleted after verified upload', { job: job.id, file: basename(job.path) });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    store.setWarning(job.id, `uploaded and verified, but the local file could not be deleted: ${reason}`);
+    store.setWarning(
+      job.id,
+      `uploaded and verified, but the local file could not be deleted: ${reason} (tried again at the next start)`,
+    );
   }
+}
+
+type Comparison = { kind: 'same' } | { kind: 'absent' } | { kind: 'changed'; how: string };
+
+/** Is the file at `path` still the one verified? Absent counts as deleted (by an earlier run, or by hand). */
+async function compare(path: string, sizeBytes: number, sha256: string | null): Promise<Comparison> {
+  let size: number;
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) return { kind: 'changed', how: 'it is no longer a file' };
+    size = info.size;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ENOENT') return { kind: 'absent' };
+    throw error;
+  }
+  if (size !== sizeBytes)
+    return { kind: 'changed', how: `it is ${size} bytes, the verified file was ${sizeBytes}` };
+  if (sha256 === null)
+    return { kind: 'changed', how: 'no SHA-256 of the verified file is known to compare with' };
+  const now = await sha256Of(path);
+  if (now !== sha256)
+    return { kind: 'changed', how: `its SHA-256 is ${now}, the verified file's was ${sha256}` };
+  return { kind: 'same' };
+}
+
+function keptWarning(path: string, how: string): string {
+  return `uploaded and verified, but "${path}" was kept on disk: it is not the file that was verified (${how})`;
 }
 
 function ignoreMissing(error: unknown): void {
