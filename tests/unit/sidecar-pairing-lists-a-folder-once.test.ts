@@ -9,7 +9,7 @@ vi.mock('node:fs/promises', async (original) => {
   return { ...actual, readdir: vi.fn(actual.readdir) };
 });
 
-const { findSidecar } = await import('../../src-main/core/watcher/sidecar.ts');
+const { findSidecar, findSidecars } = await import('../../src-main/core/watcher/sidecar.ts');
 const readdir = vi.mocked(fsPromises.readdir);
 
 const roots: string[] = [];
@@ -52,6 +52,18 @@ describe('pairing sidecars by their content', () => {
     utimesSync(folder, now, now);
     await findSidecar(join(folder, 'session_1.mp4'));
     await findSidecar(join(folder, 'session_2.mp4'));
+    expect(readdir).toHaveBeenCalledTimes(2);
+  });
+
+  it('lists a folder once for batches of recordings settled together, and again once it changed', async () => {
+    const folder = folderOf(40);
+    const batch = (from: number) => Array.from({ length: 20 }, (_, n) => `session_${from + n}.mp4`);
+    expect(await findSidecars(folder, batch(1))).toEqual(Array(20).fill(null));
+    expect(await findSidecars(folder, batch(21))).toEqual(Array(20).fill(null));
+    expect(readdir).toHaveBeenCalledTimes(1);
+
+    writeFileSync(join(folder, 'session_40_metadata.json'), '{}');
+    expect((await findSidecars(folder, batch(21)))[19]).toBe(join(folder, 'session_40_metadata.json'));
     expect(readdir).toHaveBeenCalledTimes(2);
   });
 });

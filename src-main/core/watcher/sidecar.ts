@@ -99,59 +99,47 @@ async function findSidecarByContent(folder: string, fileName: string, name: stri
 }
 
 /**
- * The sidecars of several videos of one folder (recordings that settled together), from one
- * listing of it taken now, by the same pairing order as findSidecar: thousands of recordings in a
- * folder whose listing cannot be trusted yet (it changed moments ago) would otherwise list it once
- * each. Each answer is the sidecar's path or null, in the order of `fileNames`.
+ * The sidecars of several videos of one folder (recordings that settled together), by the same
+ * pairing order as findSidecar, from one listing of the folder (the one kept while the folder does
+ * not change, else a new one): thousands of recordings settling in a folder that changed moments
+ * ago would otherwise list it once each. Each answer is the sidecar's path or null, in the order of
+ * `fileNames`.
  */
 export async function findSidecars(
   folder: string,
   fileNames: readonly string[],
 ): Promise<Array<string | null>> {
-  let entries: Dirent[];
-  try {
-    entries = await readdir(folder, { withFileTypes: true });
-  } catch {
-    return fileNames.map(() => null);
-  }
-  const listed = entries.filter((entry) => !entry.isDirectory() && isSidecarCandidateName(entry.name));
-  const byName = new Map(listed.map((entry) => [entry.name, entry]));
+  const listed = await sidecarCandidates(folder);
+  const byName = new Set(listed);
   // A name spelled otherwise (case on Windows, composed or decomposed accents) is found as stat finds it there.
-  const byNormalName = new Map<string, Dirent>();
-  for (const entry of listed)
-    if (!byNormalName.has(normalName(entry.name))) byNormalName.set(normalName(entry.name), entry);
-  const answers: Array<string | null> = [];
-  const unpaired: number[] = [];
-  for (const [index, fileName] of fileNames.entries()) {
-    const name = stemOf(fileName);
-    const named = await firstListedFile(folder, byName, byNormalName, [
-      `${name}_metadata.json`,
-      `${name}.json`,
-    ]);
-    answers.push(named);
-    if (named === null) unpaired.push(index);
-  }
-  if (unpaired.length === 0 || listed.length === 0) return answers;
-  const index = await contentIndex(
-    folder,
-    listed.map((entry) => entry.name).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+  const byNormalName = new Map<string, string>();
+  for (const name of listed)
+    if (!byNormalName.has(normalName(name))) byNormalName.set(normalName(name), name);
+  const answers = await Promise.all(
+    fileNames.map((fileName) => {
+      const name = stemOf(fileName);
+      return firstListedFile(folder, byName, byNormalName, [`${name}_metadata.json`, `${name}.json`]);
+    }),
   );
+  const unpaired = [...answers.keys()].filter((at) => answers[at] === null);
+  if (unpaired.length === 0 || listed.length === 0) return answers;
+  const index = await contentIndex(folder, listed);
   for (const at of unpaired) answers[at] = index.find(fileNames[at] ?? '');
   return answers;
 }
 
-/** The first of the names listed as a file (a link is followed, as findSidecar's stat does). */
+/** The first of the names that is listed and is a file (a link is followed, as findSidecar's stat does). */
 async function firstListedFile(
   folder: string,
-  byName: ReadonlyMap<string, Dirent>,
-  byNormalName: ReadonlyMap<string, Dirent>,
+  byName: ReadonlySet<string>,
+  byNormalName: ReadonlyMap<string, string>,
   names: readonly string[],
 ): Promise<string | null> {
   for (const name of names) {
-    const entry = byName.get(name) ?? byNormalName.get(normalName(name));
-    if (entry === undefined) continue;
-    const candidatePath = path.join(folder, entry.name);
-    if (entry.isFile() || (entry.isSymbolicLink() && (await isFile(candidatePath)))) return candidatePath;
+    const listedName = byName.has(name) ? name : byNormalName.get(normalName(name));
+    if (listedName === undefined) continue;
+    const candidatePath = path.join(folder, listedName);
+    if (await isFile(candidatePath)) return candidatePath;
   }
   return null;
 }
