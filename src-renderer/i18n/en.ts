@@ -75,6 +75,7 @@ export const en = {
   'totals.uploading': 'Uploading',
   'totals.doneToday': 'Done today',
   'totals.failed': 'Failed',
+  'totals.lastKnown': 'Last known counts, from before the connection to the uploader was lost.',
 
   'filters.label': 'Show',
   'filters.all': 'All',

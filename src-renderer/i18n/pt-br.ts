@@ -52,6 +52,7 @@ export const ptBR: Messages = {
   'totals.uploading': 'Enviando',
   'totals.doneToday': 'Concluídos hoje',
   'totals.failed': 'Com falha',
+  'totals.lastKnown': 'Últimas contagens conhecidas, de antes de a conexão com o enviador ser perdida.',
 
   'filters.label': 'Mostrar',
   'filters.all': 'Todos',
