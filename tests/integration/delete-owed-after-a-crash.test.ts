@@ -50,15 +50,16 @@ function ledgerEvents(f: HeadlessFixture): { event: string; details: Record<stri
   }
 }
 
-function localDeletedAt(f: HeadlessFixture): number | null {
+function jobColumn(f: HeadlessFixture, column: 'local_deleted_at' | 'deletion_owed'): unknown {
   const db = new BetterSqlite3(join(f.dataDir, 'uploader.db'), { readonly: true });
   try {
-    const row = db.prepare('SELECT local_deleted_at FROM jobs').get() as { local_deleted_at: number | null };
-    return row.local_deleted_at;
+    return (db.prepare(`SELECT ${column} AS value FROM jobs`).get() as { value: unknown }).value;
   } finally {
     db.close();
   }
 }
+
+const localDeletedAt = (f: HeadlessFixture): unknown => jobColumn(f, 'local_deleted_at');
 
 async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -120,6 +121,22 @@ describe('a deletion owed when the process died', () => {
     expect(job?.warning).toMatch(/not the file that was verified/);
     expect(localDeletedAt(f)).toBeNull();
     expect(ledgerEvents(f).filter((e) => e.event === 'local-deleted')).toHaveLength(0);
+    expect(await again.stop('SIGTERM')).toMatchObject({ code: 0 });
+  });
+
+  it('is dropped, the files kept, when deleting after upload was turned off before the next start', async () => {
+    const { f } = await killedBetweenDoneAndDelete();
+    expect(jobColumn(f, 'deletion_owed')).not.toBeNull();
+    const settings = JSON.parse(readFileSync(f.settingsFile, 'utf8')) as Record<string, unknown>;
+    f.writeSettings({ ...settings, deleteAfterUpload: false });
+
+    const again = f.run();
+    await again.waitForOutput(/Watching /);
+    await until(() => jobColumn(f, 'deletion_owed') === null, 10_000, 'the owed deletion dropped');
+
+    expect(existsSync(join(f.folder, NAME))).toBe(true);
+    expect(existsSync(join(f.folder, SIDECAR_NAME))).toBe(true);
+    expect(localDeletedAt(f)).toBeNull();
     expect(await again.stop('SIGTERM')).toMatchObject({ code: 0 });
   });
 });
