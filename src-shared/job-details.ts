@@ -57,7 +57,7 @@ export interface SidecarDetails {
   /**
    * Where it went: placed beside the video (the cloud drives, as the ledger records), sent with the
    * upload itself (the storage API takes it in the upload session), or not (yet): an unreadable one
-   * is named in the job's warning and the video goes without it.
+   * is named in the job's sidecar warning and the video goes without it.
    */
   stored: 'beside-the-video' | 'with-the-upload' | 'no';
 }

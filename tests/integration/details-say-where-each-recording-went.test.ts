@@ -61,6 +61,10 @@ describe('a recording’s details', () => {
       stored: 'with-the-upload',
     });
     expect(seen.receipt).toBe('2024-10-26_0915_ana.receipt.json');
+    // The receipt says the same of the metadata file, at the destination and from the database.
+    const metadata = { fileName: '2024-10-26_0915_ana_metadata.json', stored: 'with-the-upload' };
+    expect(h.uploader.receiptOf(job.id).metadata).toEqual(metadata);
+    expect(h.peer.receipt(job.remoteId ?? '')).toMatchObject({ metadata });
 
     // Found, then started (the first try, not the one that landed it), stored, done: in that order.
     const events = seen.history.map((entry) => entry.event);
@@ -145,6 +149,10 @@ describe('a recording’s details', () => {
     expect(placed.sidecar).toEqual({ fileName: '2024-10-26_1120_dora_metadata.json', stored: 'no' });
     const stored = h.peer.recordings().find((r) => r.fileId === job.remoteId);
     expect(stored?.metadata ?? null).toBeNull();
+    // The receipt placed then says the metadata file did not go, as the details do.
+    expect(h.peer.receipt(job.remoteId ?? '')).toMatchObject({
+      metadata: { fileName: '2024-10-26_1120_dora_metadata.json', stored: 'no' },
+    });
   });
 
   it('OneDrive: name the account signed in and the folder, link the file’s web page, and say the sidecar was placed beside it', {
@@ -175,6 +183,7 @@ describe('a recording’s details', () => {
     expect(seen.sha256).toBe(sha256(bytes));
     expect(Object.keys(seen.remoteHashes)).toEqual(['quickXorHash']);
     expect(seen.sidecar).toEqual({ fileName: 'session_3_metadata.json', stored: 'beside-the-video' });
+    expect(uploader.receiptOf(job.id).metadata).toEqual(seen.sidecar);
     expect(seen.placeAsVerified).toBe(true);
     expect(JSON.stringify(seen)).not.toMatch(/uploadUrl|access_token|refresh_token/);
 

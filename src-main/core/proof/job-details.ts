@@ -1,15 +1,11 @@
 import { basename } from 'node:path';
-import type {
-  DestinationPlace,
-  JobDetails,
-  JobHistoryEntry,
-  SidecarDetails,
-} from '../../../src-shared/job-details.ts';
+import type { DestinationPlace, JobDetails, JobHistoryEntry } from '../../../src-shared/job-details.ts';
 import { LEDGER_EVENTS, type LedgerEvent } from '../../../src-shared/ledger-events.ts';
 import { isOpenableWebUrl } from '../../../src-shared/web-address.ts';
 import type { JobRecord } from '../store/job-record.ts';
 import { toJobView } from '../store/job-store.ts';
 import type { LedgerRow } from '../store/ledger.ts';
+import { sidecarOutcome } from './sidecar-outcome.ts';
 
 /** A job's ledger entries as the store reads them: the newest, oldest first, and how many in all. */
 export interface JobLedger {
@@ -46,23 +42,17 @@ export function jobDetailsOf(
     sidecar:
       job.sidecarPath === null
         ? null
-        : { fileName: basename(job.sidecarPath), stored: sidecarStored(job, ledger) },
+        : {
+            fileName: basename(job.sidecarPath),
+            stored: sidecarOutcome(
+              job,
+              ledger.rows.some((row) => row.event === 'sidecar-placed'),
+            ),
+          },
     receipt: receipt === undefined ? null : textOf(parseDetails(receipt.details).receipt),
     history,
     earlierEntries: Math.max(0, ledger.total - ledger.rows.length),
   };
-}
-
-/**
- * The cloud drives place the sidecar after the video, and the ledger says so. The storage API takes
- * it in the upload session, so a verified upload stored it, unless it could not be read: then the
- * job's sidecar warning names the metadata file and the video went alone.
- */
-function sidecarStored(job: JobRecord, ledger: JobLedger): SidecarDetails['stored'] {
-  if (ledger.rows.some((row) => row.event === 'sidecar-placed')) return 'beside-the-video';
-  if (job.destination === 'storage-api' && job.state === 'done' && job.sidecarWarning === null)
-    return 'with-the-upload';
-  return 'no';
 }
 
 function historyEntry(row: LedgerRow): JobHistoryEntry | null {

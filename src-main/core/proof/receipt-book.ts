@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { basename } from 'node:path';
 import { APP_VERSION } from '../../../src-shared/app-version.ts';
 import type { DestinationPlace } from '../../../src-shared/job-details.ts';
 import type { DestinationKind, Settings } from '../../../src-shared/settings.ts';
@@ -10,6 +11,7 @@ import type { SqliteJobStore } from '../store/job-store.ts';
 import { readSidecar } from '../watcher/sidecar.ts';
 import { destinationPlace } from './destination-place.ts';
 import { buildReceipt, type Receipt, receiptBytes, receiptFileName } from './receipt.ts';
+import { sidecarOutcome } from './sidecar-outcome.ts';
 
 export interface ReceiptBookOptions {
   store: SqliteJobStore;
@@ -53,7 +55,11 @@ export class ReceiptBook {
     const entry = store.verifiedEntry(jobId);
     if (entry === null) throw new Error(`job ${jobId} (${job.fileName}) has no verified entry in the ledger`);
     const { place } = this.placeOfJob(job);
-    return buildReceipt(job, entry, place, hostname(), APP_VERSION);
+    const metadata =
+      job.sidecarPath === null
+        ? null
+        : { fileName: basename(job.sidecarPath), stored: sidecarOutcome(job, store.sidecarPlaced(job.id)) };
+    return buildReceipt(job, entry, place, metadata, hostname(), APP_VERSION);
   }
 
   /**

@@ -29,8 +29,18 @@ export const receiptSchema = z.object({
   machine: z.string(),
   appVersion: z.string(),
   ledgerEntry: z.object({ seq: z.number().int().positive(), hash: hex64 }),
+  /**
+   * The recording's metadata file and where it went (placed beside the video, sent with the upload,
+   * or not stored: it could not be used); null when it had none. Absent from receipts written
+   * before it was given.
+   */
+  metadata: z
+    .object({ fileName: z.string(), stored: z.enum(['beside-the-video', 'with-the-upload', 'no']) })
+    .nullish(),
 });
 export type Receipt = z.infer<typeof receiptSchema>;
+
+export type ReceiptMetadata = NonNullable<Receipt['metadata']>;
 
 export interface ReceiptPlace {
   kind: DestinationKind;
@@ -51,6 +61,7 @@ export function buildReceipt(
   job: JobRecord,
   entry: LedgerHead,
   place: ReceiptPlace,
+  metadata: ReceiptMetadata | null,
   machine: string,
   appVersion: string,
 ): Receipt {
@@ -71,6 +82,7 @@ export function buildReceipt(
     machine,
     appVersion,
     ledgerEntry: { seq: entry.seq, hash: entry.hash },
+    metadata,
   };
 }
 

@@ -486,6 +486,11 @@ export class SqliteJobStore implements JobRepository {
     return row === null ? null : { seq: row.seq, hash: row.hash };
   }
 
+  /** Whether the job's metadata sidecar was placed beside the video at the destination (the ledger says so). */
+  sidecarPlaced(id: number): boolean {
+    return this.#ledger.latest(id, 'sidecar-placed') !== null;
+  }
+
   /** A job's ledger entries, the newest `limit` of them oldest first, with how many it has in all. */
   historyOf(id: number, limit: number): { rows: LedgerRow[]; total: number } {
     return this.#ledger.entriesOf(id, limit);
