@@ -695,7 +695,7 @@ export class Uploader {
         await carryOutOwedDeletion(job, this.#store, this.#host.logger);
       } else {
         // Deleting was turned off since: the files stay, as the setting now says.
-        this.#store.keepLocalFiles(job.id, null);
+        this.#store.keepLocalFiles(job.id);
         this.#host.logger.info('owed deletion dropped: delete after upload is off', { job: job.id });
       }
       const after = this.#store.get(job.id);

@@ -71,7 +71,7 @@ describe('the deletion a verified recording owes is kept with its done state', (
     store.setWarning(id, 'an earlier warning');
     const entries = ledgerRows(db).length;
 
-    store.keepLocalFiles(id, null);
+    store.keepLocalFiles(id);
 
     expect(store.get(id)).toMatchObject({
       deletionOwed: null,

@@ -381,7 +381,7 @@ describe('job state transitions in the store', () => {
       completedAt: clock.now(),
       lastError: null,
     });
-    store.markLocalDeleted(id, { sidecar: null }, null);
+    store.markLocalDeleted(id, { sidecar: null });
     expect(store.get(id)?.localDeletedAt).toBe(clock.now());
   });
 

@@ -43,7 +43,7 @@ describe('the ledger records each change in the transaction that makes it', () =
     store.markStored(id, { id: 'item-1', url: null });
     store.markDone(id, { id: 'item-1', url: null, sha256: SHA, remoteHashes: { quickXorHash: 'Q==' } });
     store.markSidecarPlaced(id);
-    store.markLocalDeleted(id, { sidecar: null }, null);
+    store.markLocalDeleted(id, { sidecar: null });
 
     expect(ledgerEvents(db, id)).toEqual([
       'found',

@@ -133,11 +133,12 @@ export interface JobRepository {
   restartFromScratch(id: number, reason: string, countVerifyFailure: boolean): boolean;
   /**
    * The local files the owed deletion found still the same were deleted (the sidecar's path, if it
-   * was among them); the obligation ends with the same transaction, and `warning` names any kept.
+   * was among them); the obligation ends with the same transaction. `warning` replaces the job's
+   * (a file kept; null: none any more), and when left out the job's stays as it is.
    */
-  markLocalDeleted(id: number, deleted: { sidecar: string | null }, warning: string | null): void;
-  /** The owed deletion ends without deleting the video (it changed, or deleting is off): why, in the warning. */
-  keepLocalFiles(id: number, warning: string | null): void;
+  markLocalDeleted(id: number, deleted: { sidecar: string | null }, warning?: string | null): void;
+  /** The owed deletion ends without deleting the video (it changed, or deleting is off); `warning` as above. */
+  keepLocalFiles(id: number, warning?: string | null): void;
   /** Every queued, waiting or uploading job of the destination → needs-auth. Returns how many. */
   holdForAuth(destination: DestinationKind, reason: string): number;
   /** Every needs-auth job of the destination → queued. Returns how many. */

@@ -438,18 +438,22 @@ export class SqliteJobStore implements JobRepository {
     );
   }
 
-  markLocalDeleted(id: number, deleted: { sidecar: string | null }, given: string | null): void {
-    const warning = redactReason(given);
+  markLocalDeleted(id: number, deleted: { sidecar: string | null }, given?: string | null): void {
+    const warning = given === undefined ? undefined : redactReason(given);
     this.#update(
       id,
-      (_job, now) => ({ localDeletedAt: now, deletionOwed: null, ...(warning === null ? {} : { warning }) }),
+      (_job, now) => ({
+        localDeletedAt: now,
+        deletionOwed: null,
+        ...(warning === undefined ? {} : { warning }),
+      }),
       (job) => ({ event: 'local-deleted', details: { path: job.path, sidecar: deleted.sidecar } }),
     );
   }
 
-  keepLocalFiles(id: number, given: string | null): void {
-    const warning = redactReason(given);
-    this.#update(id, () => ({ deletionOwed: null, ...(warning === null ? {} : { warning }) }));
+  keepLocalFiles(id: number, given?: string | null): void {
+    const warning = given === undefined ? undefined : redactReason(given);
+    this.#update(id, () => ({ deletionOwed: null, ...(warning === undefined ? {} : { warning }) }));
   }
 
   /** Done jobs whose local files are still to be deleted (the process stopped first, or a delete failed). */

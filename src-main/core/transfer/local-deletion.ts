@@ -50,7 +50,8 @@ export async function carryOutOwedDeletion(
     }
     if (video.kind === 'same') await unlink(job.path).catch(ignoreMissing);
     let sidecarDeleted: string | null = null;
-    let warning: string | null = null;
+    // This deletion's own earlier failure is no longer true once it is done; another warning stays.
+    let warning: string | null | undefined = job.warning?.startsWith(NOT_DELETED) === true ? null : undefined;
     if (owed.sidecar !== null) {
       const { path, sizeBytes, sha256 } = owed.sidecar;
       const sidecar = await compare(path, sizeBytes, sha256);
@@ -64,12 +65,11 @@ export async function carryOutOwedDeletion(
     logger.info('local recording deleted after verified upload', { job: job.id, file: basename(job.path) });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    store.setWarning(
-      job.id,
-      `uploaded and verified, but the local file could not be deleted: ${reason} (tried again at the next start)`,
-    );
+    store.setWarning(job.id, `${NOT_DELETED}: ${reason} (tried again at the next start)`);
   }
 }
+
+const NOT_DELETED = 'uploaded and verified, but the local file could not be deleted';
 
 type Comparison = { kind: 'same' } | { kind: 'absent' } | { kind: 'changed'; how: string };
 
