@@ -24,6 +24,7 @@ const JOB_FIELDS = [
   'reconciledState',
   'remoteId',
   'remoteUrl',
+  'sidecarWarning',
   'sizeBytes',
   'state',
   'updatedAt',
