@@ -126,6 +126,9 @@ export class Uploader {
   #settings: Settings;
   /** A totals-changed event owed for job changes since the last one (see #jobChanged). */
   #totalsDue: NodeJS.Timeout | null = null;
+  /** The start's pass over deletions a stopped process still owed, and whether a stop asked it to end. */
+  #owedDeletions: Promise<void> = Promise.resolve();
+  #stopping = false;
 
   constructor(options: UploaderOptions) {
     const { host, db } = options;
@@ -293,12 +296,16 @@ export class Uploader {
     await this.#credentials.restore();
     this.#engine.wake();
     void this.#placeOwedReceipts();
-    void this.#deleteOwedFiles();
+    this.#stopping = false;
+    this.#owedDeletions = this.#deleteOwedFiles();
     await this.#folder.start(this.#settings);
   }
 
   /** Stops watching and uploading; everything is already persisted, so the next start resumes. */
   async stop(): Promise<void> {
+    // A deletion under way ends first (its file deleted and recorded, or still owed); no next one starts.
+    this.#stopping = true;
+    await this.#owedDeletions;
     await this.#reconcileSchedule.stop();
     await this.#heartbeat.stop();
     this.#uploadRate.stop();
@@ -687,19 +694,26 @@ export class Uploader {
    * this run completes anything: a job done now is this run's own to delete.
    */
   async #deleteOwedFiles(): Promise<void> {
-    const owing = this.#store.owingDeletions();
     // Under a policy that does not validate, the settings in force are in doubt: nothing is deleted.
-    if (owing.length === 0 || this.#policy.stopsUploads !== null) return;
-    for (const job of owing) {
-      if (this.#settings.deleteAfterUpload) {
-        await carryOutOwedDeletion(job, this.#store, this.#host.logger);
-      } else {
-        // Deleting was turned off since: the files stay, as the setting now says.
-        this.#store.keepLocalFiles(job.id);
-        this.#host.logger.info('owed deletion dropped: delete after upload is off', { job: job.id });
+    if (this.#policy.stopsUploads !== null) return;
+    try {
+      for (const job of this.#store.owingDeletions()) {
+        if (this.#stopping) return;
+        if (this.#settings.deleteAfterUpload) {
+          await carryOutOwedDeletion(job, this.#store, this.#host.logger);
+        } else {
+          // Deleting was turned off since: the files stay, as the setting now says.
+          this.#store.keepLocalFiles(job.id);
+          this.#host.logger.info('owed deletion dropped: delete after upload is off', { job: job.id });
+        }
+        const after = this.#store.get(job.id);
+        if (after !== undefined) this.#jobChanged(after);
       }
-      const after = this.#store.get(job.id);
-      if (after !== undefined) this.#jobChanged(after);
+    } catch (error) {
+      // What is not done stays owed, for the next start.
+      this.#host.logger.warn('owed deletions not carried out', {
+        reason: error instanceof Error ? error.message : String(error),
+      });
     }
   }
 
