@@ -57,7 +57,7 @@ import type { JobRecord } from './store/job-record.ts';
 import { SqliteJobStore, toJobView } from './store/job-store.ts';
 import { ReachabilityStore } from './store/reachability-store.ts';
 import { SettingsStore } from './store/settings-store.ts';
-import { carryOutOwedDeletion } from './transfer/local-deletion.ts';
+import { OwedDeletions } from './transfer/owed-deletions.ts';
 import type { OpenForReading } from './transfer/recording-file.ts';
 import { WatchedFolder } from './watcher/watched-folder.ts';
 
@@ -126,9 +126,7 @@ export class Uploader {
   #settings: Settings;
   /** A totals-changed event owed for job changes since the last one (see #jobChanged). */
   #totalsDue: NodeJS.Timeout | null = null;
-  /** The start's pass over deletions a stopped process still owed, and whether a stop asked it to end. */
-  #owedDeletions: Promise<void> = Promise.resolve();
-  #stopping = false;
+  readonly #deletions: OwedDeletions;
 
   constructor(options: UploaderOptions) {
     const { host, db } = options;
@@ -235,8 +233,16 @@ export class Uploader {
       signal: () => this.#requestSignal(),
       ...(options.heartbeatMs === undefined ? {} : { intervalMs: options.heartbeatMs }),
     });
+    this.#deletions = new OwedDeletions({
+      store: this.#store,
+      logger: host.logger,
+      enabled: () => this.#settings.deleteAfterUpload,
+      heldBy: () => this.#policy.stopsUploads,
+      changed: (job) => this.#jobChanged(job),
+    });
     this.#engine = new UploadEngine({
       store: this.#store,
+      deletions: this.#deletions,
       receipts: this.#receipts,
       kinds: [...this.#providers.keys()],
       destination: (kind) => this.#destination(kind),
@@ -296,16 +302,13 @@ export class Uploader {
     await this.#credentials.restore();
     this.#engine.wake();
     void this.#placeOwedReceipts();
-    this.#stopping = false;
-    this.#owedDeletions = this.#deleteOwedFiles();
+    this.#deletions.start();
     await this.#folder.start(this.#settings);
   }
 
   /** Stops watching and uploading; everything is already persisted, so the next start resumes. */
   async stop(): Promise<void> {
-    // A deletion under way ends first (its file deleted and recorded, or still owed); no next one starts.
-    this.#stopping = true;
-    await this.#owedDeletions;
+    await this.#deletions.stop();
     await this.#reconcileSchedule.stop();
     await this.#heartbeat.stop();
     this.#uploadRate.stop();
@@ -683,35 +686,6 @@ export class Uploader {
       );
     } catch (error) {
       this.#host.logger.warn('owed receipts not placed', {
-        reason: error instanceof Error ? error.message : String(error),
-      });
-    }
-  }
-
-  /**
-   * Local files a stopped process still owed a deletion (it died between a recording's `done` and
-   * deleting it), deleted now if each is still the file verified. The list is taken at once, before
-   * this run completes anything: a job done now is this run's own to delete.
-   */
-  async #deleteOwedFiles(): Promise<void> {
-    // Under a policy that does not validate, the settings in force are in doubt: nothing is deleted.
-    if (this.#policy.stopsUploads !== null) return;
-    try {
-      for (const job of this.#store.owingDeletions()) {
-        if (this.#stopping) return;
-        if (this.#settings.deleteAfterUpload) {
-          await carryOutOwedDeletion(job, this.#store, this.#host.logger);
-        } else {
-          // Deleting was turned off since: the files stay, as the setting now says.
-          this.#store.keepLocalFiles(job.id);
-          this.#host.logger.info('owed deletion dropped: delete after upload is off', { job: job.id });
-        }
-        const after = this.#store.get(job.id);
-        if (after !== undefined) this.#jobChanged(after);
-      }
-    } catch (error) {
-      // What is not done stays owed, for the next start.
-      this.#host.logger.warn('owed deletions not carried out', {
         reason: error instanceof Error ? error.message : String(error),
       });
     }

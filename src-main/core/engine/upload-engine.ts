@@ -5,7 +5,7 @@ import type { Destination, RemoteFile, UploadItem } from '../destinations/destin
 import { isFault, TransferFault } from '../faults.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { JobRecord, JobRepository, RecordedPlace } from '../store/job-record.ts';
-import { carryOutOwedDeletion, deletionToOwe } from '../transfer/local-deletion.ts';
+import { deletionToOwe } from '../transfer/local-deletion.ts';
 import type { OpenForReading } from '../transfer/recording-file.ts';
 import { prepareUploadItem } from '../transfer/upload-item.ts';
 import { uploadRecording } from '../transfer/upload-recording.ts';
@@ -46,6 +46,8 @@ export interface EngineOptions {
    * Retry-After is measured by it, so a wall clock set back meanwhile does not lengthen the wait.
    */
   elapsed?(): number;
+  /** Carries out the local deletion a verified recording owes (the uploader's OwedDeletions). */
+  deletions: { carryOut(job: JobRecord): Promise<void> };
   /** Places each verified recording's receipt with it (the uploader's ReceiptBook). */
   receipts?: {
     place(job: JobRecord, item: UploadItem, remote: RemoteFile, destination: Destination): Promise<void>;
@@ -361,7 +363,7 @@ export class UploadEngine {
     await this.#options.receipts?.place(done, item, remote, destination);
     if (deletion === null) return;
     if (typeof deletion === 'string') store.setWarning(job.id, deletion);
-    else await carryOutOwedDeletion(done, store, logger);
+    else await this.#options.deletions.carryOut(done);
     const after = store.get(job.id);
     if (after !== undefined) this.#options.events.jobUpdated(after);
   }

@@ -65,7 +65,7 @@ export async function carryOutOwedDeletion(
     logger.info('local recording deleted after verified upload', { job: job.id, file: basename(job.path) });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    store.setWarning(job.id, `${NOT_DELETED}: ${reason} (tried again at the next start)`);
+    store.setWarning(job.id, `${NOT_DELETED}: ${reason} (tried again every few minutes and at each start)`);
   }
 }
 
