@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Stats } from 'node:fs';
 import { stat, unlink } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { type RemoteFile, sidecarToSend, type UploadItem } from '../destinations/destination.ts';
@@ -33,16 +34,18 @@ type DeletionStore = Pick<JobRepository, 'setWarning' | 'markLocalDeleted' | 'ke
  * Deletes the local files a done job owes a deletion, each only if it is still the file that was
  * verified (same size, same SHA-256, hashed again now). One replaced or changed since stays, named
  * in the job's warning; the obligation then ends. One that cannot be deleted keeps it owed.
+ * `hash` reads a file's SHA-256 (a test replaces the file while it is read).
  */
 export async function carryOutOwedDeletion(
   job: JobRecord,
   store: DeletionStore,
   logger: Logger,
+  hash: (path: string) => Promise<string> = sha256Of,
 ): Promise<void> {
   const owed = job.deletionOwed;
   if (owed === null) return;
   try {
-    const video = await compare(job.path, job.sizeBytes, job.sha256);
+    const video = await compare(job.path, job.sizeBytes, job.sha256, hash);
     if (video.kind === 'changed') {
       store.keepLocalFiles(job.id, keptWarning(job.path, video.how));
       logger.warn('verified recording not deleted: the file changed since', { job: job.id, how: video.how });
@@ -54,7 +57,7 @@ export async function carryOutOwedDeletion(
     let warning: string | null | undefined = job.warning?.startsWith(NOT_DELETED) === true ? null : undefined;
     if (owed.sidecar !== null) {
       const { path, sizeBytes, sha256 } = owed.sidecar;
-      const sidecar = await compare(path, sizeBytes, sha256);
+      const sidecar = await compare(path, sizeBytes, sha256, hash);
       if (sidecar.kind === 'changed') warning = keptWarning(path, sidecar.how);
       else {
         if (sidecar.kind === 'same') await unlink(path).catch(ignoreMissing);
@@ -74,24 +77,36 @@ const NOT_DELETED = 'uploaded and verified, but the local file could not be dele
 type Comparison = { kind: 'same' } | { kind: 'absent' } | { kind: 'changed'; how: string };
 
 /** Is the file at `path` still the one verified? Absent counts as deleted (by an earlier run, or by hand). */
-async function compare(path: string, sizeBytes: number, sha256: string | null): Promise<Comparison> {
-  let size: number;
+async function compare(
+  path: string,
+  sizeBytes: number,
+  sha256: string | null,
+  hash: (path: string) => Promise<string>,
+): Promise<Comparison> {
+  let before: Stats;
   try {
-    const info = await stat(path);
-    if (!info.isFile()) return { kind: 'changed', how: 'it is no longer a file' };
-    size = info.size;
+    before = await stat(path);
+    if (!before.isFile()) return { kind: 'changed', how: 'it is no longer a file' };
   } catch (error) {
     if ((error as { code?: unknown }).code === 'ENOENT') return { kind: 'absent' };
     throw error;
   }
-  if (size !== sizeBytes)
-    return { kind: 'changed', how: `it is ${size} bytes, the verified file was ${sizeBytes}` };
+  if (before.size !== sizeBytes)
+    return { kind: 'changed', how: `it is ${before.size} bytes, the verified file was ${sizeBytes}` };
   if (sha256 === null)
     return { kind: 'changed', how: 'no SHA-256 of the verified file is known to compare with' };
-  const now = await sha256Of(path);
+  const now = await hash(path);
   if (now !== sha256)
     return { kind: 'changed', how: `its SHA-256 is ${now}, the verified file's was ${sha256}` };
+  // Hashing a large file takes a while: the path must still name the very file that was hashed.
+  const after = await stat(path).catch(() => null);
+  if (after === null || !sameFile(before, after))
+    return { kind: 'changed', how: 'it was replaced or changed while it was being checked' };
   return { kind: 'same' };
+}
+
+function sameFile(a: Stats, b: Stats): boolean {
+  return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs;
 }
 
 function keptWarning(path: string, how: string): string {
