@@ -35,6 +35,8 @@ export type FaultKind =
 export interface FaultOptions {
   status?: number;
   retryAfterMs?: number;
+  /** Turned back before leaving by the pacer, for the server's pause that lasts until then (wall clock). */
+  pacedUntil?: number;
   cause?: unknown;
 }
 
@@ -42,6 +44,7 @@ export class TransferFault extends Error {
   readonly kind: FaultKind;
   readonly status: number | undefined;
   readonly retryAfterMs: number | undefined;
+  readonly pacedUntil: number | undefined;
 
   constructor(kind: FaultKind, message: string, options: FaultOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -49,6 +52,7 @@ export class TransferFault extends Error {
     this.kind = kind;
     this.status = options.status;
     this.retryAfterMs = options.retryAfterMs;
+    this.pacedUntil = options.pacedUntil;
   }
 }
 

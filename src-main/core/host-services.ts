@@ -4,6 +4,8 @@ import type { Logger } from './logging/logger.ts';
 
 export interface Clock {
   now(): number;
+  /** Time elapsed, never set back (`performance.now()` unless a test steps it). */
+  elapsed?(): number;
 }
 
 export const systemClock: Clock = { now: () => Date.now() };

@@ -257,6 +257,7 @@ export class Uploader {
       },
       logger: host.logger,
       now: () => host.clock.now(),
+      elapsed: () => host.clock.elapsed?.() ?? performance.now(),
       uploadRate: () => this.#bucket.rate,
       reachability: this.#reachability,
       credentials: this.#credentials,

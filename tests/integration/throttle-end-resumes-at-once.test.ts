@@ -46,6 +46,33 @@ describe('the end of a throttle', () => {
     expect(h.peer.requests.filter((r) => r.status === 429)).toHaveLength(1);
   });
 
+  it('a throttle ending between two looks of the scheduler is not missed: it looks again then, not at the next recheck', async () => {
+    // Each look at the elapsed time finds it a second later, as on a machine so busy that the
+    // throttle is still in force when the scheduler picks what it may start, and over when it
+    // sets its timer.
+    let elapsed = performance.now();
+    const h = await UploaderHarness.start({
+      clock: {
+        now: () => Date.now(),
+        elapsed: () => {
+          elapsed += 1000;
+          return elapsed;
+        },
+      },
+      peer: { chunkSize: 256 * 1024 },
+      tuning: { recheckMs: RECHECK_MS },
+    });
+    harness = h;
+    h.peer.faults.throttle(1, THROTTLE_S, ['chunk']);
+    const bytes = await h.writeRecording('paced.mp4', 2 * MiB);
+
+    await h.waitForStates(['paced.mp4'], ['waiting'], 20_000);
+    await h.waitForStates(['paced.mp4'], ['done'], THROTTLE_S * 1000 + MARGIN_MS);
+
+    expect(sha256(await h.stored('paced.mp4'))).toBe(sha256(bytes));
+    expect(h.peer.requests.filter((r) => r.status === 429)).toHaveLength(1);
+  });
+
   it('a request still out from before the throttle does not hold the others back once it has ended', async () => {
     const h = await UploaderHarness.start({
       settings: { maxConcurrentUploads: 2 },
@@ -89,7 +116,13 @@ describe('the end of a throttle', () => {
     const names = ['first.mp4', 'second.mp4'];
     for (const name of names) await h.writeRecording(name, 2 * MiB);
 
-    await h.waitForStates(names, ['waiting'], 20_000);
+    // The throttled recording waits; the other may wait too, or be paced by the same throttle in
+    // the middle of its upload, as its requests happen to fall.
+    await waitFor(
+      () => h.jobs().some((job) => job.state === 'waiting'),
+      20_000,
+      () => `a recording to be throttled; now ${JSON.stringify(h.jobs())}`,
+    );
     const throttledAt = performance.now();
     // The machine's clock is corrected by 40 s, as a virtual machine's is after a pause.
     clock.step(-40_000);

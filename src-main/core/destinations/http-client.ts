@@ -105,9 +105,7 @@ export class HttpClient {
     throw new TransferFault(
       'throttled',
       `${request.what} waits until ${clockTime(until)}, as the server asked`,
-      {
-        retryAfterMs,
-      },
+      { retryAfterMs, pacedUntil: until },
     );
   }
 

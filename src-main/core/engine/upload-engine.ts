@@ -84,6 +84,12 @@ export interface EngineTuning extends Partial<Omit<RetryTuning, 'maxRetries'>> {
   recheckMs?: number;
 }
 
+/** The clocks as one pass of the scheduler read them: wall-clock and elapsed time. */
+interface Look {
+  now: number;
+  elapsed: number;
+}
+
 /** One run of a job: the credentials it went with, and what stops it. */
 interface Attempt {
   epoch: number;
@@ -158,7 +164,10 @@ export class UploadEngine {
       this.#armAt(settings.pausedUntil);
       return;
     }
-    let destinations = this.#claimable();
+    // One look at the clocks for the whole pass: a throttle or a next try that ended between two
+    // looks would leave its destination out of what may start and out of when to look again.
+    const look = { now: this.#options.now(), elapsed: this.#elapsed() };
+    let destinations = this.#claimable(look);
     while (this.#running.size < settings.maxConcurrentUploads && destinations.length > 0) {
       const job = this.#options.store.claimNext(destinations);
       if (job === undefined) break;
@@ -170,7 +179,7 @@ export class UploadEngine {
     // Every slot taken: a job falling due cannot start before one ends, and an ending run wakes
     // the scheduler itself. Counting it here would wake it at once, again and again, until then.
     const full = this.#running.size >= settings.maxConcurrentUploads;
-    this.#armAt(this.#nextWake(full ? [] : destinations));
+    this.#armAt(this.#nextWake(full ? [] : destinations, look));
   }
 
   #isPaused(settings: EngineSettings): boolean {
@@ -179,11 +188,11 @@ export class UploadEngine {
   }
 
   /** Connected destinations that are not held for sign-in, throttled, or between tries of an outage. */
-  #claimable(): DestinationKind[] {
+  #claimable(look: Look): DestinationKind[] {
     const { reachability } = this.#options;
-    const now = this.#options.now();
+    const { now } = look;
     return this.#connected().filter((kind) => {
-      if (reachability.isAuthHeld(kind) || this.#throttledUntil(kind) !== null) return false;
+      if (reachability.isAuthHeld(kind) || this.#throttledUntil(kind, look) !== null) return false;
       if (this.#oneAtATime(kind) && this.#tryingAgain(kind)) return false;
       const nextTry = reachability.isUnreachable(kind) ? reachability.get(kind).nextTryAt : null;
       return nextTry === null || nextTry <= now;
@@ -218,16 +227,18 @@ export class UploadEngine {
   }
 
   /** The earliest of: a waiting job falling due, a throttle ending, an outage's next try, a recheck. */
-  #nextWake(claimable: DestinationKind[]): number {
+  #nextWake(claimable: DestinationKind[], look: Look): number {
     const { reachability } = this.#options;
-    const times = [this.#options.now() + (this.#options.tuning?.recheckMs ?? 30_000)];
+    const times = [look.now + (this.#options.tuning?.recheckMs ?? 30_000)];
     const due = this.#options.store.nextDueAt(claimable);
     if (due !== null) times.push(due);
     for (const kind of this.#connected()) {
-      const throttled = this.#throttledUntil(kind);
+      const throttled = this.#throttledUntil(kind, look);
       if (throttled !== null) times.push(throttled);
+      // A next try already come is either taken in this pass or waits for the try under way,
+      // whose end wakes the scheduler: looking again at once would only spin.
       const nextTry = reachability.isUnreachable(kind) ? reachability.get(kind).nextTryAt : null;
-      if (nextTry !== null) times.push(nextTry);
+      if (nextTry !== null && nextTry > look.now) times.push(nextTry);
     }
     return Math.min(...times);
   }
@@ -238,14 +249,14 @@ export class UploadEngine {
    * (a virtual machine's clock corrected after a pause): the throttle is then ended, and the jobs
    * it held are due at once.
    */
-  #throttledUntil(kind: DestinationKind): number | null {
+  #throttledUntil(kind: DestinationKind, look: Look): number | null {
     const { reachability, store } = this.#options;
-    const until = reachability.throttledUntil(kind);
-    if (until === null) return null;
+    const until = reachability.get(kind).throttledUntil;
+    if (until === null || until <= look.now) return null;
     const end = this.#throttleEnds.get(kind);
     if (end === undefined || end.until !== until) return until;
-    const left = end.endsAt - this.#elapsed();
-    if (left > 0) return Math.min(until, this.#options.now() + left);
+    const left = end.endsAt - look.elapsed;
+    if (left > 0) return Math.min(until, look.now + left);
     this.#throttleEnds.delete(kind);
     reachability.throttleEnded(kind);
     store.dueNow(kind, until);
@@ -381,6 +392,10 @@ export class UploadEngine {
       this.#requeueIfStillUploading(job.id);
       return;
     }
+    if (fault.pacedUntil !== undefined) {
+      this.#pacedBack(job, fault, fault.pacedUntil);
+      return;
+    }
     logger.warn('upload interrupted', {
       job: job.id,
       file: job.fileName,
@@ -457,10 +472,13 @@ export class UploadEngine {
         this.#heldBackAt.set(job.destination, this.#elapsed());
         reachability.throttled(job.destination, now + decision.delayMs, decision.reason);
         const until = reachability.get(job.destination).throttledUntil ?? now + decision.delayMs;
-        this.#throttleEnds.set(job.destination, {
-          until,
-          endsAt: this.#elapsed() + Math.max(0, until - now),
-        });
+        // The same pause met again (a request the pacer held) keeps the end it was first given in
+        // elapsed time: measured again from a wall clock set back since, it would last longer.
+        if (this.#throttleEnds.get(job.destination)?.until !== until)
+          this.#throttleEnds.set(job.destination, {
+            until,
+            endsAt: this.#elapsed() + Math.max(0, until - now),
+          });
         const reason = `${DESTINATION_NAMES[job.destination]} asked to slow down until ${clockTime(until)}: ${decision.reason}`;
         this.#changed(job.id, store.markWaiting(job.id, reason, until, false));
         return;
@@ -490,6 +508,21 @@ export class UploadEngine {
         return;
       }
     }
+  }
+
+  /**
+   * The pacer turned a request back for a pause the destination already knows: no news from the
+   * server. The job waits for that same pause, whose end (in elapsed time) makes it due; if the
+   * pause has ended meanwhile, it goes again at once. Taken as a new throttle, it would start the
+   * pause again, measured from a wall clock that may have been set back since.
+   */
+  #pacedBack(job: JobRecord, fault: TransferFault, until: number): void {
+    if (this.#options.reachability.get(job.destination).throttledUntil !== until) {
+      this.#requeueIfStillUploading(job.id);
+      return;
+    }
+    const reason = `${DESTINATION_NAMES[job.destination]} asked to slow down until ${clockTime(until)}: ${fault.message}`;
+    this.#changed(job.id, this.#options.store.markWaiting(job.id, reason, until, false));
   }
 
   #requeueIfStillUploading(jobId: number): void {
