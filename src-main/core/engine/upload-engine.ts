@@ -392,10 +392,6 @@ export class UploadEngine {
       this.#requeueIfStillUploading(job.id);
       return;
     }
-    if (fault.pacedUntil !== undefined) {
-      this.#pacedBack(job, fault, fault.pacedUntil);
-      return;
-    }
     logger.warn('upload interrupted', {
       job: job.id,
       file: job.fileName,
@@ -408,11 +404,12 @@ export class UploadEngine {
       return;
     }
     const current = store.get(job.id) ?? job;
-    const decision =
-      context.pinged !== null
-        ? decide(context.pinged, current, this.#tuning(settings), context)
-        : decide(fault, current, this.#tuning(settings), context);
-    this.#apply(current, decision, sent);
+    const met = context.pinged ?? fault;
+    if (met.pacedUntil !== undefined) {
+      this.#pacedBack(current, met, met.pacedUntil);
+      return;
+    }
+    this.#apply(current, decide(met, current, this.#tuning(settings), context), sent);
   }
 
   /**
@@ -472,13 +469,10 @@ export class UploadEngine {
         this.#heldBackAt.set(job.destination, this.#elapsed());
         reachability.throttled(job.destination, now + decision.delayMs, decision.reason);
         const until = reachability.get(job.destination).throttledUntil ?? now + decision.delayMs;
-        // The same pause met again (a request the pacer held) keeps the end it was first given in
-        // elapsed time: measured again from a wall clock set back since, it would last longer.
-        if (this.#throttleEnds.get(job.destination)?.until !== until)
-          this.#throttleEnds.set(job.destination, {
-            until,
-            endsAt: this.#elapsed() + Math.max(0, until - now),
-          });
+        this.#throttleEnds.set(job.destination, {
+          until,
+          endsAt: this.#elapsed() + Math.max(0, until - now),
+        });
         const reason = `${DESTINATION_NAMES[job.destination]} asked to slow down until ${clockTime(until)}: ${decision.reason}`;
         this.#changed(job.id, store.markWaiting(job.id, reason, until, false));
         return;
