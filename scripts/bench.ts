@@ -10,6 +10,7 @@ import {
   startDriveSuite,
   startOneDriveSuite,
 } from './bench/cloud-suites.ts';
+import { type CorePlacement, corePlacementOf, placeCores } from './bench/cores.ts';
 import { md5Throughput } from './bench/gdrive-bench.ts';
 import { describeMachine, type Machine, sha256Throughput } from './bench/machine.ts';
 import { quickXorHashThroughput } from './bench/onedrive-bench.ts';
@@ -43,7 +44,7 @@ import { profileUploadersInto } from './bench/uploader-flags.ts';
  * Everything runs on 127.0.0.1; every upload is checked byte-identical; temp files are removed.
  *
  *   node scripts/bench.ts [--runs 5] [--small-mib 256] [--large-mib 1024] [--chunk-mib 10]
- *                         [--destinations storage-api,onedrive,gdrive] [--no-bundled]
+ *                         [--destinations storage-api,onedrive,gdrive] [--no-bundled] [--cores auto|split|shared]
  *                         [--cpu-prof DIR]   (a V8 CPU profile of every uploader run, into DIR)
  *                         [--sections throughput,throttle,proof,scale] [--throttle-seconds 60]
  *                         [--scale-recordings 10000] [--scale-jobs 100000]
@@ -53,7 +54,7 @@ import { profileUploadersInto } from './bench/uploader-flags.ts';
  * 1 MiB/s alone takes 17 minutes).
  *
  * The proof section times `report` over 100,000 recordings and `verify-ledger` over 1,000,000
- * ledger entries, each run whole as an operator runs it, and sends the --small-mib file --runs
+ * ledger entries, each run whole as an operator runs it, and sends the --small-mib file --proof-runs
  * times each way to the OneDrive and Drive test servers with and without the SHA-256 the proof
  * of archive adds beside their own hash.
  *
@@ -66,6 +67,8 @@ const DEFAULT_CHUNK_MIB = 10;
 
 interface Options {
   runs: number;
+  /** Rounds of the proof section's uploads, with and without the proof's SHA-256. */
+  proofRuns: number;
   smallBytes: number;
   largeBytes: number;
   chunkBytes: number;
@@ -79,6 +82,8 @@ interface Options {
   throttleSeconds: number | null;
   /** Recordings queued at start, and jobs in the browser's queue (the scale section). */
   scale: { recordings: number; jobs: number };
+  /** Test servers on cores of their own, apart from the uploader and curl (cores.ts). */
+  cores: CorePlacement;
 }
 
 const SECTIONS = ['throughput', 'throttle', 'proof', 'scale'] as const;
@@ -92,11 +97,19 @@ const USAGE = `Usage: node scripts/bench.ts [options]   (npm run bench -- [optio
                            proof       report over 100,000 recordings, verify-ledger over 1,000,000 entries
                            throttle    the upload speed limit (about 15 minutes)
   --runs N               rounds of the throughput section (default 5)
+  --proof-runs N         rounds of the proof section's uploads with and without its SHA-256
+                         (default 10: a round's ratio varies by several percent on a busy machine)
   --small-mib N          the small test file, MiB (default 256)
   --large-mib N          the large test file, MiB (default 1024)
   --chunk-mib N          the uploader's chunk size, MiB (default ${DEFAULT_CHUNK_MIB})
   --destinations LIST    any of storage-api,onedrive,gdrive (default: all three)
   --no-bundled           without the shipped core process and headless host
+  --cores auto|split|shared
+                         split: the test servers run on the upper half of the cores and the
+                         uploader and curl on the rest (Linux, taskset), as a real server runs on
+                         a machine of its own; shared: wherever the scheduler puts them; auto
+                         (default): split on 4 cores or more, shared on fewer, where one core
+                         cannot hold both of the uploader's threads
   --cpu-prof DIR         a V8 CPU profile of every uploader process, into DIR
   --throttle-seconds N   each throttled file is what its cap sends in N s (0: 1 GiB each; default 60)
   --scale-recordings N   recordings already in the folder at start (default 10000)
@@ -113,11 +126,13 @@ function readOptions(): Options {
     options: {
       help: { type: 'boolean', default: false },
       runs: { type: 'string', default: '5' },
+      'proof-runs': { type: 'string', default: '10' },
       'small-mib': { type: 'string', default: '256' },
       'large-mib': { type: 'string', default: '1024' },
       'chunk-mib': { type: 'string', default: String(DEFAULT_CHUNK_MIB) },
       destinations: { type: 'string', default: DESTINATIONS.join(',') },
       bundled: { type: 'boolean', default: true },
+      cores: { type: 'string', default: 'auto' },
       'cpu-prof': { type: 'string' },
       sections: { type: 'string', default: SECTIONS.join(',') },
       'throttle-seconds': { type: 'string', default: '60' },
@@ -136,11 +151,13 @@ function readOptions(): Options {
   };
   return {
     runs: positive('runs', values.runs),
+    proofRuns: positive('proof-runs', values['proof-runs']),
     smallBytes: positive('small-mib', values['small-mib']) * MiB,
     largeBytes: positive('large-mib', values['large-mib']) * MiB,
     chunkBytes: positive('chunk-mib', values['chunk-mib']) * MiB,
     destinations: destinationsOf(values.destinations),
     bundled: values.bundled,
+    cores: corePlacementOf(values.cores),
     cpuProfileDir: values['cpu-prof'] ?? null,
     sections: sectionsOf(values.sections),
     scale: {
@@ -341,11 +358,17 @@ async function main(): Promise<void> {
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
   try {
-    const machine = describeMachine();
+    const machine = describeMachine(placeCores(options.cores));
+    log(`cores: ${machine.placement}`);
     if (options.sections.includes('proof')) {
       process.stdout.write(renderProof(await measureProof(100_000, 1_000_000, log)));
       const destinations = options.destinations.filter((d): d is ProofHashDestination => d !== 'storage-api');
-      const cost = { sizeBytes: options.smallBytes, chunkBytes: options.chunkBytes, runs: options.runs };
+      const cost = {
+        sizeBytes: options.smallBytes,
+        chunkBytes: options.chunkBytes,
+        runs: options.proofRuns,
+        workRoot: bench.storeRoot,
+      };
       process.stdout.write(renderProofHashCost(await measureProofHashCost({ ...cost, destinations }, log)));
     }
     if (!options.sections.includes('throughput')) {

@@ -290,7 +290,7 @@ async function soak(destination: Destination, opts: Options, budgetMs: number): 
 
 async function main(): Promise<void> {
   const opts = options();
-  const machine = describeMachine();
+  const machine = describeMachine('the soak measures no speed');
   console.log(
     `soak on ${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB.toFixed(1)} GiB, Node ${machine.node}, ${machine.os}`,
   );

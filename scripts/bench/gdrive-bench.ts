@@ -24,7 +24,7 @@ export class DrivePeerProcess extends CloudPeerProcess {
 
   static async start(storeDir: string): Promise<DrivePeerProcess> {
     const script = resolve(import.meta.dirname, 'gdrive-peer-process.ts');
-    const child = new JsonLinesChild('the Drive test server', script, [storeDir]);
+    const child = JsonLinesChild.server('the Drive test server', script, [storeDir]);
     try {
       return new DrivePeerProcess(child, await child.next<Record<string, string>>());
     } catch (error) {

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { serverLaunch } from './cores.ts';
 
 /**
  * A Node child process that speaks JSON lines on stdout: each line read is one value. Its stderr
@@ -19,12 +20,14 @@ export class JsonLinesChild {
     args: readonly string[],
     env: NodeJS.ProcessEnv = process.env,
     nodeFlags: readonly string[] = [],
+    onServerCores = false,
   ) {
     this.#name = name;
-    this.#child = spawn(process.execPath, [...nodeFlags, script, ...args], {
-      env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const argv = [...nodeFlags, script, ...args];
+    const [command, commandArgs] = onServerCores
+      ? serverLaunch(process.execPath, argv)
+      : [process.execPath, argv];
+    this.#child = spawn(command, commandArgs, { env, stdio: ['pipe', 'pipe', 'pipe'] });
     this.#child.stderr?.setEncoding('utf8').on('data', (text: string) => {
       this.#stderr = (this.#stderr + text).slice(-4000);
     });
@@ -38,6 +41,11 @@ export class JsonLinesChild {
       this.#closed = true;
       for (const waiter of this.#waiting.splice(0)) waiter(null);
     });
+  }
+
+  /** A test server: on the servers' cores when the bench split them (cores.ts). */
+  static server(name: string, script: string, args: readonly string[]): JsonLinesChild {
+    return new JsonLinesChild(name, script, args, process.env, [], true);
   }
 
   get pid(): number | undefined {

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { availableParallelism, cpus, release, totalmem, type } from 'node:os';
+import { cpus, release, totalmem, type } from 'node:os';
+import type { CoreSplit } from './cores.ts';
 
 export interface Machine {
   cpu: string;
@@ -10,20 +11,27 @@ export interface Machine {
   os: string;
   /** Does the CPU hash sha256 in hardware (x86 SHA extensions)? null when unknown. */
   shaExtensions: boolean | null;
+  /** Where the test servers and the clients ran (cores.ts), in words. */
+  placement: string;
 }
 
-export function describeMachine(): Machine {
+export function describeMachine(placement: CoreSplit | string): Machine {
   const cpuinfo = readOptional('/proc/cpuinfo');
   const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? cpus()[0]?.model ?? 'unknown';
   const mhz = /^cpu MHz\s*:\s*([\d.]+)$/m.exec(cpuinfo)?.[1];
   const flags = /^flags\s*:\s*(.+)$/m.exec(cpuinfo)?.[1];
   return {
     cpu: mhz === undefined ? model : `${model} @ ${(Number(mhz) / 1000).toFixed(2)} GHz`,
-    cores: availableParallelism(),
+    // The machine's, not the share of them this process was placed on (cores.ts).
+    cores: cpus().length,
     ramGiB: totalmem() / 1024 ** 3,
     node: process.version,
     os: `${osName()} (${type()} ${release()})`,
     shaExtensions: flags === undefined ? null : flags.split(/\s+/).includes('sha_ni'),
+    placement:
+      typeof placement === 'string'
+        ? `servers and clients on the same cores (${placement})`
+        : `the test servers on CPU ${placement.servers}, the uploader and curl on CPU ${placement.clients} (taskset)`,
   };
 }
 

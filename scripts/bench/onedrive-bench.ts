@@ -34,7 +34,7 @@ export class GraphPeerProcess extends CloudPeerProcess {
   /** Serves from `storeDir`; the certificate is written into `workDir`. */
   static async start(storeDir: string, workDir: string): Promise<GraphPeerProcess> {
     const script = resolve(import.meta.dirname, 'onedrive-peer-process.ts');
-    const child = new JsonLinesChild('the Graph test server', script, [storeDir]);
+    const child = JsonLinesChild.server('the Graph test server', script, [storeDir]);
     try {
       const hello = await child.next<Hello>();
       const certificatePath = join(workDir, 'identity-provider-ca.pem');

@@ -25,7 +25,7 @@ export class PeerHandle {
 
   static async start(mode: PeerMode, storeDir: string): Promise<PeerHandle> {
     const script = fileURLToPath(new URL('./peer-process.ts', import.meta.url));
-    const child = new JsonLinesChild(`the ${mode} storage API peer`, script, [mode, storeDir]);
+    const child = JsonLinesChild.server(`the ${mode} storage API peer`, script, [mode, storeDir]);
     try {
       return new PeerHandle(mode, child, await child.next<{ baseUrl: string; token: string }>());
     } catch (error) {

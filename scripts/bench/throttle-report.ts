@@ -38,6 +38,7 @@ export function renderThrottleReport(input: ThrottleReportInput): string {
       `- RAM: ${m.ramGiB.toFixed(1)} GiB`,
       `- OS: ${m.os}`,
       `- Node: ${m.node}`,
+      `- cores: ${m.placement}`,
       '',
     );
   }
