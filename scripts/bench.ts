@@ -12,6 +12,7 @@ import {
 } from './bench/cloud-suites.ts';
 import { type CorePlacement, corePlacementOf, placeCores } from './bench/cores.ts';
 import { md5Throughput } from './bench/gdrive-bench.ts';
+import { linkRateBits, type ShapedLink, shapeLoopback } from './bench/link.ts';
 import { describeMachine, type Machine, sha256Throughput } from './bench/machine.ts';
 import { quickXorHashThroughput } from './bench/onedrive-bench.ts';
 import { measureProof, renderProof } from './bench/proof-bench.ts';
@@ -44,7 +45,7 @@ import { profileUploadersInto } from './bench/uploader-flags.ts';
  * Everything runs on 127.0.0.1; every upload is checked byte-identical; temp files are removed.
  *
  *   node scripts/bench.ts [--runs 5] [--small-mib 256] [--large-mib 1024] [--chunk-mib 10]
- *                         [--destinations storage-api,onedrive,gdrive] [--no-bundled] [--cores auto|split|shared]
+ *                         [--destinations storage-api,onedrive,gdrive] [--no-bundled] [--cores auto|split|shared] [--link-rate 1gbit]
  *                         [--cpu-prof DIR]   (a V8 CPU profile of every uploader run, into DIR)
  *                         [--sections throughput,throttle,proof,scale] [--throttle-seconds 60]
  *                         [--scale-recordings 10000] [--scale-jobs 100000]
@@ -84,6 +85,8 @@ interface Options {
   scale: { recordings: number; jobs: number };
   /** Test servers on cores of their own, apart from the uploader and curl (cores.ts). */
   cores: CorePlacement;
+  /** Loopback shaped to this rate (`--link-rate 1gbit`), or null: unshaped. */
+  linkRate: string | null;
 }
 
 const SECTIONS = ['throughput', 'throttle', 'proof', 'scale'] as const;
@@ -110,6 +113,8 @@ const USAGE = `Usage: node scripts/bench.ts [options]   (npm run bench -- [optio
                          a machine of its own; shared: wherever the scheduler puts them; auto
                          (default): split on 4 cores or more, shared on fewer, where one core
                          cannot hold both of the uploader's threads
+  --link-rate RATE       shape loopback to RATE (1gbit, 500mbit…) with tc, as a workstation's network
+                         limits every real upload (Linux, root; the bench must run alone)
   --cpu-prof DIR         a V8 CPU profile of every uploader process, into DIR
   --throttle-seconds N   each throttled file is what its cap sends in N s (0: 1 GiB each; default 60)
   --scale-recordings N   recordings already in the folder at start (default 10000)
@@ -133,6 +138,7 @@ function readOptions(): Options {
       destinations: { type: 'string', default: DESTINATIONS.join(',') },
       bundled: { type: 'boolean', default: true },
       cores: { type: 'string', default: 'auto' },
+      'link-rate': { type: 'string' },
       'cpu-prof': { type: 'string' },
       sections: { type: 'string', default: SECTIONS.join(',') },
       'throttle-seconds': { type: 'string', default: '60' },
@@ -158,6 +164,7 @@ function readOptions(): Options {
     destinations: destinationsOf(values.destinations),
     bundled: values.bundled,
     cores: corePlacementOf(values.cores),
+    linkRate: linkRateOf(values['link-rate']),
     cpuProfileDir: values['cpu-prof'] ?? null,
     sections: sectionsOf(values.sections),
     scale: {
@@ -167,6 +174,13 @@ function readOptions(): Options {
     throttleSeconds:
       values['throttle-seconds'] === '0' ? null : positive('throttle-seconds', values['throttle-seconds']),
   };
+}
+
+/** `--link-rate`'s value, checked now rather than after minutes of other sections. */
+function linkRateOf(text: string | undefined): string | null {
+  if (text === undefined) return null;
+  linkRateBits(text);
+  return text;
 }
 
 function sectionsOf(text: string): Section[] {
@@ -351,14 +365,18 @@ async function main(): Promise<void> {
     profileUploadersInto(resolve(options.cpuProfileDir));
   }
   const bench = new Bench(options);
+  let link: ShapedLink | null = null;
   const interrupted = (): void => {
+    link?.remove();
     bench.removeTemp();
     process.exit(130);
   };
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
   try {
-    const machine = describeMachine(placeCores(options.cores));
+    const machine = describeMachine(placeCores(options.cores), options.linkRate);
+    if (options.linkRate !== null) link = shapeLoopback(options.linkRate);
+    log(`link: ${machine.link}`);
     log(`cores: ${machine.placement}`);
     if (options.sections.includes('proof')) {
       process.stdout.write(renderProof(await measureProof(100_000, 1_000_000, log)));
@@ -422,6 +440,7 @@ async function main(): Promise<void> {
     if (options.sections.includes('throttle')) await throttleSection(options, bench, null);
     if (options.sections.includes('scale')) await scaleSection(options, bench);
   } finally {
+    link?.remove();
     await bench.close();
   }
 }

@@ -13,9 +13,11 @@ export interface Machine {
   shaExtensions: boolean | null;
   /** Where the test servers and the clients ran (cores.ts), in words. */
   placement: string;
+  /** The link between clients and servers, in words (link.ts). */
+  link: string;
 }
 
-export function describeMachine(placement: CoreSplit | string): Machine {
+export function describeMachine(placement: CoreSplit | string, linkRate: string | null = null): Machine {
   const cpuinfo = readOptional('/proc/cpuinfo');
   const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? cpus()[0]?.model ?? 'unknown';
   const mhz = /^cpu MHz\s*:\s*([\d.]+)$/m.exec(cpuinfo)?.[1];
@@ -32,6 +34,10 @@ export function describeMachine(placement: CoreSplit | string): Machine {
       typeof placement === 'string'
         ? `servers and clients on the same cores (${placement})`
         : `the test servers on CPU ${placement.servers}, the uploader and curl on CPU ${placement.clients} (taskset)`,
+    link:
+      linkRate === null
+        ? 'loopback, unshaped'
+        : `loopback shaped to ${linkRate} (tc tbf), as a workstation's network limits a real upload`,
   };
 }
 

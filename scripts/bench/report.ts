@@ -162,6 +162,7 @@ export function renderReport(input: ReportInput): string {
     `- OS: ${machine.os}`,
     `- Node: ${machine.node}`,
     `- cores: ${machine.placement}`,
+    `- link: ${machine.link}`,
     `- servers' stores: ${input.storeDir}; uploader chunk size ${mib(input.chunkBytes)} (Graph fragments ${mib(input.graphFragmentBytes)}, Drive chunks ${mib(input.driveChunkBytes)}); storage API server chunk_size 5 MiB`,
     `- load average (1 min): ${input.load.before.toFixed(2)} before the runs, at most ${input.load.highest.toFixed(2)} during them, ${input.load.after.toFixed(2)} after; the runs took ${input.wallMinutes.toFixed(1)} minutes`,
     '',

@@ -39,6 +39,7 @@ export function renderThrottleReport(input: ThrottleReportInput): string {
       `- OS: ${m.os}`,
       `- Node: ${m.node}`,
       `- cores: ${m.placement}`,
+      `- link: ${m.link}`,
       '',
     );
   }
