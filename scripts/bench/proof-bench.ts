@@ -5,6 +5,9 @@ import { join, resolve } from 'node:path';
 import { openDatabase } from '../../src-main/core/store/database.ts';
 import { SqliteJobStore } from '../../src-main/core/store/job-store.ts';
 import { Ledger } from '../../src-main/core/store/ledger.ts';
+import { CORE_RUNTIME_FLAGS } from '../../src-main/core-process/core-runtime-flags.ts';
+
+import { buildBundledHeadless } from './bundled-headless.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
 
@@ -71,11 +74,12 @@ export async function measureProof(
       `proof: ${recordings} recordings and ${ledgerEntries} ledger entries written in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
     const loadBefore = loadavg()[0] ?? 0;
-    const report = await timeCommand(['report', '--database', file, '--format', 'csv']);
+    const entry = buildBundledHeadless();
+    const report = await timeCommand(entry, ['report', '--database', file, '--format', 'csv']);
     log(
       `proof: report over ${recordings} recordings in ${report.wallSeconds.toFixed(2)} s (CPU ${report.cpuSeconds.toFixed(2)} s)`,
     );
-    const verifyLedger = await timeCommand(['verify-ledger', '--database', file]);
+    const verifyLedger = await timeCommand(entry, ['verify-ledger', '--database', file]);
     log(
       `proof: verify-ledger over ${ledgerEntries} entries in ${verifyLedger.wallSeconds.toFixed(2)} s (CPU ${verifyLedger.cpuSeconds.toFixed(2)} s)`,
     );
@@ -98,13 +102,16 @@ interface Timing {
   cpuSeconds: number;
 }
 
-/** Wall and CPU time of one headless command (GNU time), its output read and dropped; it must exit 0. */
-function timeCommand(args: string[]): Promise<Timing> {
+/**
+ * Wall and CPU time of one headless command (GNU time) as `npm run headless --` runs it (the built
+ * host, the shipped flags), its output read and dropped; it must exit 0.
+ */
+function timeCommand(entry: string, args: string[]): Promise<Timing> {
   return new Promise((done, fail) => {
     const started = performance.now();
     const child = spawn(
       '/usr/bin/time',
-      ['-f', 'cpu %U %S', process.execPath, 'src-main/headless/main.ts', ...args],
+      ['-f', 'cpu %U %S', process.execPath, ...CORE_RUNTIME_FLAGS, entry, ...args],
       { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';
@@ -140,7 +147,7 @@ export function renderProof(figures: ProofFigures): string {
     '## Proof of archive',
     '',
     `A database of ${n(figures.recordings)} verified recordings and ${n(figures.ledgerEntries)} ledger entries ` +
-      `(${figures.databaseMB.toFixed(0)} MB); each command run whole, as an operator runs it (start-up included). ` +
+      `(${figures.databaseMB.toFixed(0)} MB); each command run whole, as \`npm run headless --\` runs it: the built host, start-up included. ` +
       `Load average ${figures.load[0].toFixed(1)} before, ${figures.load[1].toFixed(1)} after.`,
     '',
     '| command | wall time | CPU time | aim |',

@@ -1,6 +1,7 @@
 import type { ReportRow } from '../../../src-shared/report.ts';
 import type { Database } from '../store/database.ts';
 import { stemOf } from '../watcher/recording-files.ts';
+import { isoTime } from './iso-time.ts';
 
 interface Row {
   id: number;
@@ -48,7 +49,7 @@ function toReportRow(row: Row): ReportRow {
     remoteId: row.remote_id,
     state: row.state,
     reason: row.last_error ?? row.warning ?? row.sidecar_warning,
-    foundAt: iso(row.created_at),
+    foundAt: isoTime(row.created_at),
     uploadedAt: isoOrNull(row.stored_at),
     verifiedAt: row.state === 'done' ? isoOrNull(row.completed_at) : null,
     localDeletedAt: isoOrNull(row.local_deleted_at),
@@ -57,12 +58,8 @@ function toReportRow(row: Row): ReportRow {
   };
 }
 
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
-}
-
 function isoOrNull(ms: number | null): string | null {
-  return ms === null ? null : iso(ms);
+  return ms === null ? null : isoTime(ms);
 }
 
 /**
