@@ -60,9 +60,13 @@ function splitCores(): CoreSplit | string {
     servers: cpus.slice(cpus.length - serverCount).join(','),
     clients: cpus.slice(0, cpus.length - serverCount).join(','),
   };
-  execFileSync('taskset', ['--all-tasks', '--pid', '--cpu-list', split.clients, String(process.pid)], {
-    stdio: 'ignore',
-  });
+  try {
+    execFileSync('taskset', ['--all-tasks', '--pid', '--cpu-list', split.clients, String(process.pid)], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+  } catch (error) {
+    return `taskset could not move the bench to CPU ${split.clients}: ${error instanceof Error ? error.message : String(error)}`;
+  }
   inForce = split;
   return split;
 }
