@@ -1,9 +1,9 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusReport } from '../../src-main/headless/commands/status-command.ts';
-import { HeadlessFixture } from '../support/headless-fixture.ts';
-import { ensureRendererBuild } from '../support/renderer-build.ts';
-import { launchChromium, openUi } from '../support/ui-browser.ts';
+import type { HeadlessFixture } from '../support/headless-fixture.ts';
+import { openUi } from '../support/ui-browser.ts';
+import { startUiSession } from '../support/ui-session.ts';
 
 /**
  * When the recordings disk counts as nearly full is the operator's to say, in Settings, in GiB: the
@@ -15,23 +15,8 @@ describe('the disk warning threshold', () => {
   let page: Page;
 
   beforeAll(async () => {
-    const [, started] = await Promise.all([
-      ensureRendererBuild(),
-      HeadlessFixture.start(),
-      launchChromium().then((launched) => {
-        browser = launched;
-      }),
-    ]);
-    fixture = started;
-    const host = fixture.spawn([
-      'run',
-      '--data-dir',
-      fixture.dataDir,
-      '--settings',
-      fixture.settingsFile,
-      '--web-ui',
-    ]);
-    const url = /Web UI: (\S+)/.exec(await host.waitForOutput(/Web UI: (\S+)/))?.[1] ?? '';
+    ({ fixture, browser } = await startUiSession());
+    const { url } = await fixture.runWebUi();
     page = (await openUi(browser, url)).page;
     await page.getByRole('tab', { name: 'Queue', selected: true }).waitFor();
   });

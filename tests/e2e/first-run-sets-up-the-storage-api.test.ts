@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORAGE_API_TOKEN_SECRET } from '../../src-main/core/auth/env-secret-store.ts';
-import type { HeadlessProcess } from '../support/headless-cli.ts';
 import { HeadlessFixture, KiB, MiB } from '../support/headless-fixture.ts';
 import { ensureRendererBuild } from '../support/renderer-build.ts';
 import { launchChromium, openUi, screenshot, type UiPage } from '../support/ui-browser.ts';
@@ -17,7 +16,6 @@ import { jobRow, waitForRowState } from '../support/ui-queue.ts';
  */
 describe('first run in the browser', () => {
   let fixture: HeadlessFixture;
-  let host: HeadlessProcess;
   let browser: Browser;
   let ui: UiPage;
 
@@ -33,14 +31,7 @@ describe('first run in the browser', () => {
     fixture = started;
     // Nothing an operator would set: only what keeps the test short.
     fixture.writeSettings({ settleSeconds: 1, chunkSizeBytes: MiB });
-    host = fixture.spawn(
-      ['run', '--data-dir', fixture.dataDir, '--settings', fixture.settingsFile, '--web-ui'],
-      {
-        token: null,
-      },
-    );
-    const output = await host.waitForOutput(/Web UI: (\S+)/);
-    const url = /Web UI: (\S+)/.exec(output)?.[1] ?? '';
+    const { url } = await fixture.runWebUi([], { token: null });
     // Tall enough for the whole destination step, its success notice included, in one picture.
     ui = await openUi(browser, url, { height: 900 });
   });

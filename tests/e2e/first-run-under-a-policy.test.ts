@@ -1,10 +1,9 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HeadlessProcess } from '../support/headless-cli.ts';
-import { HeadlessFixture, MiB } from '../support/headless-fixture.ts';
-import { ensureRendererBuild } from '../support/renderer-build.ts';
-import { launchChromium, openUi, screenshot, type UiPage } from '../support/ui-browser.ts';
+import { type HeadlessFixture, MiB } from '../support/headless-fixture.ts';
+import { openUi, screenshot, type UiPage } from '../support/ui-browser.ts';
 import { primaryButtons, SETTLED } from '../support/ui-form-checks.ts';
+import { startUiSession } from '../support/ui-session.ts';
 
 /**
  * A machine the IT department set up: the policy names the recordings folder and the one
@@ -14,19 +13,11 @@ import { primaryButtons, SETTLED } from '../support/ui-form-checks.ts';
  */
 describe('the first run and the quick controls under a policy', () => {
   let fixture: HeadlessFixture;
-  let host: HeadlessProcess;
   let browser: Browser;
   let ui: UiPage;
 
   beforeAll(async () => {
-    const [, started] = await Promise.all([
-      ensureRendererBuild(),
-      HeadlessFixture.start(),
-      launchChromium().then((launched) => {
-        browser = launched;
-      }),
-    ]);
-    fixture = started;
+    ({ fixture, browser } = await startUiSession());
     fixture.writeSettings({ settleSeconds: 1, chunkSizeBytes: MiB });
     fixture.writePolicy({
       settings: {
@@ -38,13 +29,9 @@ describe('the first run and the quick controls under a policy', () => {
       locked: 'all',
       allowedDestinations: ['storage-api'],
     });
-    host = fixture.spawn(
-      ['run', '--data-dir', fixture.dataDir, '--settings', fixture.settingsFile, '--web-ui'],
-      { token: null },
-    );
-    const output = await host.waitForOutput(/Web UI: (\S+)/);
+    const { url } = await fixture.runWebUi([], { token: null });
     // Tall enough for the whole destination step in one picture.
-    ui = await openUi(browser, /Web UI: (\S+)/.exec(output)?.[1] ?? '', { height: 900 });
+    ui = await openUi(browser, url, { height: 900 });
   });
 
   afterAll(async () => {

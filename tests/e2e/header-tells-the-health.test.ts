@@ -3,11 +3,10 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { headlineText } from '../../src-shared/health-words.ts';
 import { type StoragePeer, startStoragePeer } from '../peers/storage-api-peer.ts';
-import type { HeadlessProcess } from '../support/headless-cli.ts';
-import { HeadlessFixture, KiB } from '../support/headless-fixture.ts';
-import { ensureRendererBuild } from '../support/renderer-build.ts';
-import { launchChromium, openUi, screenshot } from '../support/ui-browser.ts';
+import { type HeadlessFixture, KiB } from '../support/headless-fixture.ts';
+import { openUi, screenshot } from '../support/ui-browser.ts';
 import { waitForRowState } from '../support/ui-queue.ts';
+import { startUiSession } from '../support/ui-session.ts';
 
 /**
  * The header says what is wrong, in the words the tray and `status` use, with the button that
@@ -16,25 +15,15 @@ import { waitForRowState } from '../support/ui-queue.ts';
  */
 describe('the header tells the health', () => {
   let fixture: HeadlessFixture;
-  let host: HeadlessProcess;
   let browser: Browser;
   let page: Page;
   const later: Array<() => Promise<unknown>> = [];
 
   beforeAll(async () => {
-    const [, started] = await Promise.all([
-      ensureRendererBuild(),
-      HeadlessFixture.start({ settings: { chunkSizeBytes: 256 * KiB } }),
-      launchChromium().then((launched) => {
-        browser = launched;
-      }),
-    ]);
-    fixture = started;
+    ({ fixture, browser } = await startUiSession({ settings: { chunkSizeBytes: 256 * KiB } }));
     const stored = await fixture.cli(['set-secret', 'storage-api'], { input: fixture.peer.token });
     expect(stored.code).toBe(0);
-    const args = ['run', '--data-dir', fixture.dataDir, '--settings', fixture.settingsFile, '--web-ui'];
-    host = fixture.spawn(args, { token: null });
-    const url = /Web UI: (\S+)/.exec(await host.waitForOutput(/Web UI: (\S+)/))?.[1] ?? '';
+    const { url } = await fixture.runWebUi([], { token: null });
     page = (await openUi(browser, url)).page;
     await page.getByRole('tab', { name: 'Queue', selected: true }).waitFor();
   });

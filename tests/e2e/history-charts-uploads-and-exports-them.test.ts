@@ -3,11 +3,10 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPORT_COLUMNS } from '../../src-shared/report.ts';
-import type { HeadlessProcess } from '../support/headless-cli.ts';
-import { HeadlessFixture, KiB } from '../support/headless-fixture.ts';
-import { ensureRendererBuild } from '../support/renderer-build.ts';
-import { launchChromium, openUi, screenshot, type UiPage } from '../support/ui-browser.ts';
+import { type HeadlessFixture, KiB } from '../support/headless-fixture.ts';
+import { openUi, screenshot, type UiPage } from '../support/ui-browser.ts';
 import { waitForRowState } from '../support/ui-queue.ts';
+import { startUiSession } from '../support/ui-session.ts';
 
 /**
  * The History view over real uploads: the headless host uploads to the storage API peer, the chart
@@ -16,24 +15,14 @@ import { waitForRowState } from '../support/ui-queue.ts';
  */
 describe('the History view in the browser', () => {
   let fixture: HeadlessFixture;
-  let host: HeadlessProcess;
   let browser: Browser;
   let ui: UiPage;
   let page: Page;
 
   beforeAll(async () => {
-    const [, started] = await Promise.all([
-      ensureRendererBuild(),
-      HeadlessFixture.start({ settings: { chunkSizeBytes: 256 * KiB } }),
-      launchChromium().then((launched) => {
-        browser = launched;
-      }),
-    ]);
-    fixture = started;
-    const args = ['run', '--data-dir', fixture.dataDir, '--settings', fixture.settingsFile, '--web-ui'];
-    host = fixture.spawn(args);
-    const output = await host.waitForOutput(/Web UI: (\S+)/);
-    ui = await openUi(browser, /Web UI: (\S+)/.exec(output)?.[1] ?? '');
+    ({ fixture, browser } = await startUiSession({ settings: { chunkSizeBytes: 256 * KiB } }));
+    const { url } = await fixture.runWebUi();
+    ui = await openUi(browser, url);
     page = ui.page;
   });
 

@@ -1,9 +1,9 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HeadlessFixture } from '../support/headless-fixture.ts';
-import { ensureRendererBuild } from '../support/renderer-build.ts';
-import { launchChromium, openUi } from '../support/ui-browser.ts';
+import type { HeadlessFixture } from '../support/headless-fixture.ts';
+import { openUi } from '../support/ui-browser.ts';
 import { waitForRowState } from '../support/ui-queue.ts';
+import { startUiSession } from '../support/ui-session.ts';
 
 /**
  * A machine policy that does not validate stops every upload: the header says so first, in the
@@ -14,14 +14,7 @@ describe('an invalid machine policy in the browser', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    const [, started] = await Promise.all([
-      ensureRendererBuild(),
-      HeadlessFixture.start({ policy: { settings: { maxRetries: 'five' } } }),
-      launchChromium().then((launched) => {
-        browser = launched;
-      }),
-    ]);
-    fixture = started;
+    ({ fixture, browser } = await startUiSession({ policy: { settings: { maxRetries: 'five' } } }));
   });
 
   afterAll(async () => {
@@ -30,15 +23,7 @@ describe('an invalid machine policy in the browser', () => {
   });
 
   it('is the header’s headline, above the recording that waits', async () => {
-    const host = fixture.spawn([
-      'run',
-      '--data-dir',
-      fixture.dataDir,
-      '--settings',
-      fixture.settingsFile,
-      '--web-ui',
-    ]);
-    const url = /Web UI: (\S+)/.exec(await host.waitForOutput(/Web UI: (\S+)/))?.[1] ?? '';
+    const { url } = await fixture.runWebUi();
     const { page } = await openUi(browser, url);
     fixture.writeRecording('2024-10-26_0700_held.mp4', 100 * 1024);
     await waitForRowState(page, '2024-10-26_0700_held.mp4', 'Queued', 20_000);

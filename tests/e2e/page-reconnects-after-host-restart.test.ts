@@ -3,12 +3,10 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HeadlessProcess } from '../support/headless-cli.ts';
-import { HeadlessFixture, MiB } from '../support/headless-fixture.ts';
-import { ensureRendererBuild } from '../support/renderer-build.ts';
-import { launchChromium, openUi, type UiPage } from '../support/ui-browser.ts';
+import { type HeadlessFixture, MiB } from '../support/headless-fixture.ts';
+import { openUi, type UiPage } from '../support/ui-browser.ts';
 import { jobRow, rowPercent, waitForRowState } from '../support/ui-queue.ts';
-
-const ADDRESS = /Web UI: (\S+)/;
+import { startUiSession } from '../support/ui-session.ts';
 
 /**
  * The headless host stopped and started again under a page left open: the page says truthfully
@@ -22,22 +20,11 @@ describe('a page left open while the headless host restarts', () => {
   let page: Page;
   let url: string;
 
-  const args = () => ['run', '--data-dir', fixture.dataDir, '--settings', fixture.settingsFile, '--web-ui'];
-
-  async function startHost(extra: string[] = []): Promise<{ host: HeadlessProcess; url: string }> {
-    const host = fixture.spawn([...args(), ...extra]);
-    return { host, url: ADDRESS.exec(await host.waitForOutput(ADDRESS))?.[1] ?? '' };
-  }
+  const startHost = (extra: string[] = []): Promise<{ host: HeadlessProcess; url: string }> =>
+    fixture.runWebUi(extra);
 
   beforeAll(async () => {
-    const [, started] = await Promise.all([
-      ensureRendererBuild(),
-      HeadlessFixture.start(),
-      launchChromium().then((launched) => {
-        browser = launched;
-      }),
-    ]);
-    fixture = started;
+    ({ fixture, browser } = await startUiSession());
   });
 
   afterAll(async () => {

@@ -1,9 +1,8 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HeadlessProcess } from '../support/headless-cli.ts';
-import { HeadlessFixture } from '../support/headless-fixture.ts';
-import { ensureRendererBuild } from '../support/renderer-build.ts';
-import { launchChromium, openUi, type UiPage } from '../support/ui-browser.ts';
+import type { HeadlessFixture } from '../support/headless-fixture.ts';
+import { openUi, type UiPage } from '../support/ui-browser.ts';
+import { startUiSession } from '../support/ui-session.ts';
 
 /**
  * An administrator's policy locks settings: the real UI, served by the real headless host running
@@ -11,35 +10,19 @@ import { launchChromium, openUi, type UiPage } from '../support/ui-browser.ts';
  */
 describe('settings the policy locks, in the browser', () => {
   let fixture: HeadlessFixture;
-  let host: HeadlessProcess;
   let browser: Browser;
   let ui: UiPage;
 
   beforeAll(async () => {
-    const [, started] = await Promise.all([
-      ensureRendererBuild(),
-      HeadlessFixture.start(),
-      launchChromium().then((launched) => {
-        browser = launched;
-      }),
-    ]);
-    fixture = started;
+    ({ fixture, browser } = await startUiSession());
     fixture.writePolicy({
       settings: { deleteAfterUpload: false, maxRetries: 5, storageApiBaseUrl: fixture.peer.baseUrl },
       locked: 'all',
       allowedDestinations: ['storage-api', 'onedrive'],
       updates: { enabled: false },
     });
-    host = fixture.spawn([
-      'run',
-      '--data-dir',
-      fixture.dataDir,
-      '--settings',
-      fixture.settingsFile,
-      '--web-ui',
-    ]);
-    const output = await host.waitForOutput(/Web UI: (\S+)/);
-    ui = await openUi(browser, /Web UI: (\S+)/.exec(output)?.[1] ?? '');
+    const { url } = await fixture.runWebUi();
+    ui = await openUi(browser, url);
   });
 
   afterAll(async () => {

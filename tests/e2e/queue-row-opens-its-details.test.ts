@@ -5,10 +5,10 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORAGE_API_TOKEN_ENV } from '../../src-main/core/auth/env-secret-store.ts';
 import type { HeadlessProcess } from '../support/headless-cli.ts';
-import { HeadlessFixture, KiB } from '../support/headless-fixture.ts';
-import { ensureRendererBuild } from '../support/renderer-build.ts';
-import { launchChromium, openUi, screenshot, type UiPage } from '../support/ui-browser.ts';
+import { type HeadlessFixture, KiB } from '../support/headless-fixture.ts';
+import { openUi, screenshot, type UiPage } from '../support/ui-browser.ts';
 import { jobRow, waitForRowState } from '../support/ui-queue.ts';
+import { startUiSession } from '../support/ui-session.ts';
 
 const ANA = '2024-10-26_0915_ana.mp4';
 const CARLA = '2024-10-26_1010_carla.mp4';
@@ -30,26 +30,9 @@ describe('a recording’s details in the browser', () => {
   let url: string;
   let ui: UiPage;
   let page: Page;
-  const runArgs = () => [
-    'run',
-    '--data-dir',
-    fixture.dataDir,
-    '--settings',
-    fixture.settingsFile,
-    '--web-ui',
-  ];
-
   beforeAll(async () => {
-    const [, started] = await Promise.all([
-      ensureRendererBuild(),
-      HeadlessFixture.start({ settings: { maxRetries: 3, chunkSizeBytes: 256 * KiB } }),
-      launchChromium().then((launched) => {
-        browser = launched;
-      }),
-    ]);
-    fixture = started;
-    host = fixture.spawn(runArgs());
-    url = /Web UI: (\S+)/.exec(await host.waitForOutput(/Web UI: (\S+)/))?.[1] ?? '';
+    ({ fixture, browser } = await startUiSession({ settings: { maxRetries: 3, chunkSizeBytes: 256 * KiB } }));
+    ({ host, url } = await fixture.runWebUi());
     ui = await openUi(browser, url);
     page = ui.page;
     await page.getByRole('tab', { name: 'Queue', selected: true }).waitFor();
@@ -161,8 +144,7 @@ describe('a recording’s details in the browser', () => {
       env: { [STORAGE_API_TOKEN_ENV]: fixture.peer.token },
     });
     expect(reconciled.stdout).toContain('2 present and unchanged');
-    host = fixture.spawn(runArgs());
-    await host.waitForOutput(/Web UI: (\S+)/);
+    ({ host } = await fixture.runWebUi());
     await page.reload();
     await waitForRowState(page, ANA, 'Done');
     await jobRow(page, ANA)

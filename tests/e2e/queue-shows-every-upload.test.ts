@@ -2,11 +2,11 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORAGE_API_TOKEN_SECRET } from '../../src-main/core/auth/env-secret-store.ts';
 import type { HeadlessProcess } from '../support/headless-cli.ts';
-import { HeadlessFixture, KiB, MiB, sleep } from '../support/headless-fixture.ts';
-import { ensureRendererBuild } from '../support/renderer-build.ts';
-import { launchChromium, openUi, screenshot, type UiPage } from '../support/ui-browser.ts';
+import { type HeadlessFixture, KiB, MiB, sleep } from '../support/headless-fixture.ts';
+import { openUi, screenshot, type UiPage } from '../support/ui-browser.ts';
 import { isFocusedInView, SETTLED } from '../support/ui-form-checks.ts';
 import { jobRow, queueRows, rowPercent, waitForRowState } from '../support/ui-queue.ts';
+import { startUiSession } from '../support/ui-session.ts';
 
 /**
  * The queue as an operator watches it, in the real UI served by the real headless host uploading to
@@ -22,25 +22,15 @@ describe('the queue in the browser', () => {
   let page: Page;
 
   beforeAll(async () => {
-    const [, started] = await Promise.all([
-      ensureRendererBuild(),
-      HeadlessFixture.start({
-        peer: { chunkSize: 256 * KiB },
-        // One retry, so a recording fails after two server errors and a short backoff.
-        settings: { maxRetries: 1, chunkSizeBytes: 256 * KiB },
-      }),
-      launchChromium().then((launched) => {
-        browser = launched;
-      }),
-    ]);
-    fixture = started;
+    ({ fixture, browser } = await startUiSession({
+      peer: { chunkSize: 256 * KiB },
+      // One retry, so a recording fails after two server errors and a short backoff.
+      settings: { maxRetries: 1, chunkSizeBytes: 256 * KiB },
+    }));
     // The token in the keychain, as an operator stores it: a new one typed in the UI can replace it.
     const stored = await fixture.cli(['set-secret', 'storage-api'], { input: fixture.peer.token });
     expect(stored.code).toBe(0);
-    const args = ['run', '--data-dir', fixture.dataDir, '--settings', fixture.settingsFile, '--web-ui'];
-    host = fixture.spawn(args, { token: null });
-    const output = await host.waitForOutput(/Web UI: (\S+)/);
-    url = /Web UI: (\S+)/.exec(output)?.[1] ?? '';
+    ({ host, url } = await fixture.runWebUi([], { token: null }));
     ui = await openUi(browser, url);
     page = ui.page;
     await page.getByRole('tab', { name: 'Queue', selected: true }).waitFor();

@@ -1,12 +1,11 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HeadlessProcess } from '../support/headless-cli.ts';
-import { HeadlessFixture, KiB } from '../support/headless-fixture.ts';
-import { ensureRendererBuild } from '../support/renderer-build.ts';
-import { launchChromium, openUi, type UiPage } from '../support/ui-browser.ts';
+import { type HeadlessFixture, KiB } from '../support/headless-fixture.ts';
+import { openUi, type UiPage } from '../support/ui-browser.ts';
 import { waitForRowState } from '../support/ui-queue.ts';
+import { startUiSession } from '../support/ui-session.ts';
 
-const ADDRESS = /Web UI: (\S+)/;
 const LAST_KNOWN = 'Last known counts, from before the connection to the uploader was lost.';
 const LAST_KNOWN_PT = 'Últimas contagens conhecidas, de antes de a conexão com o enviador ser perdida.';
 
@@ -27,27 +26,14 @@ describe('the queue totals while the page is not connected', () => {
   let host: HeadlessProcess;
 
   const startHost = async (): Promise<string> => {
-    host = fixture.spawn([
-      'run',
-      '--data-dir',
-      fixture.dataDir,
-      '--settings',
-      fixture.settingsFile,
-      '--web-ui',
-    ]);
-    return ADDRESS.exec(await host.waitForOutput(ADDRESS))?.[1] ?? '';
+    let url: string;
+    ({ host, url } = await fixture.runWebUi());
+    return url;
   };
   const totals = (page: Page) => page.getByRole('list', { name: /^(Queue totals|Totais da fila)$/ });
 
   beforeAll(async () => {
-    const [, started] = await Promise.all([
-      ensureRendererBuild(),
-      HeadlessFixture.start(),
-      launchChromium().then((launched) => {
-        browser = launched;
-      }),
-    ]);
-    fixture = started;
+    ({ fixture, browser } = await startUiSession());
   });
 
   afterAll(async () => {

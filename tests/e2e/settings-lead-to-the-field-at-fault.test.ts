@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HeadlessFixture } from '../support/headless-fixture.ts';
-import { ensureRendererBuild } from '../support/renderer-build.ts';
-import { launchChromium, openUi, type UiPage } from '../support/ui-browser.ts';
+import type { HeadlessFixture } from '../support/headless-fixture.ts';
+import { openUi, type UiPage } from '../support/ui-browser.ts';
 import { isFocusedInView, SETTLED } from '../support/ui-form-checks.ts';
+import { startUiSession } from '../support/ui-session.ts';
 
 /**
  * The Settings view in the real UI of the real headless host, in a window too short for the whole
@@ -17,24 +17,9 @@ describe('Settings with a field at fault', () => {
   let ui: UiPage;
 
   beforeAll(async () => {
-    const [, started] = await Promise.all([
-      ensureRendererBuild(),
-      HeadlessFixture.start(),
-      launchChromium().then((launched) => {
-        browser = launched;
-      }),
-    ]);
-    fixture = started;
-    const host = fixture.spawn([
-      'run',
-      '--data-dir',
-      fixture.dataDir,
-      '--settings',
-      fixture.settingsFile,
-      '--web-ui',
-    ]);
-    const output = await host.waitForOutput(/Web UI: (\S+)/);
-    ui = await openUi(browser, /Web UI: (\S+)/.exec(output)?.[1] ?? '', { height: 600 });
+    ({ fixture, browser } = await startUiSession());
+    const { url } = await fixture.runWebUi();
+    ui = await openUi(browser, url, { height: 600 });
   });
 
   afterAll(async () => {

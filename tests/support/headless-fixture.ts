@@ -19,6 +19,8 @@ import { type StoragePeer, type StoragePeerOptions, startStoragePeer } from '../
 import { type CliOutcome, HeadlessProcess, runCli, type SpawnOptions } from './headless-cli.ts';
 
 export const KiB = 1024;
+/** The line `run --web-ui` prints once it serves the web UI, with the address to open. */
+export const WEB_UI_ADDRESS = /Web UI: (\S+)/;
 export const MiB = 1024 * KiB;
 
 export interface RunOptions extends SpawnOptions {
@@ -79,6 +81,17 @@ export class HeadlessFixture {
   run(options: RunOptions = {}): HeadlessProcess {
     const args = ['run', '--data-dir', this.dataDir, '--settings', this.settingsFile];
     return this.spawn(args, options);
+  }
+
+  /** `run … --web-ui` (and `extra`), left running, with the address it serves the web UI at. */
+  async runWebUi(
+    extra: readonly string[] = [],
+    options: RunOptions = {},
+  ): Promise<{ host: HeadlessProcess; url: string }> {
+    const args = ['run', '--data-dir', this.dataDir, '--settings', this.settingsFile, '--web-ui', ...extra];
+    const host = this.spawn(args, options);
+    const url = WEB_UI_ADDRESS.exec(await host.waitForOutput(WEB_UI_ADDRESS))?.[1] ?? '';
+    return { host, url };
   }
 
   spawn(args: readonly string[], options: RunOptions = {}): HeadlessProcess {
